@@ -1,0 +1,5 @@
+"""`python -m studykit` runs the CLI."""
+
+from studykit.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Click commands, one module per area; `studykit.cli` loads each only when it is invoked."""

@@ -1,0 +1,179 @@
+"""Checks that exercise suites use: each raises `CheckFailed` with a message that teaches.
+
+Messages name the value (`dZ`), say where it is wrong (the index of the worst entry), show the
+learner's value next to the expected one and the max error. `match_variant` turns a wrong answer
+into a targeted hint by recognising the common mistakes (forgot /N, wrong axis, …).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from typing import Any, Callable, Iterator, Mapping
+
+import numpy as np
+
+from studykit.grading.cases import CheckFailed
+from studykit.grading.gradcheck import rel_error
+
+
+def need(sol: Any, name: str) -> Callable:
+    """The learner's function `name`, or a failure saying it is missing."""
+    func = getattr(sol, name, None)
+    if func is None:
+        raise CheckFailed(f"solution.py defines no function `{name}`; keep the starter's name and signature.")
+    if not callable(func):
+        raise CheckFailed(f"`{name}` in solution.py is a {type(func).__name__}, not a function.")
+    return func
+
+
+def fmt(value: Any) -> str:
+    """A short, readable rendering of a number or array for messages."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 12:
+            return np.array2string(value, precision=6, separator=", ", suppress_small=False)
+        return f"array of shape {value.shape}"
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.6g}"
+    return repr(value)
+
+
+def as_array(name: str, got: Any, *, allow_scalar: bool = False) -> np.ndarray:
+    """`got` as an ndarray, or a failure saying what type came back."""
+    if isinstance(got, np.ndarray):
+        return got
+    if allow_scalar and isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, bool):
+        return np.asarray(got)
+    if got is None:
+        raise CheckFailed(f"{name}: your function returned None — did you forget `return`?")
+    raise CheckFailed(f"{name}: expected a numpy array, got {type(got).__name__}.")
+
+
+def as_float(name: str, got: Any) -> float:
+    """`got` as a Python float (a 0-d or size-1 array is accepted), or a failure saying what it is."""
+    if got is None:
+        raise CheckFailed(f"{name}: your function returned None — did you forget `return`?")
+    if isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, bool):
+        return float(got)
+    if isinstance(got, np.ndarray) and got.size == 1:
+        return float(got.reshape(()))
+    shape = f" of shape {got.shape}" if isinstance(got, np.ndarray) else ""
+    raise CheckFailed(f"{name}: expected a single number (a float), got {type(got).__name__}{shape}.")
+
+
+def check_shape(name: str, got: np.ndarray, expected: tuple[int, ...], hint: str | None = None) -> None:
+    if got.shape != tuple(expected):
+        raise CheckFailed(f"{name}: shape {got.shape}, expected {tuple(expected)}.", hint)
+
+
+def check_dtype_float(name: str, got: np.ndarray) -> None:
+    if not np.issubdtype(got.dtype, np.floating):
+        raise CheckFailed(f"{name}: dtype {got.dtype}, expected a floating-point array.")
+
+
+def check_finite(name: str, got: Any, hint: str | None = None) -> None:
+    arr = np.asarray(got, dtype=np.float64)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        where = np.argwhere(bad)[0] if arr.ndim else ()
+        kind = "nan" if np.isnan(arr[tuple(where)]) else "inf"
+        at = f" at index {tuple(int(i) for i in where)}" if arr.ndim else ""
+        raise CheckFailed(f"{name}: {int(bad.sum())} non-finite value(s), first {kind}{at}; expected finite values.", hint)
+
+
+def check_close(
+    name: str,
+    got: Any,
+    expected: Any,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    hint: str | None = None,
+) -> None:
+    """got ≈ expected elementwise (|got − expected| ≤ atol + rtol·|expected|), with shape checked first."""
+    exp = np.asarray(expected, dtype=np.float64)
+    if exp.ndim == 0:
+        value = as_float(name, got)
+        if not np.isfinite(value) and np.isfinite(exp):
+            raise CheckFailed(f"{name}: yours = {value}, expected {fmt(float(exp))}.", hint)
+        if not abs(value - float(exp)) <= atol + rtol * abs(float(exp)):
+            raise CheckFailed(
+                f"{name}: yours = {value:.8g}, expected {float(exp):.8g} (error {abs(value - float(exp)):.3g}).", hint
+            )
+        return
+    arr = as_array(name, got)
+    check_shape(name, arr, exp.shape, hint)
+    arr64 = arr.astype(np.float64)
+    both_nonfinite_equal = (~np.isfinite(exp)) & (arr64 == exp)
+    err = np.where(both_nonfinite_equal, 0.0, np.abs(arr64 - exp))
+    err = np.where(np.isnan(err), np.inf, err)
+    tol = atol + rtol * np.abs(np.where(np.isfinite(exp), exp, 0.0))
+    bad = err > tol
+    if bad.any():
+        worst = np.unravel_index(int(np.argmax(np.where(bad, err, -1.0))), exp.shape)
+        idx = tuple(int(i) for i in worst)
+        raise CheckFailed(
+            f"{name}: {int(bad.sum())} of {exp.size} entries wrong; at index {idx} yours = {arr64[idx]:.8g}, "
+            f"expected {exp[idx]:.8g}; max error {float(np.max(err)):.3g}.",
+            hint,
+        )
+
+
+def check_gradient(name: str, got: Any, numeric: np.ndarray, *, threshold: float = 1e-6, hint: str | None = None) -> None:
+    """A backward result against central finite differences, by CS231n's relative error."""
+    arr = as_array(name, got)
+    check_shape(name, arr, numeric.shape, hint)
+    check_finite(name, arr, hint)
+    err = rel_error(arr, numeric)
+    if err > threshold:
+        diff = np.abs(arr.astype(np.float64) - numeric)
+        idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), diff.shape))
+        raise CheckFailed(
+            f"{name}: relative error {err:.2e} against central finite differences (threshold {threshold:.0e}); "
+            f"at index {idx} yours = {float(arr[idx]):.8g}, numerical = {numeric[idx]:.8g}.",
+            hint,
+        )
+
+
+def match_variant(got: Any, variants: Mapping[str, Any], *, rtol: float = 1e-5, atol: float = 1e-8) -> str | None:
+    """The hint whose wrong-answer variant `got` equals, if any: a targeted diagnosis of a common mistake.
+
+    `variants` maps a hint to the value a typical mistake produces (or a callable making it lazily).
+    """
+    try:
+        arr = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    for hint, value in variants.items():
+        try:
+            candidate = np.asarray(value() if callable(value) else value, dtype=np.float64)
+        except Exception:  # a variant that cannot even be formed for this input is simply not a match
+            continue
+        if candidate.shape == arr.shape and np.allclose(arr, candidate, rtol=rtol, atol=atol, equal_nan=True):
+            return hint
+    return None
+
+
+@contextlib.contextmanager
+def unchanged(name: str, *arrays: np.ndarray) -> Iterator[None]:
+    """Fails if the learner's code modified any of `arrays` in place."""
+    copies = [np.array(a, copy=True) for a in arrays]
+    yield
+    for i, (before, after) in enumerate(zip(copies, arrays)):
+        if not np.array_equal(before, after, equal_nan=True):
+            which = f" (argument {i + 1})" if len(arrays) > 1 else ""
+            raise CheckFailed(
+                f"{name}: your function modified its input{which} in place; work on a copy "
+                f"(e.g. `Z - Z.max(...)` makes a new array, `Z -= ...` does not)."
+            )
+
+
+@contextlib.contextmanager
+def strict_numerics(name: str, hint: str | None = None) -> Iterator[None]:
+    """Numerical warnings (overflow, invalid value, divide by zero) inside the block fail the check."""
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        yield
+    numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    if numeric:
+        raise CheckFailed(f"{name}: numpy warned “{numeric[0].message}” — your computation is not numerically stable.", hint)
