@@ -1,0 +1,58 @@
+"""Shared test helpers: run the real `studykit` CLI in a subprocess, as a learner does.
+
+The grade JSON schema every suite test relies on (see README, "Grading"):
+  exercise, title, status ("pass" | "fail" | "error"), score (0–1), seed, duration, message (str | None),
+  tests: [{name, status ("pass" | "fail" | "error"), message, hint, part, kind, scored}],
+  output (the learner's captured prints, truncated), output_truncated, replay (the command that replays the run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SOLUTIONS = Path(__file__).resolve().parent / "solutions"
+
+
+def run_studykit(*args: str, cwd: Path | str | None = None, timeout: float = 120, input: str | None = None,
+                 env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python -m studykit ARGS...` in a child process; returns the completed process (text mode)."""
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "studykit", *args],
+        cwd=str(cwd) if cwd else None,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        input=input,
+        env=full_env,
+    )
+
+
+def grade_file(exercise: str, path: Path | str, *extra: str, cwd: Path | str | None = None):
+    """Grade `path` against `exercise` with --json; returns (completed process, parsed result or None)."""
+    proc = run_studykit("grade", exercise, "--file", str(path), "--json", *extra, cwd=cwd)
+    try:
+        result = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        result = None
+    return proc, result
+
+
+@pytest.fixture
+def grade_source(tmp_path):
+    """Write `source` to a solution file in a temp dir and grade it: grade_source("ex03", src, "--seed", "1")."""
+
+    def grade(exercise: str, source: str, *extra: str):
+        path = tmp_path / f"{exercise}_solution.py"
+        path.write_text(source, encoding="utf-8")
+        return grade_file(exercise, path, *extra, cwd=tmp_path)
+
+    return grade
