@@ -1,0 +1,148 @@
+"""Runs the learner's code in a child process with a time limit and a memory limit, and collects results.
+
+The CLI process never imports the learner's file (nor numpy): `run_in_child` starts
+`python -m studykit.grading.child`, reads one JSON record per case from a dedicated pipe, and turns
+whatever happened — all cases reported, a crash, an early exit, a hang — into one result object.
+A child that ends without its `done` record has failed; nothing it did not report counts as passed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from studykit.catalog import Exercise
+from studykit.grading.report import build_result
+
+MEMORY_LIMIT_MB = 2048
+SHOWN_OUTPUT = 4000  # characters of the learner's prints shown in the report
+
+
+def _limit_resources(memory_mb: int):
+    def apply() -> None:
+        import resource
+
+        os.setsid()  # own process group, so a timeout kills everything the learner started
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        file_limit = 64 * 1024 * 1024  # a backstop for prints that bypass sys.stdout
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+def _describe_death(returncode: int | None, timed_out: bool, timeout: float, running: str | None) -> str:
+    during = f" while running “{running}”" if running else ""
+    if timed_out:
+        return (f"your code did not finish within {timeout:g} s{during} — an infinite loop, or far too slow. "
+                f"(Raise the limit with --timeout if your code is just slow.)")
+    if returncode is not None and returncode < 0:
+        sig = -returncode
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else f"signal {sig}"
+        if sig == signal.SIGKILL:
+            return f"your program was killed{during} (SIGKILL) — most likely it used too much memory."
+        if sig == signal.SIGXFSZ:
+            return f"your program printed far too much output{during} and was stopped."
+        return f"your program crashed{during} ({name})."
+    return (f"your program exited{during} before reporting all results (exit code {returncode}) — "
+            f"do not call os._exit() or exit the interpreter in solution.py.")
+
+
+def run_in_child(
+    exercise: Exercise,
+    solution: Path,
+    seed: int,
+    timeout: float | None = None,
+    memory_mb: int = MEMORY_LIMIT_MB,
+) -> dict:
+    """Grade `solution` against `exercise` in a child process; returns the result object (see report)."""
+    timeout = float(timeout if timeout is not None else exercise.timeout)
+    read_fd, write_fd = os.pipe()
+    env = {
+        **os.environ,
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONIOENCODING": "utf-8",
+    }
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "studykit.grading.child", exercise.id, str(solution), str(seed), str(write_fd)],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            pass_fds=(write_fd,),
+            cwd=str(solution.parent),
+            env=env,
+            preexec_fn=_limit_resources(memory_mb),
+        )
+        os.close(write_fd)
+        records, timed_out = _read_records(read_fd, started + timeout)
+        if timed_out:
+            _kill_group(proc)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            proc.wait()
+        duration = time.perf_counter() - started
+        output.seek(0)
+        raw = output.read(SHOWN_OUTPUT * 4 + 1).decode("utf-8", errors="replace")
+
+    printed = raw[:SHOWN_OUTPUT]
+    truncated = len(raw) > SHOWN_OUTPUT or "[studykit: output truncated]" in raw
+    done = any(r.get("type") == "done" for r in records)
+    death = None
+    if not done:
+        running = None
+        for r in records:
+            if r.get("type") == "begin":
+                running = r["name"]
+            elif r.get("type") == "case":
+                running = None
+        death = _describe_death(proc.returncode, timed_out, timeout, running)
+    return build_result(exercise, records, seed=seed, duration=duration, death=death,
+                        output=printed, output_truncated=truncated)
+
+
+def _read_records(fd: int, deadline: float) -> tuple[list[dict], bool]:
+    """JSON-line records from `fd` until EOF (the child is gone) or the deadline (timed out)."""
+    records: list[dict] = []
+    buffer = b""
+    try:
+        while True:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                return records, True
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                return records, True
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return records, False
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError:
+                    continue  # a stray write to the results fd is not a result
+    finally:
+        os.close(fd)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

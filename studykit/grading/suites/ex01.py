@@ -1,0 +1,121 @@
+"""Checks for ex01, linear regression: forward, halved mean squared loss, and its gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studykit.grading import checks
+from studykit.grading.cases import CaseList
+from studykit.grading.gradcheck import numerical_gradient
+from studykit.reference import linear as ref
+
+cases = CaseList()
+
+
+def _problem(rng, n=6, d=3):
+    return rng.standard_normal((n, d)), rng.standard_normal(n), rng.standard_normal(d), float(rng.standard_normal())
+
+
+def _check_forward(sol, X, w, b):
+    forward = checks.need(sol, "linear_forward")
+    with checks.unchanged("linear_forward", X, w):
+        got = forward(X, w, b)
+    checks.check_close(
+        "ŷ", got, ref.linear_forward(X, w, b),
+        hint=checks.match_variant(got, {
+            "ŷ = Xw + b: did you forget the bias b?": lambda: X @ w,
+        }),
+    )
+
+
+@cases("forward: 3 examples, 2 features", part="forward")
+def _(sol, rng):
+    X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])
+    _check_forward(sol, X, np.array([0.5, -1.0]), 2.0)
+
+
+@cases("forward: random shapes", part="forward", kind="random")
+def _(sol, rng):
+    for n, d in [(1, 1), (7, 3), (20, 5)]:
+        X, _, w, b = _problem(rng, n, d)
+        _check_forward(sol, X, w, b)
+
+
+def _check_loss(sol, y_hat, y):
+    loss = checks.need(sol, "squared_loss")
+    with checks.unchanged("squared_loss", y_hat, y):
+        got = loss(y_hat, y)
+    expected = ref.squared_loss(y_hat, y)
+    n = y.shape[0]
+    checks.check_close(
+        "loss", got, expected,
+        hint=checks.match_variant(checks.as_float("loss", got), {
+            "the loss is mean((ŷ − y)²) / 2 — you forgot the / 2.": lambda: 2 * expected,
+            "average over the N examples: you summed instead of taking the mean.": lambda: n * expected,
+            "square the residuals before averaging (the loss is never negative).": lambda: np.mean(y_hat - y) / 2,
+        }),
+    )
+
+
+@cases("loss: small example", part="loss")
+def _(sol, rng):
+    _check_loss(sol, np.array([1.0, 2.0, 4.0]), np.array([1.0, 0.0, 1.0]))
+
+
+@cases("loss: random, returns a float", part="loss", kind="random")
+def _(sol, rng):
+    y_hat, y = rng.standard_normal(9), rng.standard_normal(9)
+    _check_loss(sol, y_hat, y)
+
+
+def _check_grad(sol, X, y, w, b):
+    grad = checks.need(sol, "linear_grad")
+    with checks.unchanged("linear_grad", X, y, w):
+        got = grad(X, y, w, b)
+    if not (isinstance(got, tuple) and len(got) == 2):
+        raise checks.CheckFailed(f"linear_grad must return a pair (dw, db); got {type(got).__name__}.")
+    dw, db = got
+    exp_dw, exp_db = ref.linear_grad(X, y, w, b)
+    n = X.shape[0]
+    dw_arr = checks.as_array("dw", dw)
+    checks.check_close(
+        "dw", dw_arr, exp_dw,
+        hint=checks.match_variant(dw_arr, {
+            "dL/dw = Xᵀ(ŷ − y) / N: did you forget to divide by N?": lambda: exp_dw * n,
+            "the sign is flipped: use r = ŷ − y (prediction minus target), since L grows with ŷ − y.": lambda: -exp_dw,
+            "the loss has a 1/2 that cancels the 2 from the square: no extra factor 2.": lambda: 2 * exp_dw,
+        }),
+    )
+    if isinstance(db, np.ndarray) and db.size > 1:
+        raise checks.CheckFailed(
+            f"db: expected a single number, got an array of shape {db.shape}.",
+            "b is one scalar added to every prediction, so its gradient sums (averages) r over all examples.",
+        )
+    checks.check_close("db", db, exp_db, hint=checks.match_variant(checks.as_float("db", db), {
+        "dL/db = mean(ŷ − y): you forgot to divide by N.": lambda: exp_db * n,
+        "the sign is flipped: r = ŷ − y.": lambda: -exp_db,
+    }))
+    return dw_arr, db
+
+
+@cases("gradient: small example", part="gradient")
+def _(sol, rng):
+    X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])
+    _check_grad(sol, X, np.array([1.0, 0.0, -2.0]), np.array([0.5, -1.0]), 0.25)
+
+
+@cases("gradient: random shapes incl. one example", part="gradient", kind="random")
+def _(sol, rng):
+    for n, d in [(1, 2), (8, 3), (15, 6)]:
+        _check_grad(sol, *_problem(rng, n, d))
+
+
+@cases("gradient: against finite differences of your own loss", part="gradient", kind="property")
+def _(sol, rng):
+    X, y, w, b = _problem(rng, 5, 3)
+    forward, loss = checks.need(sol, "linear_forward"), checks.need(sol, "squared_loss")
+    dw, db = _check_grad(sol, X, y, w, b)
+    num_dw = numerical_gradient(lambda v: loss(forward(X, v, b), y), w.copy())
+    checks.check_gradient("dw", dw, num_dw, threshold=1e-6)
+    num_db = numerical_gradient(lambda v: loss(forward(X, w, float(v[0])), y), np.array([b]))
+    checks.check_gradient("db", np.array([checks.as_float("db", db)]), num_db, threshold=1e-6)

@@ -1,0 +1,109 @@
+"""The learner's workspace: a folder with `exercises/exNN-slug/` and the `.studykit/` state folder.
+
+Found from the current directory upwards; `init` creates one from the shipped starters and `reset`
+restores a starter after keeping a timestamped backup of the learner's file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from studykit.catalog import Exercise, all_exercises
+
+STATE_DIR = ".studykit"
+
+
+class WorkspaceError(Exception):
+    """A problem with the learner's workspace that the CLI reports as a message."""
+
+
+def find_workspace(start: Path | None = None) -> Path | None:
+    """The nearest folder, from `start` (default: cwd) upwards, that has `.studykit/` or `exercises/exNN-*`."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / STATE_DIR).is_dir():
+            return folder
+        exercises = folder / "exercises"
+        if exercises.is_dir() and any(exercises.glob("ex[0-9][0-9]-*")):
+            return folder
+    return None
+
+
+def require_workspace(start: Path | None = None) -> Path:
+    root = find_workspace(start)
+    if root is None:
+        raise WorkspaceError(
+            "not inside a studykit workspace (no exercises/ folder here or above).\n"
+            "Create one with:  studykit init my-practice  and cd into it, or pass --file PATH."
+        )
+    return root
+
+
+def state_dir(root: Path) -> Path:
+    """`<workspace>/.studykit/`, created with a .gitignore so progress never lands in a learner's repo."""
+    path = root / STATE_DIR
+    path.mkdir(exist_ok=True)
+    ignore = path / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    return path
+
+
+def solution_path(root: Path, exercise: Exercise) -> Path:
+    return root / "exercises" / exercise.folder / "solution.py"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write via a temp file in the same folder and rename over `path`: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def init_workspace(target: Path) -> list[Path]:
+    """Copy every starter into `target/exercises/`; existing learner files are left untouched."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ex in all_exercises():
+        dest = target / "exercises" / ex.folder
+        for src in sorted(ex.starter_dir.iterdir()):
+            if src.is_file() and not src.name.startswith("."):
+                out = dest / src.name
+                if not out.exists():
+                    atomic_write_bytes(out, src.read_bytes())
+                    written.append(out)
+    state_dir(target)
+    return written
+
+
+def reset_solution(root: Path, exercise: Exercise) -> Path | None:
+    """Restore the starter `solution.py`; returns the backup of the learner's file (None if there was none)."""
+    current = solution_path(root, exercise)
+    starter = (exercise.starter_dir / "solution.py").read_bytes()
+    backup = None
+    if current.exists():
+        if current.read_bytes() == starter:
+            return None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backups = state_dir(root) / "backups"
+        backups.mkdir(exist_ok=True)
+        backup = backups / f"{exercise.folder}-solution-{stamp}.py"
+        n = 1
+        while backup.exists():
+            n += 1
+            backup = backups / f"{exercise.folder}-solution-{stamp}-{n}.py"
+        shutil.copy2(current, backup)
+    atomic_write_bytes(current, starter)
+    return backup
