@@ -1,0 +1,108 @@
+"""`studykit build` and `studykit check`: notes → deck, and the same parse as a linter.
+
+`check` never imports genanki; `build` imports it only when it writes the package.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+DEFAULT_DECK = "studykit"
+PROGRESS_FROM = 8  # files: below this a progress bar is noise
+
+
+def _project_root() -> Path:
+    """The nearest folder upwards that has `content/` (the repository or a workspace); else the cwd."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "content").is_dir():
+            return folder
+    return here
+
+
+def _parse(paths: tuple[str, ...]):
+    from studykit.notes import parse_note
+    from studykit.notes.source import NotesPathError, collect
+
+    targets = [Path(p) for p in paths] or [_project_root() / "content"]
+    try:
+        files = collect(targets)
+    except NotesPathError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if not files:
+        click.echo(f"error: no Markdown (.md) files in {', '.join(str(t) for t in targets)}", err=True)
+        sys.exit(2)
+    if len(files) >= PROGRESS_FROM and sys.stderr.isatty():
+        with click.progressbar(files, label="reading notes", file=sys.stderr) as bar:
+            return [parse_note(file, root) for file, root in bar]
+    return [parse_note(file, root) for file, root in files]
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+def _summary(notes, problems) -> str:
+    kinds = Counter(card.kind for note in notes for card in note.cards)
+    media = {name for note in notes for name in note.media}
+    by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "none"
+    return (f"{len(notes)} files · {sum(kinds.values())} cards ({by_kind}) · {len(media)} media · "
+            f"{len(problems)} warnings")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the package (default: decks/studykit.apkg).")
+@click.option("--deck", "deck", default=DEFAULT_DECK, show_default=True, help="Name of the root deck.")
+@click.option("--strict", is_flag=True, help="Exit non-zero when there are warnings.")
+def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool) -> None:
+    """Build an Anki deck (.apkg) from Markdown notes (files or folders; default: content/)."""
+    notes = _parse(paths)
+    from studykit.deck.package import write_package
+
+    out = output or (_project_root() / "decks" / "studykit.apkg")
+    if not deck.strip() or "::" in deck.strip(":"):
+        click.echo("error: --deck needs a plain name (subdecks come from folders and notes)", err=True)
+        sys.exit(2)
+    try:
+        stats = write_package(notes, out, deck.strip())
+    except OSError as exc:
+        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    _print_problems(stats.problems)
+    click.echo(_summary(notes, stats.problems))
+    click.echo(f"wrote {out}  (Anki: File → Import; re-importing updates cards and keeps reviews)")
+    if strict and stats.problems:
+        click.echo(f"--strict: {len(stats.problems)} warnings", err=True)
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the warnings and counts as one JSON object.")
+@click.option("--strict", is_flag=True, help="Exit non-zero when there are warnings.")
+def check(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
+    """Lint notes: the same parse and warnings as build, with file:line, and no package written."""
+    notes = _parse(paths)
+    problems = [p for note in notes for p in note.problems]
+    if as_json:
+        kinds = Counter(card.kind for note in notes for card in note.cards)
+        click.echo(json.dumps({
+            "files": len(notes),
+            "cards": sum(kinds.values()),
+            "cards_by_kind": dict(sorted(kinds.items())),
+            "warnings": [{"file": p.file, "line": p.line, "message": p.message} for p in problems],
+        }, ensure_ascii=False, indent=2))
+    else:
+        _print_problems(problems)
+        click.echo(_summary(notes, problems))
+    if strict and problems:
+        sys.exit(1)

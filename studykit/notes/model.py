@@ -1,0 +1,47 @@
+"""The plain objects notes become: cards, the note file they came from, and problems found on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KINDS = ("question", "term", "table", "cloze", "qa", "section")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A warning about the notes, always with the file and line it is about."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Card:
+    kind: str  # one of KINDS
+    front: str  # HTML; for a cloze card, the text with {{cN::…}} deletions
+    back: str  # HTML; for a cloze card, extra text shown with the answer (may be empty)
+    context: str  # HTML-escaped "title › heading › heading": what makes the card make sense alone
+    source: str  # "file.md:12 › heading path", shown small on the back
+    key: tuple[str, ...]  # identity: the GUID is derived from this and nothing else
+    line: int
+
+    @property
+    def is_cloze(self) -> bool:
+        return self.kind == "cloze"
+
+
+@dataclass
+class NoteFile:
+    path: Path
+    relpath: str  # path below the notes' root, POSIX style
+    title: str
+    deck: tuple[str, ...]  # subdeck path below the root deck
+    tags: tuple[str, ...]
+    cards: list[Card] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    media: dict[str, Path] = field(default_factory=dict)  # packed name → file

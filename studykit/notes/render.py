@@ -1,0 +1,270 @@
+"""Markdown → Anki-ready HTML: markdown-it with front matter, dollar maths, tables and ==marks==.
+
+Maths becomes MathJax 3 delimiters with the TeX kept as written (HTML-escaped only); display blocks
+with top-level `\\` line breaks are wrapped so MathJax shows separate lines. Pictures are resolved
+against the note's folder by `PictureResolver`, which also decides what may be packed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from studykit.notes.mark import mark_plugin
+
+IMAGE_DIRS = ("", "assets", "images", "img", "media")  # where a picture with a foreign path is looked for
+
+
+def _highlight(code: str, lang: str, attrs: str) -> str:
+    if not lang:
+        return ""  # markdown-it escapes it itself
+    try:
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import get_lexer_by_name
+        from pygments.util import ClassNotFound
+    except ImportError:
+        return ""
+    try:
+        lexer = get_lexer_by_name(lang)
+    except ClassNotFound:
+        return ""
+    return highlight(code, lexer, HtmlFormatter(nowrap=True, classprefix="hl-"))
+
+
+# ---------------------------------------------------------------- maths
+
+
+def _top_level_breaks(tex: str) -> bool:
+    r"""Whether `tex` has a `\\` outside every \begin…\end environment and brace group."""
+    depth_env = depth_brace = 0
+    i = 0
+    while i < len(tex):
+        if tex.startswith("\\begin{", i):
+            depth_env += 1
+            i += 7
+        elif tex.startswith("\\end{", i):
+            depth_env -= 1
+            i += 5
+        elif tex.startswith("\\\\", i):
+            if depth_env == 0 and depth_brace == 0:
+                return True
+            i += 2
+        elif tex[i] == "\\":
+            i += 2
+        else:
+            depth_brace += tex[i] == "{"
+            depth_brace -= tex[i] == "}"
+            i += 1
+    return False
+
+
+def display_tex(tex: str) -> str:
+    r"""Display TeX ready for MathJax 3: lines broken by a top-level `\\` go in gathered/aligned."""
+    body = tex.strip()
+    if _top_level_breaks(body):
+        env = "aligned" if "&" in body else "gathered"
+        body = f"\\begin{{{env}}}{body}\\end{{{env}}}"
+    return body
+
+
+def _math_inline(self, tokens, idx, options, env) -> str:
+    return "\\(" + escapeHtml(tokens[idx].content) + "\\)"
+
+
+def _math_block(self, tokens, idx, options, env) -> str:
+    return '<div class="math">\\[' + escapeHtml(display_tex(tokens[idx].content)) + "\\]</div>\n"
+
+
+def _math_block_label(self, tokens, idx, options, env) -> str:
+    return '<div class="math">\\[' + escapeHtml(display_tex(tokens[idx].content)) + "\\]</div>\n"
+
+
+# ---------------------------------------------------------------- pictures
+
+
+class PictureResolver:
+    """Decides what each picture reference becomes, and collects the files to pack and the warnings."""
+
+    def __init__(self, note_path: Path, root: Path):
+        self.note_dir = note_path.parent
+        self.root = root
+        self.media: dict[str, Path] = {}  # packed name → file
+        self.problems: list[tuple[int, str]] = []
+        self._cache: dict[str, str | None] = {}
+
+    def _warn(self, line: int, message: str) -> None:
+        if (line, message) not in self.problems:
+            self.problems.append((line, message))
+
+    def _inside_root(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self.root)
+            return True
+        except ValueError:
+            return False
+
+    def _pack(self, path: Path) -> str:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+        name = f"sk-{digest}{path.suffix.lower()}"
+        self.media[name] = path
+        return name
+
+    def _by_name(self, name: str) -> Path | None:
+        for sub in IMAGE_DIRS:
+            candidate = self.note_dir / sub / name if sub else self.note_dir / name
+            if candidate.is_file() and self._inside_root(candidate):
+                return candidate
+        return None
+
+    def resolve(self, src: str, line: int) -> str | None:
+        """The src to put in the card, or None when the picture must be shown as a placeholder."""
+        src = src.strip()
+        if src in self._cache:
+            return self._cache[src]
+        result = self._resolve(src, line)
+        self._cache[src] = result
+        return result
+
+    def _resolve(self, src: str, line: int) -> str | None:
+        lowered = src.lower()
+        if lowered.startswith(("http://", "https://", "//")):
+            self._warn(line, f"picture {src} is on the web: the card shows it only with an internet connection")
+            return src
+        if lowered.startswith("data:"):
+            return src
+        if lowered.startswith("file://"):
+            src = unquote(src[7:])
+            if re.match(r"^/[a-zA-Z]:", src):
+                src = src[1:]
+        src = unquote(src.split("#")[0].split("?")[0])
+        if not src:
+            self._warn(line, "picture with an empty path")
+            return None
+        windows = bool(re.match(r"^[a-zA-Z]:[\\/]", src)) or src.startswith("\\\\") or "\\" in src
+        name = PureWindowsPath(src).name if windows else PurePosixPath(src).name
+        if windows or src.startswith("/") or src.startswith("~"):
+            found = self._by_name(name)
+            where = "another computer" if windows else "an absolute path"
+            if found:
+                self._warn(line, f"picture {src} points at {where}; used {found.relative_to(self.note_dir).as_posix()} "
+                                 f"found next to the note instead")
+                return self._pack(found)
+            self._warn(line, f"picture {src} points at {where} and is not packed (a shared deck must not carry "
+                             f"private files); copy it next to the note and use a relative path")
+            return None
+        target = (self.note_dir / src)
+        if not self._inside_root(target):
+            self._warn(line, f"picture {src} is outside the notes' folder and is not packed (a shared deck must not "
+                             f"carry private files); move it inside the notes' folder")
+            return None
+        if not target.is_file():
+            found = self._by_name(name)
+            if found and found.resolve() != target.resolve():
+                self._warn(line, f"picture {src} not found; used {found.relative_to(self.note_dir).as_posix()} instead")
+                return self._pack(found)
+            self._warn(line, f"picture {src} not found; the card shows its description instead")
+            return None
+        return self._pack(target)
+
+
+def _placeholder(alt: str, src: str) -> str:
+    label = alt or PurePosixPath(src.replace("\\", "/")).name or "picture"
+    return f'<span class="missing-picture">[图片 picture: {escapeHtml(label)}]</span>'
+
+
+def _image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    resolved = env["pictures"].resolve(src, token.meta.get("line", env.get("line", 0)))
+    if resolved is None:
+        return _placeholder(alt, src)
+    title = token.attrGet("title")
+    title_attr = f' title="{escapeHtml(title)}"' if title else ""
+    return f'<img src="{escapeHtml(resolved)}" alt="{escapeHtml(alt)}"{title_attr}>'
+
+
+class _ImgTags(HTMLParser):
+    """Finds <img> tags in an HTML fragment with their source positions and attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, int, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self._record(tag, attrs)
+
+    def handle_startendtag(self, tag, attrs):
+        self._record(tag, attrs)
+
+    def _record(self, tag, attrs):
+        if tag == "img":
+            text = self.get_starttag_text() or ""
+            line, col = self.getpos()
+            self.found.append((line, col, dict(attrs), text))  # type: ignore[arg-type]
+
+
+def rewrite_img_tags(fragment: str, pictures: PictureResolver, line: int) -> str:
+    """Raw HTML from the note with every <img src> resolved like a Markdown picture."""
+    if "<img" not in fragment.lower():
+        return fragment
+    parser = _ImgTags()
+    parser.feed(fragment)
+    parser.close()
+    lines = fragment.splitlines(keepends=True)
+    offsets = [0]
+    for part in lines:
+        offsets.append(offsets[-1] + len(part))
+    out, last = [], 0
+    for tag_line, col, attrs, text in parser.found:
+        start = offsets[tag_line - 1] + col
+        end = start + len(text)
+        src = attrs.get("src") or ""
+        resolved = pictures.resolve(src, line + tag_line - 1)
+        if resolved is None:
+            replacement = _placeholder(attrs.get("alt") or "", src)
+        else:
+            kept = "".join(f' {k}="{html.escape(v or "", quote=True)}"' for k, v in attrs.items() if k != "src")
+            replacement = f'<img src="{html.escape(resolved, quote=True)}"{kept}>'
+        out += [fragment[last:start], replacement]
+        last = end
+    out.append(fragment[last:])
+    return "".join(out)
+
+
+def _html_inline(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    return rewrite_img_tags(token.content, env["pictures"], token.meta.get("line", env.get("line", 0)))
+
+
+def _html_block(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    line = token.map[0] + 1 if token.map else 0
+    return rewrite_img_tags(token.content, env["pictures"], line)
+
+
+def make_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight, "breaks": False})
+    md.enable("table")
+    md.enable("strikethrough")
+    md.use(front_matter_plugin)
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
+    md.use(mark_plugin)
+    md.add_render_rule("math_inline", _math_inline)
+    md.add_render_rule("math_inline_double", _math_block)
+    md.add_render_rule("math_block", _math_block)
+    md.add_render_rule("math_block_label", _math_block_label)
+    md.add_render_rule("image", _image)
+    md.add_render_rule("html_inline", _html_inline)
+    md.add_render_rule("html_block", _html_block)
+    return md
