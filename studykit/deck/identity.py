@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 
 GUID_PREFIX = "sk:"
 
 
 def card_guid(key: tuple[str, ...]) -> str:
-    digest = hashlib.sha256("\x1f".join(("studykit", *key)).encode("utf-8")).digest()
+    encoded = json.dumps(["studykit", *key], ensure_ascii=False)  # unambiguous: ("a", "b") ≠ ("a b",)
+    digest = hashlib.sha256(encoded.encode("utf-8")).digest()
     return GUID_PREFIX + base64.b32encode(digest[:10]).decode("ascii").lower()
 
 

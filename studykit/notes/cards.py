@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 from studykit.notes.frontmatter import as_list, parse_front_matter
 from studykit.notes.model import Card, NoteFile, Problem
-from studykit.notes.render import PictureResolver, make_markdown
+from studykit.notes.render import PictureResolver, check_pictures, make_markdown
 from studykit.notes.source import collect, decode
 
 COLONS = ("：", ":")
@@ -332,6 +332,7 @@ def parse_note(path: Path, root: Path) -> NoteFile:
     sections = str(front.get("cards") or "").strip().lower() in ("sections", "all")
 
     _Walker(note, tokens, env, title, note_id, sections).walk()
+    check_pictures(tokens, pictures)
     for line, message in pictures.problems:
         note.problems.append(Problem(relpath, line, message))
     note.media = dict(pictures.media)

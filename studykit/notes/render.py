@@ -100,7 +100,7 @@ class PictureResolver:
         self.root = root
         self.media: dict[str, Path] = {}  # packed name → file
         self.problems: list[tuple[int, str]] = []
-        self._cache: dict[str, str | None] = {}
+        self._cache: dict[str, tuple[str | None, Path | None]] = {}
 
     def _warn(self, line: int, message: str) -> None:
         if (line, message) not in self.problems:
@@ -113,12 +113,6 @@ class PictureResolver:
         except ValueError:
             return False
 
-    def _pack(self, path: Path) -> str:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
-        name = f"sk-{digest}{path.suffix.lower()}"
-        self.media[name] = path
-        return name
-
     def _by_name(self, name: str) -> Path | None:
         for sub in IMAGE_DIRS:
             candidate = self.note_dir / sub / name if sub else self.note_dir / name
@@ -126,22 +120,30 @@ class PictureResolver:
                 return candidate
         return None
 
-    def resolve(self, src: str, line: int) -> str | None:
-        """The src to put in the card, or None when the picture must be shown as a placeholder."""
-        src = src.strip()
-        if src in self._cache:
-            return self._cache[src]
-        result = self._resolve(src, line)
-        self._cache[src] = result
-        return result
+    def resolve(self, src: str, line: int, pack: bool = True) -> str | None:
+        """The src to put in the card, or None when the picture must be shown as a placeholder.
 
-    def _resolve(self, src: str, line: int) -> str | None:
+        Warnings are recorded either way; the file is added to `media` only when `pack` (it is in a card).
+        """
+        src = src.strip()
+        if src not in self._cache:
+            self._cache[src] = self._resolve(src, line)
+        shown, path = self._cache[src]
+        if pack and path is not None:
+            self.media[shown] = path
+        return shown
+
+    def _packed(self, path: Path) -> tuple[str, Path]:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+        return f"sk-{digest}{path.suffix.lower()}", path
+
+    def _resolve(self, src: str, line: int) -> tuple[str | None, Path | None]:
         lowered = src.lower()
         if lowered.startswith(("http://", "https://", "//")):
             self._warn(line, f"picture {src} is on the web: the card shows it only with an internet connection")
-            return src
+            return src, None
         if lowered.startswith("data:"):
-            return src
+            return src, None
         if lowered.startswith("file://"):
             src = unquote(src[7:])
             if re.match(r"^/[a-zA-Z]:", src):
@@ -149,7 +151,7 @@ class PictureResolver:
         src = unquote(src.split("#")[0].split("?")[0])
         if not src:
             self._warn(line, "picture with an empty path")
-            return None
+            return None, None
         windows = bool(re.match(r"^[a-zA-Z]:[\\/]", src)) or src.startswith("\\\\") or "\\" in src
         name = PureWindowsPath(src).name if windows else PurePosixPath(src).name
         if windows or src.startswith("/") or src.startswith("~"):
@@ -158,23 +160,44 @@ class PictureResolver:
             if found:
                 self._warn(line, f"picture {src} points at {where}; used {found.relative_to(self.note_dir).as_posix()} "
                                  f"found next to the note instead")
-                return self._pack(found)
+                return self._packed(found)
             self._warn(line, f"picture {src} points at {where} and is not packed (a shared deck must not carry "
                              f"private files); copy it next to the note and use a relative path")
-            return None
-        target = (self.note_dir / src)
+            return None, None
+        target = self.note_dir / src
         if not self._inside_root(target):
             self._warn(line, f"picture {src} is outside the notes' folder and is not packed (a shared deck must not "
                              f"carry private files); move it inside the notes' folder")
-            return None
+            return None, None
         if not target.is_file():
             found = self._by_name(name)
             if found and found.resolve() != target.resolve():
                 self._warn(line, f"picture {src} not found; used {found.relative_to(self.note_dir).as_posix()} instead")
-                return self._pack(found)
+                return self._packed(found)
             self._warn(line, f"picture {src} not found; the card shows its description instead")
-            return None
-        return self._pack(target)
+            return None, None
+        return self._packed(target)
+
+
+def check_pictures(tokens, pictures: "PictureResolver") -> None:
+    """Resolve every picture in the note once, so each problem is reported even outside any card."""
+    for tok in tokens:
+        if tok.type == "html_block":
+            _each_img(tok.content, tok.map[0] + 1 if tok.map else 0, pictures)
+        for child in tok.children or []:
+            if child.type == "image":
+                pictures.resolve(child.attrGet("src") or "", child.meta.get("line", 0), pack=False)
+            elif child.type == "html_inline":
+                _each_img(child.content, child.meta.get("line", 0), pictures)
+
+
+def _each_img(fragment: str, line: int, pictures: "PictureResolver") -> None:
+    if "<img" in fragment.lower():
+        parser = _ImgTags()
+        parser.feed(fragment)
+        parser.close()
+        for tag_line, _, attrs, _ in parser.found:
+            pictures.resolve(attrs.get("src") or "", line + tag_line - 1, pack=False)
 
 
 def _placeholder(alt: str, src: str) -> str:
