@@ -1,0 +1,99 @@
+"""Checks for ex02, softmax: values, any shape and axis, stability, −inf, no mutation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studykit.grading import checks
+from studykit.grading.cases import CaseList
+from studykit.reference.softmax import softmax as ref_softmax
+
+cases = CaseList()
+
+OVERFLOW_HINT = ("exp(1000) overflows to inf and inf/inf is nan. Softmax does not change when you subtract a "
+                 "constant from every logit of a row: subtract the row's maximum first (keepdims=True).")
+
+
+def _naive(Z, axis):
+    e = np.exp(Z)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _check(sol, Z, axis=-1, strict=False, name="softmax(Z)"):
+    softmax = checks.need(sol, "softmax")
+    expected = ref_softmax(Z, axis=axis)
+    with checks.unchanged("softmax", Z):
+        if strict:
+            with checks.strict_numerics("softmax", OVERFLOW_HINT):
+                got = softmax(Z, axis=axis) if axis != -1 else softmax(Z)
+        else:
+            got = softmax(Z, axis=axis) if axis != -1 else softmax(Z)
+    got = checks.as_array(name, got)
+    checks.check_shape(name, got, Z.shape, "softmax returns one probability per logit: the same shape as Z.")
+    checks.check_finite(name, got, OVERFLOW_HINT)
+    other_axes = {a for a in range(Z.ndim) if a != axis % Z.ndim}
+    variants = {f"normalize along axis={axis}: each slice along that axis must sum to 1; you summed over "
+                f"axis {a}.": (lambda a=a: ref_softmax(Z, axis=a)) for a in other_axes}
+    variants["sum with keepdims=True (or axis-aware broadcasting): you divided by the sum over the whole array."] = \
+        lambda: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum()
+    checks.check_close(name, got, expected, rtol=1e-6, atol=1e-12, hint=checks.match_variant(got, variants))
+    return got
+
+
+@cases("fixed: one row [1, 2, 3]")
+def _(sol, rng):
+    _check(sol, np.array([1.0, 2.0, 3.0]))
+
+
+@cases("fixed: 2×3 batch, rows sum to 1")
+def _(sol, rng):
+    got = _check(sol, np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]))
+    checks.check_close("row sums", got.sum(axis=-1), np.ones(2))
+
+
+@cases("random: shapes (4, 5) and (1, 7)", kind="random")
+def _(sol, rng):
+    _check(sol, rng.standard_normal((4, 5)) * 3)
+    _check(sol, rng.standard_normal((1, 7)))
+
+
+@cases("random: 3-D input, axis=1", kind="random")
+def _(sol, rng):
+    _check(sol, rng.standard_normal((2, 4, 3)), axis=1)
+
+
+@cases("random: axis=0 on a (5, 2) array", kind="random")
+def _(sol, rng):
+    _check(sol, rng.standard_normal((5, 2)), axis=0)
+
+
+@cases("edge: huge logits ±1e4, no overflow warning", kind="edge")
+def _(sol, rng):
+    Z = np.array([[1e4, 0.0, -1e4], [1000.0, 1000.0, 999.0], [-1e4, -1e4 + 1, -1e4 + 2]])
+    _check(sol, Z, strict=True)
+
+
+@cases("edge: rows containing -inf", kind="edge")
+def _(sol, rng):
+    Z = np.array([[0.0, -np.inf, 1.0], [-np.inf, 5.0, -np.inf]])
+    got = _check(sol, Z, strict=True)
+    if got[0, 1] != 0.0:
+        raise checks.CheckFailed("softmax(Z): exp(−inf) is exactly 0, so a −inf logit must get probability 0.")
+
+
+@cases("edge: float32 stays float32, integer input works", kind="edge")
+def _(sol, rng):
+    softmax = checks.need(sol, "softmax")
+    Z32 = rng.standard_normal((3, 4)).astype(np.float32)
+    got = checks.as_array("softmax(float32 Z)", softmax(Z32))
+    checks.check_dtype_float("softmax(float32 Z)", got)
+    checks.check_close("softmax(float32 Z)", got, ref_softmax(Z32.astype(np.float64)), rtol=1e-5, atol=1e-7)
+    _check(sol, np.array([[1, 2, 3], [0, 0, 0]]), name="softmax(integer Z)")
+
+
+@cases("property: does not modify Z", kind="property")
+def _(sol, rng):
+    softmax = checks.need(sol, "softmax")
+    Z = rng.standard_normal((3, 4)) * 10
+    with checks.unchanged("softmax", Z):
+        softmax(Z)

@@ -1,0 +1,131 @@
+"""Checks for ex03, softmax + cross-entropy: the loss, its gradient dZ, stability and finite differences."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studykit.grading import checks
+from studykit.grading.cases import CaseList
+from studykit.grading.gradcheck import numerical_gradient
+from studykit.reference.softmax import log_softmax, softmax, softmax_cross_entropy as ref
+
+cases = CaseList()
+
+STABLE_HINT = ("for logits like ±1e4, exp overflows. Use log-softmax: log softmax(z)ᵢ = zᵢ − m − log Σⱼ exp(zⱼ − m) "
+               "with m = max(z); never take log(softmax(z)) of a probability that rounded to 0.")
+
+
+def _call(sol, Z, y, strict=False):
+    func = checks.need(sol, "softmax_cross_entropy")
+    with checks.unchanged("softmax_cross_entropy", Z, y):
+        if strict:
+            with checks.strict_numerics("softmax_cross_entropy", STABLE_HINT):
+                out = func(Z, y)
+        else:
+            out = func(Z, y)
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise checks.CheckFailed(f"softmax_cross_entropy must return a pair (loss, dZ); got {type(out).__name__}.")
+    loss, dZ = out
+    return checks.as_float("loss", loss), checks.as_array("dZ", dZ)
+
+
+def _check_loss(loss, Z, y):
+    expected, _ = ref(Z, y)
+    n = Z.shape[0]
+    rows = np.arange(n)
+    checks.check_finite("loss", loss, STABLE_HINT)
+    checks.check_close("loss", loss, expected, rtol=1e-7, atol=1e-10, hint=checks.match_variant(loss, {
+        "the loss is the MEAN over the N examples: you summed (divide by N).": lambda: expected * n,
+        "cross-entropy is −log of the probability of the TRUE class: check the sign.": lambda: -expected,
+        "use the natural log of softmax, not of the raw logits.": lambda: -np.mean(Z[rows, y]),
+        "average −log p of the true class only, not over all C classes.": lambda: -np.mean(log_softmax(Z, 1)),
+    }))
+
+
+def _check_grad(dZ, Z, y):
+    _, expected = ref(Z, y)
+    n, c = Z.shape
+    p = softmax(Z, axis=1)
+    onehot = np.eye(c)[y]
+    checks.check_shape("dZ", dZ, Z.shape, "dZ has one entry per logit: shape (N, C), like Z.")
+    checks.check_finite("dZ", dZ, STABLE_HINT)
+    checks.check_close("dZ", dZ, expected, rtol=1e-6, atol=1e-10, hint=checks.match_variant(dZ, {
+        "you forgot the / N: the loss is a mean over N examples, so each row's gradient is divided by N.":
+            lambda: expected * n,
+        "the sign is flipped: dZ = (softmax(Z) − onehot(y)) / N, probabilities minus targets.": lambda: -expected,
+        "you returned softmax(Z) / N: subtract 1 at each row's true class (the one-hot target).": lambda: p / n,
+        "the one-hot targets are in the wrong place: row i needs its 1 in column y[i].":
+            lambda: (p - np.eye(c)[y[::-1]]) / n if n > 1 else None,
+        "normalize softmax along each row (axis=1), not down the columns.":
+            lambda: (softmax(Z, axis=0) - onehot) / n,
+    }))
+
+
+def _problem(rng, n, c, scale=1.0):
+    return rng.standard_normal((n, c)) * scale, rng.integers(0, c, size=n)
+
+
+@cases("fixed: 2 examples, 3 classes — loss", part="loss")
+def _(sol, rng):
+    Z, y = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]]), np.array([0, 2])
+    loss, _ = _call(sol, Z, y)
+    _check_loss(loss, Z, y)
+
+
+@cases("fixed: 2 examples, 3 classes — dZ", part="gradient")
+def _(sol, rng):
+    Z, y = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]]), np.array([0, 2])
+    _, dZ = _call(sol, Z, y)
+    _check_grad(dZ, Z, y)
+
+
+@cases("random: N=8, C=5 — loss and dZ", part="gradient", kind="random")
+def _(sol, rng):
+    Z, y = _problem(rng, 8, 5, 2.0)
+    loss, dZ = _call(sol, Z, y)
+    _check_loss(loss, Z, y)
+    _check_grad(dZ, Z, y)
+
+
+@cases("random: non-square N=3, C=10", part="gradient", kind="random")
+def _(sol, rng):
+    Z, y = _problem(rng, 3, 10)
+    loss, dZ = _call(sol, Z, y)
+    _check_loss(loss, Z, y)
+    _check_grad(dZ, Z, y)
+
+
+@cases("edge: a batch of one", part="gradient", kind="edge")
+def _(sol, rng):
+    Z, y = _problem(rng, 1, 4)
+    loss, dZ = _call(sol, Z, y)
+    _check_loss(loss, Z, y)
+    _check_grad(dZ, Z, y)
+
+
+@cases("edge: logits of ±1e4 stay finite, no warnings", part="loss", kind="edge")
+def _(sol, rng):
+    Z, y = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4], [0.0, 0.0, 1e4]]), np.array([1, 2, 0])
+    loss, dZ = _call(sol, Z, y, strict=True)
+    _check_loss(loss, Z, y)
+    _check_grad(dZ, Z, y)
+
+
+@cases("edge: float32 logits", part="gradient", kind="edge")
+def _(sol, rng):
+    Z, y = _problem(rng, 4, 3)
+    Z32 = Z.astype(np.float32)
+    loss, dZ = _call(sol, Z32, y)
+    expected_loss, expected_dZ = ref(Z32.astype(np.float64), y)
+    checks.check_close("loss (float32)", loss, expected_loss, rtol=1e-5)
+    checks.check_close("dZ (float32)", dZ, expected_dZ, rtol=1e-4, atol=1e-6)
+
+
+@cases("property: dZ matches finite differences of your loss", part="gradient", kind="property")
+def _(sol, rng):
+    Z, y = _problem(rng, 4, 3)
+    func = checks.need(sol, "softmax_cross_entropy")
+    _, dZ = _call(sol, Z, y)
+    numeric = numerical_gradient(lambda v: checks.as_float("loss", func(v, y)[0]), Z.copy())
+    checks.check_gradient("dZ", dZ, numeric, threshold=1e-6,
+                          hint="your dZ is not the derivative of your own loss: compare the two formulas term by term.")

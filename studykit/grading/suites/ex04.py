@@ -1,0 +1,113 @@
+"""Checks for ex04, activations: relu, sigmoid, tanh and their derivatives, elementwise and stable."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studykit.grading import checks
+from studykit.grading.cases import CaseList
+from studykit.grading.gradcheck import numerical_gradient_array
+from studykit.reference import activations as ref
+
+cases = CaseList()
+
+SIGMOID_HINT = ("np.exp(-x) overflows for x ≈ −1e4. Use the two equivalent forms: 1/(1+e^(−x)) for x ≥ 0 and "
+                "e^x/(1+e^x) for x < 0 — both only ever exponentiate a non-positive number.")
+
+X_FIXED = np.array([-3.0, -1.0, 0.0, 0.5, 2.0])
+
+
+def _value(sol, name, x, strict=False, hint=None, variants=None):
+    func = checks.need(sol, name)
+    with checks.unchanged(name, x):
+        if strict:
+            with checks.strict_numerics(name, hint):
+                got = func(x)
+        else:
+            got = func(x)
+    got = checks.as_array(f"{name}(x)", got)
+    expected = getattr(ref, name)(x)
+    checks.check_shape(f"{name}(x)", got, x.shape, "activations are elementwise: the output has the shape of x.")
+    checks.check_finite(f"{name}(x)", got, hint)
+    checks.check_close(f"{name}(x)", got, expected, rtol=1e-7, atol=1e-12,
+                       hint=checks.match_variant(got, variants or {}) or hint)
+    return got
+
+
+@cases("relu: fixed values", part="relu")
+def _(sol, rng):
+    _value(sol, "relu", X_FIXED, variants={"relu(x) = max(0, x): keep the positive part, zero the rest.":
+                                           lambda: np.minimum(X_FIXED, 0)})
+
+
+@cases("relu_grad: fixed values, relu_grad(0) = 0", part="relu")
+def _(sol, rng):
+    _value(sol, "relu_grad", X_FIXED, variants={
+        "at x = 0 use relu′(0) = 0 (the convention here): test x > 0, not x >= 0.": lambda: (X_FIXED >= 0) * 1.0,
+        "relu_grad is the derivative (1 for x > 0, else 0), not relu itself.": lambda: np.maximum(X_FIXED, 0),
+    })
+
+
+@cases("sigmoid: fixed values", part="sigmoid")
+def _(sol, rng):
+    _value(sol, "sigmoid", X_FIXED, variants={"σ(x) = 1 / (1 + e^(−x)): check the sign in the exponent.":
+                                              lambda: 1 / (1 + np.exp(X_FIXED))})
+
+
+@cases("sigmoid: |x| up to 1e4 without overflow warnings", part="sigmoid", kind="edge")
+def _(sol, rng):
+    x = np.array([-1e4, -800.0, -30.0, 0.0, 30.0, 800.0, 1e4])
+    _value(sol, "sigmoid", x, strict=True, hint=SIGMOID_HINT)
+
+
+@cases("sigmoid_grad: fixed values", part="sigmoid")
+def _(sol, rng):
+    s = ref.sigmoid(X_FIXED)
+    _value(sol, "sigmoid_grad", X_FIXED, variants={
+        "σ′(x) = σ(x)(1 − σ(x)) — you wrote σ(x)(1 − x).": lambda: s * (1 - X_FIXED),
+        "σ′(x) = σ(x)(1 − σ(x)); you returned σ(x) itself.": lambda: s,
+        "σ′(x) = σ(x)(1 − σ(x)), not 1 − σ(x)².": lambda: 1 - s ** 2,
+    })
+
+
+@cases("sigmoid_grad: large |x| stays finite", part="sigmoid", kind="edge")
+def _(sol, rng):
+    _value(sol, "sigmoid_grad", np.array([-1e4, -50.0, 50.0, 1e4]), strict=True, hint=SIGMOID_HINT)
+
+
+@cases("tanh and tanh_grad: fixed values", part="tanh")
+def _(sol, rng):
+    _value(sol, "tanh", X_FIXED)
+    t = np.tanh(X_FIXED)
+    _value(sol, "tanh_grad", X_FIXED, variants={
+        "tanh′(x) = 1 − tanh²(x): square the tanh.": lambda: 1 - t,
+        "tanh′(x) = 1 − tanh²(x), not 1 − x².": lambda: 1 - X_FIXED ** 2,
+    })
+
+
+@cases("random: 2-D arrays, every function", kind="random")
+def _(sol, rng):
+    x = rng.standard_normal((4, 6)) * 3
+    for name in ("relu", "relu_grad", "sigmoid", "sigmoid_grad", "tanh", "tanh_grad"):
+        _value(sol, name, x)
+
+
+@cases("property: each *_grad matches finite differences of your forward", kind="property")
+def _(sol, rng):
+    x = rng.standard_normal(7)
+    x = x[np.abs(x) > 1e-3]  # relu is not differentiable at 0
+    ones = np.ones_like(x)
+    for name in ("relu", "sigmoid", "tanh"):
+        forward, grad = checks.need(sol, name), checks.need(sol, f"{name}_grad")
+        numeric = numerical_gradient_array(lambda v: np.asarray(forward(v), dtype=np.float64), x.copy(), ones)
+        checks.check_gradient(f"{name}_grad(x)", grad(x), numeric, threshold=1e-7,
+                              hint=f"{name}_grad must be the derivative of your own {name}.")
+
+
+@cases("edge: float32 input", kind="edge")
+def _(sol, rng):
+    x = rng.standard_normal(5).astype(np.float32)
+    for name in ("relu", "sigmoid", "tanh"):
+        got = checks.as_array(f"{name}(float32 x)", checks.need(sol, name)(x))
+        checks.check_dtype_float(f"{name}(float32 x)", got)
+        checks.check_close(f"{name}(float32 x)", got, getattr(ref, name)(x.astype(np.float64)), rtol=1e-5, atol=1e-6)

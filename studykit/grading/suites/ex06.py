@@ -1,0 +1,119 @@
+"""Checks for ex06, a two-layer MLP's backprop: δ², δ¹ and the parameter gradients, against the
+reference and against central finite differences of the learner's own loss."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studykit.grading import checks
+from studykit.grading.cases import CaseList
+from studykit.grading.gradcheck import numerical_gradient
+from studykit.reference.activations import relu, relu_grad
+from studykit.reference.mlp import mlp_backprop as ref
+
+cases = CaseList()
+
+KEYS = ("delta2", "delta1", "W1", "b1", "W2", "b2")
+
+
+def _problem(rng, n=5, d=4, h=6, c=3):
+    X = rng.standard_normal((n, d))
+    y = rng.integers(0, c, size=n)
+    W1, b1 = rng.standard_normal((d, h)) * 0.5, rng.standard_normal(h) * 0.1
+    W2, b2 = rng.standard_normal((h, c)) * 0.5, rng.standard_normal(c) * 0.1
+    return X, y, W1, b1, W2, b2
+
+
+def _call(sol, args):
+    func = checks.need(sol, "mlp_backprop")
+    with checks.unchanged("mlp_backprop", *[a for a in args if isinstance(a, np.ndarray)]):
+        out = func(*args)
+    if not (isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], dict)):
+        raise checks.CheckFailed("mlp_backprop must return (loss, grads) with grads a dict.")
+    loss, grads = out
+    missing = [k for k in KEYS if k not in grads]
+    if missing:
+        raise checks.CheckFailed(f"grads is missing {', '.join(repr(k) for k in missing)}; "
+                                 f"it needs {', '.join(repr(k) for k in KEYS)}.")
+    return checks.as_float("loss", loss), grads
+
+
+def _hints(args, exp):
+    X, y, W1, b1, W2, b2 = args
+    Z1 = X @ W1 + b1
+    d2 = exp["delta2"]
+    return {
+        "delta1": {
+            "δ¹ = δ² W2ᵀ ⊙ relu′(Z1): you forgot the ⊙ f′(z¹) — the gradient must be zero where the ReLU was off.":
+                lambda: d2 @ W2.T,
+            "δ¹ uses relu′(Z1) (0 or 1), not relu(Z1).": lambda: (d2 @ W2.T) * relu(Z1),
+        },
+        "delta2": {
+            "δ² = (softmax(Z2) − onehot(y)) / N: did you forget the / N?": lambda: d2 * X.shape[0],
+        },
+        "W2": {"∂L/∂W2 = A1ᵀ δ² (A1 = relu(Z1), the layer's INPUT), shape (H, C).": lambda: Z1.T @ d2},
+        "W1": {"∂L/∂W1 = Xᵀ δ¹, shape (D, H).": lambda: X.T @ (d2 @ W2.T)},
+        "b1": {"∂L/∂b1 sums δ¹ over the batch (axis 0): b1 is added to every row.":
+               lambda: exp["delta1"].mean(axis=0)},
+        "b2": {"∂L/∂b2 sums δ² over the batch (axis 0): b2 is added to every row.":
+               lambda: exp["delta2"].mean(axis=0)},
+    }
+
+
+def _check_all(sol, args, keys=KEYS):
+    loss, grads = _call(sol, args)
+    exp_loss, exp = ref(*args)
+    checks.check_close("loss", loss, exp_loss, rtol=1e-7)
+    hints = _hints(args, exp)
+    for k in keys:
+        got = checks.as_array(f'grads["{k}"]', grads[k])
+        checks.check_close(f'grads["{k}"]', got, exp[k], rtol=1e-6, atol=1e-10,
+                           hint=checks.match_variant(got, hints.get(k, {})))
+    return grads
+
+
+@cases("forward: the loss", part="forward")
+def _(sol, rng):
+    args = _problem(rng)
+    loss, _ = _call(sol, args)
+    checks.check_close("loss", loss, ref(*args)[0], rtol=1e-7,
+                       hint="Z1 = X W1 + b1, A1 = relu(Z1), Z2 = A1 W2 + b2, then the MEAN softmax cross-entropy.")
+
+
+@cases("δ² = ∂L/∂Z2", part="deltas")
+def _(sol, rng):
+    _check_all(sol, _problem(rng), keys=("delta2",))
+
+
+@cases("δ¹ = ∂L/∂Z1", part="deltas")
+def _(sol, rng):
+    _check_all(sol, _problem(rng), keys=("delta2", "delta1"))
+
+
+@cases("parameter gradients W1, b1, W2, b2", part="gradients")
+def _(sol, rng):
+    _check_all(sol, _problem(rng))
+
+
+@cases("edge: batch of one, non-square layers", part="gradients", kind="edge")
+def _(sol, rng):
+    _check_all(sol, _problem(rng, n=1, d=7, h=2, c=4))
+
+
+@cases("random: a larger batch", part="gradients", kind="random")
+def _(sol, rng):
+    _check_all(sol, _problem(rng, n=16, d=5, h=8, c=6))
+
+
+@cases("property: gradients match finite differences of your loss", part="gradients", kind="property")
+def _(sol, rng):
+    args = list(_problem(rng, n=4, d=3, h=5, c=3))
+    func = checks.need(sol, "mlp_backprop")
+    _, grads = _call(sol, tuple(args))
+    for index, key in ((2, "W1"), (3, "b1"), (4, "W2"), (5, "b2")):
+        def loss_of(value, index=index):
+            trial = list(args)
+            trial[index] = value
+            return checks.as_float("loss", func(*trial)[0])
+        numeric = numerical_gradient(loss_of, args[index].copy())
+        checks.check_gradient(f'grads["{key}"]', grads[key], numeric, threshold=1e-5)
