@@ -1,0 +1,80 @@
+"""The learner's code runs in a bounded child: every way it can misbehave is a clear failed result."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+CORRECT = (
+    "import numpy as np\n"
+    "def softmax(Z, axis=-1):\n"
+    "    e = np.exp(Z - Z.max(axis=axis, keepdims=True))\n"
+    "    return e / e.sum(axis=axis, keepdims=True)\n"
+)
+
+FAULTS = {
+    "infinite loop": ("def softmax(Z, axis=-1):\n    while True:\n        pass\n", "did not finish within 3 s"),
+    "infinite loop at import": ("while True:\n    pass\n", "did not finish within 3 s"),
+    "os._exit(0) at import": ("import os\nos._exit(0)\n", "exited"),
+    "os._exit(0) in the function": ("import os\ndef softmax(Z, axis=-1):\n    os._exit(0)\n", "exited"),
+    "sys.exit() at import": ("import sys\nsys.exit()\n", "called sys.exit(None) while being imported"),
+    "sys.exit() in the function": ("import sys\ndef softmax(Z, axis=-1):\n    sys.exit(0)\n", "called sys.exit(0)"),
+    "syntax error": ("def softmax(Z, axis=-1)\n    return Z\n", "syntax error in your file at line 1"),
+    "crash (segfault)": ("import ctypes\ndef softmax(Z, axis=-1):\n    ctypes.string_at(0)\n", "crashed"),
+    "memory bomb": ("def softmax(Z, axis=-1):\n    x = [0] * (10 ** 10)\n", "memory"),
+    "numpy memory bomb": ("import numpy as np\ndef softmax(Z, axis=-1):\n    return np.ones((10**6, 10**5))\n",
+                          "memory"),
+    "error at import": ("import numpy as np\nraise ValueError('oops')\n", "raised an error while being imported"),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_misbehaving_code_fails_clearly_and_never_hangs(grade_source, fault):
+    source, words = FAULTS[fault]
+    started = time.monotonic()
+    proc, result = grade_source("ex02", source, "--timeout", "3")
+    assert time.monotonic() - started < 20
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback (most recent call last)" not in proc.stderr
+    assert result["status"] in ("fail", "error") and result["score"] < 1
+    assert not any(t["status"] == "pass" for t in result["tests"] if t["scored"]) or fault.startswith("sys.exit")
+    text = (result["message"] or "") + "\n".join(t["message"] for t in result["tests"])
+    assert words in text
+
+
+def test_an_exception_shows_the_learners_traceback_only(grade_source):
+    source = "import numpy as np\n\ndef helper(Z):\n    return Z[99]\n\ndef softmax(Z, axis=-1):\n    return helper(Z)\n"
+    proc, result = grade_source("ex02", source)
+    messages = [t["message"] for t in result["tests"] if t["status"] == "error"]
+    assert messages
+    assert "Traceback (your code)" in messages[0] and "line 4, in helper" in messages[0]
+    assert "IndexError" in messages[0] and "studykit" not in messages[0]
+
+
+def test_megabytes_of_printing_are_captured_truncated_and_do_not_hang(grade_source):
+    source = CORRECT.replace("    e = ", "    print('x' * 1_000_000)\n    e = ")
+    started = time.monotonic()
+    proc, result = grade_source("ex02", source)
+    assert time.monotonic() - started < 20
+    assert result["status"] == "pass"  # printing is allowed; it is just not shown in full
+    assert result["output_truncated"] is True and 0 < len(result["output"]) <= 4000
+    table = grade_source("ex02", source)[0]
+    assert "your program printed (truncated)" in table.stdout or '"output_truncated": true' in table.stdout
+
+
+def test_prints_are_shown_in_the_report(grade_source, tmp_path):
+    from conftest import run_studykit
+
+    path = tmp_path / "s.py"
+    path.write_text(CORRECT.replace("    e = ", "    print('debug: shape', Z.shape)\n    e = "), encoding="utf-8")
+    proc = run_studykit("grade", "ex02", "--file", str(path))
+    assert proc.returncode == 0
+    assert "your program printed:" in proc.stdout and "debug: shape" in proc.stdout
+
+
+def test_a_child_that_reports_nothing_is_never_a_pass(grade_source):
+    # closing every file descriptor, then exiting 0, is the most innocent-looking early exit
+    source = "import os\nos.closerange(0, 1024)\nos._exit(0)\n"
+    proc, result = grade_source("ex02", source)
+    assert proc.returncode == 1 and result["status"] == "error"
