@@ -50,7 +50,7 @@ def svg(name: str, f, df, y_range) -> str:
         grid.append(f'<line x1="{sx(gx):.1f}" y1="{sy(y0):.1f}" x2="{sx(gx):.1f}" y2="{sy(y1):.1f}" class="grid"/>')
     for gy in np.arange(np.ceil(y0 * 2) / 2, y1 + 1e-9, 0.5 if y1 - y0 <= 3 else 1.0):
         grid.append(f'<line x1="{sx(x0):.1f}" y1="{sy(gy):.1f}" x2="{sx(x1):.1f}" y2="{sy(gy):.1f}" class="grid"/>')
-        grid.append(f'<text x="{PAD - 4}" y="{sy(gy) + 4:.1f}" text-anchor="end">{gy:g}</text>')
+        grid.append(f'<text x="{PAD - 4}" y="{sy(gy) + 4:.1f}" text-anchor="end">{(0.0 if abs(gy) < 1e-12 else gy):g}</text>')
     for gx in range(int(x0), int(x1) + 1, 1):
         grid.append(f'<text x="{sx(gx):.1f}" y="{HEIGHT - PAD + 14}" text-anchor="middle">{gx}</text>')
     jump = 0.0 if name == "relu" else None
