@@ -54,7 +54,7 @@ def test_common_mistakes_fail_with_a_targeted_hint(solution, exercise, words):
     assert proc.returncode == 1
     assert result["status"] == "fail" and 0 <= result["score"] < 1
     assert words in failing_texts(result)
-    assert result["replay"] == f"studykit grade {exercise} --seed 7"
+    assert result["replay"] == f"studykit grade {exercise} --seed 7 --file {SOLUTIONS / f'{solution}.py'}"
 
 
 def test_partial_credit_names_the_wrong_part():

@@ -65,10 +65,23 @@ def _say_next(store, after: str | None = None) -> None:
         click.echo(f"next: `studykit show {ex.id}` — {ex.title}")
 
 
-def _grade_once(ex: catalog.Exercise, path: Path, seed: int, timeout: float | None, root: Path | None) -> dict:
+def _replay_command(ex: catalog.Exercise, seed: int, file: str | None, timeout: float | None) -> str:
+    """The one command that grades the same file with the same random inputs again."""
+    import shlex
+
+    command = f"studykit grade {ex.id} --seed {seed}"
+    if file:
+        command += f" --file {shlex.quote(file)}"
+    if timeout is not None:
+        command += f" --timeout {timeout:g}"
+    return command
+
+
+def _grade_once(ex: catalog.Exercise, path: Path, seed: int, timeout: float | None, root: Path | None,
+                replay: str | None = None) -> dict:
     from studykit.grading.runner import run_in_child
 
-    result = run_in_child(ex, path, seed=seed, timeout=timeout)
+    result = run_in_child(ex, path, seed=seed, timeout=timeout, replay=replay)
     if root is not None:
         with _store(root) as store:
             store.record_grade(ex.id, result["status"], result["score"], seed, result["duration"])
@@ -103,7 +116,7 @@ def grade(exercise: str, file: str | None, as_json: bool, seed: int | None, time
     ex = _exercise(exercise)
     path, root = _solution_for(ex, file)
     seed = seed if seed is not None else secrets.randbelow(100_000)
-    result = _grade_once(ex, path, seed, timeout, root)
+    result = _grade_once(ex, path, seed, timeout, root, _replay_command(ex, seed, file, timeout))
     if as_json:
         click.echo(render_json(result))
     else:

@@ -52,8 +52,9 @@ class BoundedWriter:
         return self._stream.fileno()
 
 
-class CaseTimeout(Exception):
-    pass
+class CaseTimeout(BaseException):
+    """Raised by SIGALRM when a case overruns its own budget (BaseException: `except Exception` in the
+    learner's code must not swallow it)."""
 
 
 def _on_alarm(signum, frame):
@@ -92,10 +93,16 @@ def main(argv: list[str]) -> int:
     sys.stdout = BoundedWriter(sys.__stdout__, budget)
     sys.stderr = BoundedWriter(sys.__stderr__, budget)
 
-    import numpy as np
+    try:
+        import numpy as np
 
-    suite = importlib.import_module(f"studykit.grading.suites.{exercise_id}")
-    cases = list(suite.cases)
+        suite = importlib.import_module(f"studykit.grading.suites.{exercise_id}")
+        cases = list(suite.cases)
+    except BaseException:  # the grader's own fault, not the learner's: say so plainly
+        send({"type": "fatal", "message": f"internal error: the check suite for {exercise_id} could not be loaded "
+              "(this is a bug in studykit, not in your code):\n" + traceback.format_exc(limit=-3)})
+        send({"type": "done"})
+        return 0
     send({"type": "plan", "cases": [{"name": c.name, "part": c.part, "kind": c.kind, "scored": c.scored} for c in cases]})
 
     try:

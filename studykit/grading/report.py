@@ -22,17 +22,25 @@ def build_result(
     death: str | None,
     output: str,
     output_truncated: bool,
+    replay: str | None = None,
 ) -> dict:
+    """One result object from the child's records; `death` says how the child ended if it sent no `done`."""
     plan = next((r["cases"] for r in records if r.get("type") == "plan"), [])
     fatal = next((r["message"] for r in records if r.get("type") == "fatal"), None)
     reported = {r["name"]: r for r in records if r.get("type") == "case"}
+    begun = [r["name"] for r in records if r.get("type") == "begin"]
+    running = begun[-1] if begun and begun[-1] not in reported else None
     tests = []
     for case in plan:
         rec = reported.get(case["name"])
         if rec is None:
-            status, message, hint = ("error", fatal or death or NOT_RUN, None)
             if fatal:
                 message = "not run: your file could not be loaded."
+            elif case["name"] == running:
+                message = death or NOT_RUN  # the case that was running when the child died
+            else:
+                message = NOT_RUN
+            status, hint = "error", None
         else:
             status, message, hint = rec["status"], rec.get("message", ""), rec.get("hint")
         tests.append({**case, "status": status, "message": message, "hint": hint})
@@ -60,7 +68,7 @@ def build_result(
         "parts": _parts(scored),
         "output": output,
         "output_truncated": output_truncated,
-        "replay": f"studykit grade {exercise.id} --seed {seed}",
+        "replay": replay or f"studykit grade {exercise.id} --seed {seed}",
     }
 
 

@@ -62,6 +62,7 @@ def run_in_child(
     seed: int,
     timeout: float | None = None,
     memory_mb: int = MEMORY_LIMIT_MB,
+    replay: str | None = None,
 ) -> dict:
     """Grade `solution` against `exercise` in a child process; returns the result object (see report)."""
     timeout = float(timeout if timeout is not None else exercise.timeout)
@@ -95,6 +96,7 @@ def run_in_child(
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             proc.wait()
+        _kill_group(proc)  # whatever the learner started in the background dies with the grade
         duration = time.perf_counter() - started
         output.seek(0)
         raw = output.read(SHOWN_OUTPUT * 4 + 1).decode("utf-8", errors="replace")
@@ -112,11 +114,14 @@ def run_in_child(
                 running = None
         death = _describe_death(proc.returncode, timed_out, timeout, running)
     return build_result(exercise, records, seed=seed, duration=duration, death=death,
-                        output=printed, output_truncated=truncated)
+                        output=printed, output_truncated=truncated, replay=replay)
 
 
 def _read_records(fd: int, deadline: float) -> tuple[list[dict], bool]:
-    """JSON-line records from `fd` until EOF (the child is gone) or the deadline (timed out)."""
+    """JSON-line records from `fd` until `done`, EOF (the child is gone) or the deadline (timed out).
+
+    Reading stops at `done` rather than EOF: a process the learner forked may still hold the pipe open.
+    """
     records: list[dict] = []
     buffer = b""
     try:
@@ -134,9 +139,13 @@ def _read_records(fd: int, deadline: float) -> tuple[list[dict], bool]:
             *lines, buffer = buffer.split(b"\n")
             for line in lines:
                 try:
-                    records.append(json.loads(line))
+                    record = json.loads(line)
                 except json.JSONDecodeError:
                     continue  # a stray write to the results fd is not a result
+                if isinstance(record, dict):
+                    records.append(record)
+                    if record.get("type") == "done":
+                        return records, False
     finally:
         os.close(fd)
 
