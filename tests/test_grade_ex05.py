@@ -1,0 +1,38 @@
+"""ex05 through the real CLI: correct answers pass, wrong ones are explained, nothing in an answer runs."""
+
+from __future__ import annotations
+
+from conftest import SOLUTIONS
+
+
+def test_correct_answers_pass(grade_source):
+    proc, result = grade_source("ex05", (SOLUTIONS / "ex05_correct.py").read_text(encoding="utf-8"))
+    assert proc.returncode == 0, proc.stdout
+    assert result["status"] == "pass" and result["score"] == 1.0
+    optional = [t for t in result["tests"] if not t["scored"]]
+    assert {t["name"] for t in optional} == {"D_RELU (optional)", "D_SOFTMAX_12 (optional)"}
+    assert all("correct" in t["message"] for t in optional)
+
+
+def test_wrong_answers_give_partial_credit_and_reasons(tmp_path):
+    from conftest import grade_file
+
+    proc, result = grade_file("ex05", SOLUTIONS / "ex05_mistakes.py", cwd=tmp_path)
+    assert proc.returncode == 1 and result["status"] == "fail"
+    assert result["score"] == 0.2  # one of five required answers is right
+    by_name = {t["name"]: t for t in result["tests"]}
+    assert "not equivalent: at x = " in by_name["D_SIGMOID"]["message"]
+    assert "off by a factor of -1" in by_name["D_TANH"]["hint"]
+    assert by_name["D_CE_Z1"]["status"] == "pass"
+    assert "is not allowed" in by_name["D_CHAIN_W1"]["message"]
+    assert "you used t; the answer is in x" in by_name["D_RELU (optional)"]["message"]
+    assert not (tmp_path / "studykit-was-here").exists()
+    assert not (SOLUTIONS / "studykit-was-here").exists()
+
+
+def test_the_starter_says_not_answered(grade_source):
+    from studykit.catalog import find
+
+    proc, result = grade_source("ex05", (find("ex05").starter_dir / "solution.py").read_text(encoding="utf-8"))
+    assert proc.returncode == 1
+    assert all("not answered yet" in t["message"] for t in result["tests"] if t["scored"])

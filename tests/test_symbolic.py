@@ -1,0 +1,98 @@
+"""The symbolic answer checker: safe parsing, equivalence, and messages that point at the mistake."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sympy as sp
+
+from studykit.grading.symbolic import AnswerError, check_answer, parse_answer
+
+x = sp.Symbol("x", real=True)
+D_SIGMOID = sp.diff(1 / (1 + sp.exp(-x)), x)
+
+
+@pytest.mark.parametrize("answer", [
+    "exp(-x)/(1+exp(-x))^2",
+    "sigmoid(x)*(1-sigmoid(x))",
+    "sigmoid(x) - sigmoid(x)**2",
+    "1/(2 + exp(x) + exp(-x))",
+    "e^(-x) / (1 + e^(-x))^2",
+    "1/(exp(x/2) + exp(-x/2))**2",  # = 1 / (4 cosh²(x/2))
+    sp.exp(-sp.Symbol("x")) / (1 + sp.exp(-sp.Symbol("x"))) ** 2,
+])
+def test_any_equivalent_form_is_accepted(answer):
+    verdict = check_answer(answer, D_SIGMOID, ("x",))
+    assert verdict.equal, verdict
+
+
+@pytest.mark.parametrize("answer, words, hint", [
+    ("sigmoid(x)*(1-x)", "not equivalent: at x = ", None),
+    ("-sigmoid(x)*(1-sigmoid(x))", "not equivalent", "off by a factor of -1"),
+    ("2*sigmoid(x)*(1-sigmoid(x))", "not equivalent", "off by a factor of 2"),
+    ("sigmoid(x)*(1-sigmoid(x)) + 1", "not equivalent", "off by a constant +1"),
+])
+def test_wrong_forms_get_a_counterexample_and_a_diagnosis(answer, words, hint):
+    verdict = check_answer(answer, D_SIGMOID, ("x",))
+    assert not verdict.equal and words in verdict.message and "yours = " in verdict.message
+    assert "expected = " in verdict.message
+    if hint:
+        assert hint in verdict.hint
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("__import__('os').system('touch pwned')", "calling __import__('os').system(...) is not allowed"),
+    ("().__class__.__bases__", "attribute access"),
+    ("x.real", "attribute access"),
+    ("lambda: 1", "lambda"),
+    ("[x for x in ()]", "comprehension"),
+    ("x[0]", "indexing"),
+    ("open('f')", "calling open(...) is not allowed"),
+    ("'x'", "is not a number"),
+    ("x if x else 1", "if-expression"),
+    ("__builtins__", "not allowed"),
+    ("x < 1", "comparison"),
+])
+def test_anything_but_a_formula_is_rejected_before_it_runs(answer, words, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(AnswerError) as err:
+        parse_answer(answer, ("x",))
+    assert words in err.value.args[0]
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("answer", ["10**100**100", "2**2**2**2**2", "x**(10**6)", "9**99999999"])
+def test_huge_powers_are_refused_fast(answer):
+    started = time.monotonic()
+    verdict = check_answer(answer, D_SIGMOID, ("x",))
+    assert time.monotonic() - started < 1
+    assert not verdict.equal and ("too large" in verdict.message)
+
+
+def test_unknown_symbols_name_the_right_variables():
+    verdict = check_answer("t*sigmoid(t)", D_SIGMOID, ("x",))
+    assert verdict.message == "you used t; the answer is in x"
+    z1, z2 = sp.symbols("z1 z2", real=True)
+    verdict = check_answer("exp(z)", z1 + z2, ("z1", "z2"))
+    assert verdict.message == "you used z; the answer is in z1, z2"
+
+
+def test_parse_errors_say_where_and_how():
+    verdict = check_answer("2x + 1", D_SIGMOID, ("x",))
+    assert "cannot parse the answer at column" in verdict.message and "2*x" in verdict.hint
+    verdict = check_answer("sigmoid(x", D_SIGMOID, ("x",))
+    assert "cannot parse" in verdict.message
+
+
+def test_unanswered_and_non_string_answers():
+    assert "not answered yet" in check_answer(None, D_SIGMOID, ("x",)).message
+    assert "must be a string" in check_answer(["x"], D_SIGMOID, ("x",)).message
+
+
+def test_numbers_decide_where_simplify_cannot(monkeypatch):
+    import studykit.grading.symbolic as symbolic
+
+    monkeypatch.setattr(symbolic.sp, "simplify", lambda e: e)  # a simplifier that never decides
+    assert check_answer("sigmoid(x)*(1-sigmoid(x))", D_SIGMOID, ("x",)).equal
+    assert not check_answer("sigmoid(x)", D_SIGMOID, ("x",)).equal
