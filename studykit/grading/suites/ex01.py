@@ -1,6 +1,12 @@
-"""Checks for ex01, linear regression: forward, halved mean squared loss, and its gradient."""
+"""Checks for ex01, linear regression: forward, halved mean squared loss, and its gradient.
+
+The pilot of the exercise contract: fixed, random, edge, property and (informational) speed cases,
+each wrong answer compared against the values the common mistakes produce to give a targeted hint.
+"""
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 
@@ -24,6 +30,7 @@ def _check_forward(sol, X, w, b):
         "ŷ", got, ref.linear_forward(X, w, b),
         hint=checks.match_variant(got, {
             "ŷ = Xw + b: did you forget the bias b?": lambda: X @ w,
+            "ŷ = Xw + b adds b once per example, not b times the features.": lambda: X @ w + b * X.shape[1],
         }),
     )
 
@@ -52,6 +59,7 @@ def _check_loss(sol, y_hat, y):
         hint=checks.match_variant(checks.as_float("loss", got), {
             "the loss is mean((ŷ − y)²) / 2 — you forgot the / 2.": lambda: 2 * expected,
             "average over the N examples: you summed instead of taking the mean.": lambda: n * expected,
+            "the loss is mean((ŷ − y)²) / 2: you summed (forgot the / N) and forgot the / 2.": lambda: 2 * n * expected,
             "square the residuals before averaging (the loss is never negative).": lambda: np.mean(y_hat - y) / 2,
         }),
     )
@@ -115,7 +123,46 @@ def _(sol, rng):
     X, y, w, b = _problem(rng, 5, 3)
     forward, loss = checks.need(sol, "linear_forward"), checks.need(sol, "squared_loss")
     dw, db = _check_grad(sol, X, y, w, b)
-    num_dw = numerical_gradient(lambda v: loss(forward(X, v, b), y), w.copy())
-    checks.check_gradient("dw", dw, num_dw, threshold=1e-6)
-    num_db = numerical_gradient(lambda v: loss(forward(X, w, float(v[0])), y), np.array([b]))
-    checks.check_gradient("db", np.array([checks.as_float("db", db)]), num_db, threshold=1e-6)
+    own = ("your linear_grad matches the reference but not the derivative of your own "
+           "squared_loss(linear_forward(...)): fix the forward or loss cases above first.")
+    num_dw = numerical_gradient(lambda v: checks.as_float("loss", loss(forward(X, v, b), y)), w.copy())
+    checks.check_gradient("dw", dw, num_dw, threshold=1e-6, hint=own)
+    num_db = numerical_gradient(lambda v: checks.as_float("loss", loss(forward(X, w, float(v[0])), y)), np.array([b]))
+    checks.check_gradient("db", np.array([checks.as_float("db", db)]), num_db, threshold=1e-6, hint=own)
+
+
+@cases("edge: more features than examples (N=3, D=5)", part="gradient", kind="edge")
+def _(sol, rng):
+    X, y, w, b = _problem(rng, 3, 5)
+    _check_forward(sol, X, w, b)
+    _check_grad(sol, X, y, w, b)
+
+
+@cases("edge: float32 inputs and an integer bias", part="forward", kind="edge")
+def _(sol, rng):
+    X, _, w, _ = _problem(rng, 4, 3)
+    _check_forward(sol, X.astype(np.float32), w.astype(np.float32), 2)
+
+
+@cases("edge: a perfect fit has zero loss and zero gradient", part="gradient", kind="edge")
+def _(sol, rng):
+    X, _, w, b = _problem(rng, 5, 2)
+    y = ref.linear_forward(X, w, b)
+    _check_loss(sol, y.copy(), y)
+    _check_grad(sol, X, y, w, b)
+
+
+@cases("speed: vectorized on N=20000, D=50", kind="speed", scored=False)
+def _(sol, rng):
+    X, y, w, b = _problem(rng, 20_000, 50)
+    grad = checks.need(sol, "linear_grad")
+    started = time.perf_counter()
+    ref.linear_grad(X, y, w, b)
+    reference = time.perf_counter() - started
+    started = time.perf_counter()
+    grad(X, y, w, b)
+    yours = time.perf_counter() - started
+    note = f"linear_grad took {yours * 1000:.1f} ms (reference {reference * 1000:.1f} ms)."
+    if yours > 20 * reference + 0.01:
+        note += " A Python loop over examples? One matrix product Xᵀr does it all."
+    return note
