@@ -36,6 +36,28 @@ def test_each_exercise_has_task_starter_hints_and_a_note(ex):
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.id)
+def test_meta_has_every_key_and_a_check_suite_exists(ex):
+    import importlib.util
+    import tomllib
+
+    meta = tomllib.loads((ex.starter_dir / "meta.toml").read_text(encoding="utf-8"))
+    assert {"id", "title", "topics", "note", "functions", "hints"} <= set(meta), sorted(meta)
+    assert meta["id"] == ex.id and isinstance(meta["functions"], list)  # empty for answer-only exercises (ex05)
+    assert set(meta["functions"]) <= set(signatures(ex.starter_dir / "solution.py"))
+    assert importlib.util.find_spec(ex.suite_module) is not None, f"no check suite {ex.suite_module}"
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.id)
+def test_every_starter_function_only_raises_not_implemented(ex):
+    tree = ast.parse((ex.starter_dir / "solution.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in ex.functions:
+            body = [n for n in node.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+            assert ast.get_docstring(node), f"{node.name} has a docstring with shapes"
+            assert len(body) == 1 and isinstance(body[0], ast.Raise) and "NotImplementedError" in ast.unparse(body[0])
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.id)
 def test_the_repository_workspace_matches_the_shipped_starters(ex):
     mine = REPO / "exercises" / ex.folder
     for name in ("README.md", "meta.toml"):
