@@ -78,13 +78,11 @@ def test_death_in_a_case_names_that_case_and_the_rest_are_not_run(tmp_path):
     source = CORRECT.replace("    r = linear_forward", "    import os; os._exit(0)\n    r = linear_forward")
     result = grade(tmp_path, source)
     assert result["status"] == "error" and "exited" in result["message"] and "gradient" in result["message"]
-    by_part = {}
-    for t in result["tests"]:
-        by_part.setdefault(t["part"], []).append(t)
-    assert all(t["status"] == "pass" for t in by_part["forward"] + by_part["loss"])
-    first, *rest = by_part["gradient"]
-    assert first["status"] == "error" and "exited" in first["message"]
-    assert all(t["status"] == "error" and t["message"].startswith("not run") for t in rest)
+    names = [t["name"] for t in result["tests"]]
+    dying = next(i for i, t in enumerate(result["tests"]) if t["part"] == "gradient")  # first call of linear_grad
+    assert all(t["status"] == "pass" for t in result["tests"][:dying]), names
+    assert result["tests"][dying]["status"] == "error" and "exited" in result["tests"][dying]["message"]
+    assert all(t["status"] == "error" and t["message"].startswith("not run") for t in result["tests"][dying + 1:])
     assert result["score"] < 1
 
 
@@ -115,3 +113,26 @@ def test_stray_writes_to_stdout_never_count_as_results(tmp_path):
     assert result["status"] == "pass" and '"type": "done"' in result["output"]
     assert [t["name"] for t in result["tests"]] == [c.name for c in __import__(
         "studykit.grading.suites.ex01", fromlist=["cases"]).cases]
+
+
+def test_a_broken_suite_is_reported_as_studykits_fault_not_the_learners(tmp_path):
+    import dataclasses
+
+    ghost = dataclasses.replace(EX01, id="ex99")  # no suite module of that name
+    path = tmp_path / "solution.py"
+    path.write_text(CORRECT, encoding="utf-8")
+    result = run_in_child(ghost, path, seed=1)
+    assert result["status"] == "error" and "internal error" in result["message"]
+    assert "not in your code" in result["message"] and result["tests"] == []
+
+
+def test_a_file_not_named_py_still_loads(tmp_path):
+    path = tmp_path / "my answer.txt"
+    path.write_text(CORRECT, encoding="utf-8")
+    assert run_in_child(EX01, path, seed=1)["status"] == "pass"
+
+
+def test_a_syntax_error_names_line_and_column(tmp_path):
+    result = grade(tmp_path, CORRECT.replace("def squared_loss(y_hat, y):", "def squared_loss(y_hat, y)"))
+    assert result["status"] == "error" and "syntax error in your file at line 4" in result["message"]
+    assert all(t["message"] == "not run: your file could not be loaded." for t in result["tests"])

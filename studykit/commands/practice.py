@@ -162,7 +162,9 @@ def show(exercise: str) -> None:
     click.echo("")
     if root:
         click.echo(f"edit:  {solution_path(root, ex)}")
-    click.echo(f"then:  studykit grade {ex.id}    (stuck? studykit hint {ex.id})")
+    else:
+        click.echo(f"(no workspace here: `studykit init DIR` copies every starter into DIR/exercises/)")
+    click.echo(f"next: edit solution.py, then `studykit grade {ex.id}` (stuck? `studykit hint {ex.id}`)")
 
 
 @click.command()
@@ -185,8 +187,10 @@ def hint(exercise: str, level: int | None) -> None:
     if store is not None:
         store.set_hint_level(ex.id, max(level, store.hint_level(ex.id)))
         store.close()
+    click.echo("")
     if level < len(ex.hints):
-        click.echo(f"\n(more: studykit hint {ex.id})")
+        click.echo(f"(more: `studykit hint {ex.id} --level {level + 1}`)")
+    click.echo(f"next: try it, then `studykit grade {ex.id}`")
 
 
 @click.command("next")

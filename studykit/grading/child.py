@@ -10,6 +10,7 @@ whatever happened to it (os._exit, a crash, the memory limit, the time limit).
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -72,7 +73,9 @@ def learner_traceback(exc: BaseException, solution: Path) -> str:
 
 def load_solution(path: Path):
     sys.path.insert(0, str(path.parent))
-    spec = importlib.util.spec_from_file_location("solution", path)
+    # an explicit source loader, so a file not named *.py (solution.txt, a temp file) still loads
+    loader = importlib.machinery.SourceFileLoader("solution", str(path))
+    spec = importlib.util.spec_from_file_location("solution", path, loader=loader)
     module = importlib.util.module_from_spec(spec)
     sys.modules["solution"] = module
     spec.loader.exec_module(module)

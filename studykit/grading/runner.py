@@ -30,11 +30,20 @@ def _limit_resources(memory_mb: int):
         import resource
 
         os.setsid()  # own process group, so a timeout kills everything the learner started
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        file_limit = 64 * 1024 * 1024  # a backstop for prints that bypass sys.stdout
-        resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        # address space, not RSS: numpy with one BLAS thread reserves ~100 MB, so 2 GB leaves room for
+        # real work while a runaway allocation gets MemoryError (or is killed) instead of swapping the machine
+        limits = {
+            resource.RLIMIT_AS: memory_mb * 1024 * 1024,
+            resource.RLIMIT_FSIZE: 64 * 1024 * 1024,  # a backstop for prints that bypass sys.stdout
+            resource.RLIMIT_CORE: 0,
+        }
+        for which, wanted in limits.items():
+            _, hard = resource.getrlimit(which)
+            value = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+            try:
+                resource.setrlimit(which, (value, value))  # hard too: the learner cannot lift it
+            except (ValueError, OSError):
+                pass  # a stricter limit already set by the system stays in force
 
     return apply
 
