@@ -1,0 +1,125 @@
+"""Checks for ex09, the convolution layer: forward (stride, padding, channels) and backward (dX, dW, db)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studykit.grading import checks, speed
+from studykit.grading.cases import CaseList
+from studykit.grading.gradcheck import numerical_gradient_array
+from studykit.reference.conv import conv2d_backward as ref_backward, conv2d_forward as ref_forward, output_size
+
+cases = CaseList()
+
+SHAPE_HINT = "H_out = ⌊(H + 2·padding − kh) / stride⌋ + 1 (and the same for W): did you use the stride and padding?"
+
+
+def _problem(rng, n=2, c_in=3, c_out=4, h=6, w=5, kh=3, kw=3):
+    return (rng.standard_normal((n, c_in, h, w)), rng.standard_normal((c_out, c_in, kh, kw)),
+            rng.standard_normal(c_out))
+
+
+def _forward(sol, X, W, b, stride, padding):
+    func = checks.need(sol, "conv2d_forward")
+    with checks.unchanged("conv2d_forward", X, W, b):
+        got = func(X, W, b, stride=stride, padding=padding)
+    got = checks.as_array("out", got)
+    expected_shape = (X.shape[0], W.shape[0], output_size(X.shape[2], W.shape[2], stride, padding),
+                      output_size(X.shape[3], W.shape[3], stride, padding))
+    checks.check_shape("out", got, expected_shape, SHAPE_HINT)
+    expected = ref_forward(X, W, b, stride, padding)
+    checks.check_close("out", got, expected, rtol=1e-7, atol=1e-9, hint=checks.match_variant(got, {
+        "you flipped the kernel: a CNN layer computes a cross-correlation, not a true convolution.":
+            lambda: ref_forward(X, W[:, :, ::-1, ::-1], b, stride, padding),
+        "add the bias b[o] to every position of output channel o.": lambda: ref_forward(X, W, 0 * b, stride, padding),
+    }))
+    return got
+
+
+def _backward(sol, X, W, b, stride, padding, rng):
+    dout = rng.standard_normal(ref_forward(X, W, b, stride, padding).shape)
+    func = checks.need(sol, "conv2d_backward")
+    with checks.unchanged("conv2d_backward", dout, X, W, b):
+        out = func(dout, X, W, b, stride=stride, padding=padding)
+    if not (isinstance(out, tuple) and len(out) == 3):
+        raise checks.CheckFailed("conv2d_backward must return a triple (dX, dW, db).")
+    dX, dW, db = (checks.as_array(name, v) for name, v in zip(("dX", "dW", "db"), out))
+    eX, eW, eb = ref_backward(dout, X, W, b, stride, padding)
+    checks.check_shape("db", db, eb.shape, "db has one entry per output channel: sum dout over N, H_out and W_out.")
+    checks.check_close("db", db, eb, rtol=1e-7, atol=1e-9)
+    checks.check_shape("dW", dW, eW.shape)
+    checks.check_close("dW", dW, eW, rtol=1e-6, atol=1e-9, hint=checks.match_variant(dW, {
+        "dW[o] correlates the input windows with dout — no kernel flip here.": lambda: eW[:, :, ::-1, ::-1],
+    }))
+    checks.check_shape("dX", dX, eX.shape, "dX has the shape of X: with padding > 0, cut the padded border off "
+                                            "dX_padded[:, :, p:-p, p:-p] before returning.")
+    checks.check_close("dX", dX, eX, rtol=1e-6, atol=1e-9)
+    return dout, dX, dW, db
+
+
+@cases("forward: 1 image, 1 channel, stride 1, no padding", part="forward")
+def _(sol, rng):
+    X = np.arange(16.0).reshape(1, 1, 4, 4)
+    W = np.array([[[[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]]]])
+    _forward(sol, X, W, np.array([0.5]), 1, 0)
+
+
+@cases("forward: C_in ≠ C_out, padding 1", part="forward", kind="random")
+def _(sol, rng):
+    _forward(sol, *_problem(rng), stride=1, padding=1)
+
+
+@cases("forward: stride 2, odd sizes, non-square kernel", part="forward", kind="random")
+def _(sol, rng):
+    _forward(sol, *_problem(rng, h=7, w=9, kh=3, kw=2), stride=2, padding=1)
+    _forward(sol, *_problem(rng, n=1, h=5, w=5, kh=1, kw=1), stride=2, padding=0)
+
+
+@cases("forward: batch of one, stride 3, padding 2", part="forward", kind="edge")
+def _(sol, rng):
+    _forward(sol, *_problem(rng, n=1, c_in=2, c_out=1, h=8, w=7), stride=3, padding=2)
+
+
+@cases("backward: stride 1, no padding", part="backward")
+def _(sol, rng):
+    _backward(sol, *_problem(rng), stride=1, padding=0, rng=rng)
+
+
+@cases("backward: stride 2, padding 1, C_in ≠ C_out", part="backward", kind="random")
+def _(sol, rng):
+    _backward(sol, *_problem(rng, n=2, c_in=2, c_out=3, h=7, w=6), stride=2, padding=1, rng=rng)
+
+
+@cases("backward: matches finite differences of your forward", part="backward", kind="property")
+def _(sol, rng):
+    X, W, b = _problem(rng, n=1, c_in=2, c_out=2, h=5, w=4, kh=3, kw=2)
+    forward = checks.need(sol, "conv2d_forward")
+    dout, dX, dW, db = _backward(sol, X, W, b, 2, 1, rng)
+    for name, got, arg in (("dX", dX, 0), ("dW", dW, 1), ("db", db, 2)):
+        args = [X, W, b]
+
+        def f(v, arg=arg):
+            trial = list(args)
+            trial[arg] = v
+            return forward(*trial, stride=2, padding=1)
+
+        checks.check_gradient(name, got, numerical_gradient_array(f, args[arg].copy(), dout), threshold=1e-6)
+
+
+@cases("speed: your forward on N=8, C=16, 32×32, 3×3", kind="speed", scored=False, timeout=30)
+def _(sol, rng):
+    forward = checks.need(sol, "conv2d_forward")
+    X, W, b = _problem(rng, n=1, c_in=2, c_out=2, h=6, w=6)
+    try:
+        ok = np.allclose(forward(X, W, b, stride=1, padding=1), ref_forward(X, W, b, 1, 1))
+    except Exception:
+        ok = False
+    if not ok:
+        return "speed not measured: the forward pass is not correct yet."
+    big = _problem(rng, n=8, c_in=16, c_out=16, h=32, w=32)
+    small = _problem(rng, n=1, c_in=4, c_out=4, h=16, w=16)
+    scale = (8 * 16 * 16 * 32 * 32) / (1 * 4 * 4 * 16 * 16)
+    return speed.compare(lambda: forward(*small, stride=1, padding=1), lambda: forward(*big, stride=1, padding=1),
+                         lambda: ref_forward(*big, 1, 1), scale,
+                         "vectorize: build all windows at once (numpy.lib.stride_tricks.sliding_window_view, or "
+                         "im2col) and do one matrix product instead of loops over pixels.")

@@ -1,0 +1,107 @@
+"""Checks for ex10, max pooling: forward over windows and the backward that routes to each maximum."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studykit.grading import checks, speed
+from studykit.grading.cases import CaseList
+from studykit.grading.gradcheck import numerical_gradient_array
+from studykit.reference.pooling import max_pool2d as ref_pool, max_pool2d_backward as ref_backward
+
+cases = CaseList()
+
+
+def _distinct(rng, shape):
+    """Inputs without ties, so every window has one maximum."""
+    return rng.permutation(np.prod(shape)).reshape(shape) / 7.0 + rng.uniform(0, 0.01, shape)
+
+
+def _forward(sol, X, size, stride):
+    func = checks.need(sol, "max_pool2d")
+    with checks.unchanged("max_pool2d", X):
+        got = func(X, size=size, stride=stride)
+    got = checks.as_array("out", got)
+    expected = ref_pool(X, size, stride)
+    checks.check_shape("out", got, expected.shape,
+                       "H_out = ⌊(H − size) / stride⌋ + 1: pooling keeps N and C and slides over H and W only.")
+    checks.check_close("out", got, expected, rtol=1e-12, atol=0, hint=checks.match_variant(got, {
+        "this is average pooling: take the maximum of each window.":
+            lambda: np.lib.stride_tricks.sliding_window_view(X, (size, size), axis=(2, 3))[:, :, ::stride, ::stride]
+            .mean(axis=(4, 5)),
+    }))
+
+
+def _backward(sol, X, size, stride, rng):
+    dout = rng.standard_normal(ref_pool(X, size, stride).shape)
+    func = checks.need(sol, "max_pool2d_backward")
+    with checks.unchanged("max_pool2d_backward", dout, X):
+        got = func(dout, X, size=size, stride=stride)
+    got = checks.as_array("dX", got)
+    expected = ref_backward(dout, X, size, stride)
+    checks.check_shape("dX", got, X.shape)
+
+    def spread():
+        dX = np.zeros_like(X)
+        ho, wo = dout.shape[2:]
+        for i in range(size):
+            for j in range(size):
+                dX[:, :, i:i + stride * ho:stride, j:j + stride * wo:stride] += dout / (size * size)
+        return dX
+
+    checks.check_close("dX", got, expected, rtol=1e-12, atol=1e-15, hint=checks.match_variant(got, {
+        "you spread each gradient over the whole window (that is average pooling's backward); max pooling sends "
+        "it only to the position of the window's maximum.": spread,
+    }))
+    return dout, got
+
+
+@cases("forward: 2×2 windows, stride 2", part="forward")
+def _(sol, rng):
+    _forward(sol, _distinct(rng, (1, 1, 4, 4)), 2, 2)
+
+
+@cases("forward: batch and channels, odd size, 3×3 stride 2 (overlapping)", part="forward", kind="random")
+def _(sol, rng):
+    _forward(sol, _distinct(rng, (2, 3, 7, 5)), 3, 2)
+
+
+@cases("forward: stride 1 and a batch of one", part="forward", kind="edge")
+def _(sol, rng):
+    _forward(sol, _distinct(rng, (1, 2, 5, 6)), 2, 1)
+
+
+@cases("backward: 2×2 windows, stride 2", part="backward")
+def _(sol, rng):
+    _backward(sol, _distinct(rng, (2, 2, 4, 6)), 2, 2, rng)
+
+
+@cases("backward: overlapping windows (3×3, stride 2)", part="backward", kind="random")
+def _(sol, rng):
+    _backward(sol, _distinct(rng, (2, 3, 7, 7)), 3, 2, rng)
+
+
+@cases("backward: matches finite differences of your forward", part="backward", kind="property")
+def _(sol, rng):
+    X = _distinct(rng, (1, 2, 5, 5))
+    forward = checks.need(sol, "max_pool2d")
+    dout, got = _backward(sol, X, 2, 1, rng)
+    numeric = numerical_gradient_array(lambda v: forward(v, size=2, stride=1), X.copy(), dout, h=1e-6)
+    checks.check_gradient("dX", got, numeric, threshold=1e-6)
+
+
+@cases("speed: your forward on N=8, C=16, 32×32", kind="speed", scored=False, timeout=30)
+def _(sol, rng):
+    forward = checks.need(sol, "max_pool2d")
+    X = _distinct(rng, (1, 2, 6, 6))
+    try:
+        ok = np.allclose(forward(X, size=2, stride=2), ref_pool(X, 2, 2))
+    except Exception:
+        ok = False
+    if not ok:
+        return "speed not measured: the forward pass is not correct yet."
+    big, small = rng.standard_normal((8, 16, 32, 32)), rng.standard_normal((1, 4, 16, 16))
+    return speed.compare(lambda: forward(small, size=2, stride=2), lambda: forward(big, size=2, stride=2),
+                         lambda: ref_pool(big, 2, 2), (8 * 16 * 32 * 32) / (4 * 16 * 16),
+                         "vectorize: view the windows with sliding_window_view (or reshape to (N, C, H/2, 2, W/2, 2) "
+                         "for 2×2 stride 2) and take max over the window axes.")

@@ -1,0 +1,145 @@
+"""Checks for ex11, batch normalization: training and evaluation forward, moving averages, backward."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studykit.grading import checks
+from studykit.grading.cases import CaseList
+from studykit.grading.gradcheck import numerical_gradient_array
+from studykit.reference.batchnorm import batch_norm as ref, batch_norm_backward as ref_backward
+
+cases = CaseList()
+
+MOMENTUM_CLASH = ("your answer matches the other convention: momentum weighting the NEW batch (as PyTorch's "
+                  "momentum = 0.1 does). Here momentum = 0.9 weights the OLD value: "
+                  "moving = momentum · moving + (1 − momentum) · batch.")
+
+
+def _problem(rng, shape):
+    c = shape[1]
+    return (rng.standard_normal(shape) * 2 + 1, rng.uniform(0.5, 1.5, c), rng.standard_normal(c),
+            rng.standard_normal(c) * 0.1, rng.uniform(0.5, 1.5, c))
+
+
+def _axes(X):
+    return (0,) if X.ndim == 2 else (0, 2, 3)
+
+
+def _call(sol, X, gamma, beta, mm, mv, train):
+    func = checks.need(sol, "batch_norm")
+    with checks.unchanged("batch_norm", X, gamma, beta, mm, mv):
+        out = func(X, gamma, beta, mm, mv, train)
+    if not (isinstance(out, tuple) and len(out) == 3):
+        raise checks.CheckFailed("batch_norm must return a triple (Y, new_moving_mean, new_moving_var).")
+    return tuple(checks.as_array(n, v) for n, v in zip(("Y", "new_moving_mean", "new_moving_var"), out))
+
+
+def _shape(X):
+    return (1, -1) if X.ndim == 2 else (1, -1, 1, 1)
+
+
+def _check_train(sol, X, gamma, beta, mm, mv):
+    Y, nm, nv = _call(sol, X, gamma, beta, mm, mv, True)
+    eY, enm, env = ref(X, gamma, beta, mm, mv, True)
+    axes, shape = _axes(X), _shape(X)
+
+    def normalized(var):
+        return gamma.reshape(shape) * (X - X.mean(axis=axes, keepdims=True)) / np.sqrt(var + 1e-5) + beta.reshape(shape)
+
+    checks.check_close("Y", Y, eY, rtol=1e-6, atol=1e-9, hint=checks.match_variant(Y, {
+        "use the biased batch variance (divide by m, np.var's default ddof=0), not the unbiased one (ddof=1).":
+            lambda: normalized(X.var(axis=axes, ddof=1, keepdims=True)),
+        "training mode normalizes with the BATCH mean and variance, not the moving statistics.":
+            lambda: ref(X, gamma, beta, mm, mv, False)[0],
+        "normalize per channel over (N, H, W) — axes (0, 2, 3) — not over axis 0 alone.":
+            lambda: (gamma.reshape(shape) * (X - X.mean(axis=0)) / np.sqrt(X.var(axis=0) + 1e-5) + beta.reshape(shape))
+            if X.ndim == 4 else None,
+        "normalize each feature over the batch (axis 0), not each example over its features.":
+            lambda: gamma * (X - X.mean(axis=1, keepdims=True)) / np.sqrt(X.var(axis=1, keepdims=True) + 1e-5) + beta
+            if X.ndim == 2 else None,
+    }))
+    mean, var = X.mean(axis=axes), X.var(axis=axes)
+    checks.check_close("new_moving_mean", nm, enm, rtol=1e-9, hint=checks.match_variant(nm, {
+        MOMENTUM_CLASH: lambda: 0.1 * mm + 0.9 * mean,
+    }))
+    checks.check_close("new_moving_var", nv, env, rtol=1e-9, hint=checks.match_variant(nv, {
+        MOMENTUM_CLASH: lambda: 0.1 * mv + 0.9 * var,
+        "update the moving variance with the same biased batch variance you normalized with.":
+            lambda: 0.9 * mv + 0.1 * X.var(axis=axes, ddof=1),
+    }))
+
+
+@cases("train (N, D): output and moving averages", part="forward")
+def _(sol, rng):
+    _check_train(sol, *_problem(rng, (8, 5)))
+
+
+@cases("train (N, C, H, W): per channel", part="forward", kind="random")
+def _(sol, rng):
+    _check_train(sol, *_problem(rng, (4, 3, 5, 6)))
+
+
+@cases("train: a batch of one image still has H·W values per channel", part="forward", kind="edge")
+def _(sol, rng):
+    _check_train(sol, *_problem(rng, (1, 2, 4, 3)))
+
+
+@cases("eval: uses the moving statistics and returns them unchanged", part="forward")
+def _(sol, rng):
+    X, gamma, beta, mm, mv = _problem(rng, (6, 4))
+    Y, nm, nv = _call(sol, X, gamma, beta, mm, mv, False)
+    eY = ref(X, gamma, beta, mm, mv, False)[0]
+    checks.check_close("Y (eval)", Y, eY, rtol=1e-7, hint=checks.match_variant(Y, {
+        "evaluation mode must use the moving statistics, not the batch's — at inference a batch may be one "
+        "example.": lambda: ref(X, gamma, beta, mm, mv, True)[0],
+    }))
+    checks.check_close("new_moving_mean (eval)", nm, mm, rtol=0, atol=0,
+                       hint="evaluation does not update the moving statistics: return them as they are.")
+    checks.check_close("new_moving_var (eval)", nv, mv, rtol=0, atol=0,
+                       hint="evaluation does not update the moving statistics: return them as they are.")
+
+
+def _check_backward(sol, X, gamma, rng):
+    dY = rng.standard_normal(X.shape)
+    func = checks.need(sol, "batch_norm_backward")
+    with checks.unchanged("batch_norm_backward", dY, X, gamma):
+        out = func(dY, X, gamma)
+    if not (isinstance(out, tuple) and len(out) == 3):
+        raise checks.CheckFailed("batch_norm_backward must return a triple (dX, dgamma, dbeta).")
+    dX, dgamma, dbeta = (checks.as_array(n, v) for n, v in zip(("dX", "dgamma", "dbeta"), out))
+    eX, eg, eb = ref_backward(dY, X, gamma)
+    axes, shape = _axes(X), _shape(X)
+    checks.check_close("dbeta", dbeta, eb, rtol=1e-7, hint="dβ sums dY over the normalized axes.")
+    checks.check_close("dgamma", dgamma, eg, rtol=1e-7, hint="dγ sums dY · x̂ over the normalized axes.")
+    inv_std = 1 / np.sqrt(X.var(axis=axes, keepdims=True) + 1e-5)
+    checks.check_close("dX", dX, eX, rtol=1e-6, atol=1e-10, hint=checks.match_variant(dX, {
+        "the batch mean and variance depend on X too: dX = γ/(m·σ) · (m·dY − Σ dY − x̂ · Σ(dY · x̂)), not just "
+        "dY · γ/σ.": lambda: dY * gamma.reshape(shape) * inv_std,
+    }))
+    return dY, dX, dgamma, dbeta
+
+
+@cases("backward (N, D)", part="backward")
+def _(sol, rng):
+    X, gamma, *_ = _problem(rng, (7, 4))
+    _check_backward(sol, X, gamma, rng)
+
+
+@cases("backward (N, C, H, W)", part="backward", kind="random")
+def _(sol, rng):
+    X, gamma, *_ = _problem(rng, (3, 2, 4, 5))
+    _check_backward(sol, X, gamma, rng)
+
+
+@cases("backward: matches finite differences of your forward", part="backward", kind="property")
+def _(sol, rng):
+    X, gamma, beta, mm, mv = _problem(rng, (2, 3, 2, 3))
+    forward = checks.need(sol, "batch_norm")
+    dY, dX, dgamma, dbeta = _check_backward(sol, X, gamma, rng)
+    f_x = lambda v: forward(v, gamma, beta, mm, mv, True)[0]
+    f_g = lambda v: forward(X, v, beta, mm, mv, True)[0]
+    f_b = lambda v: forward(X, gamma, v, mm, mv, True)[0]
+    checks.check_gradient("dX", dX, numerical_gradient_array(f_x, X.copy(), dY), threshold=1e-5)
+    checks.check_gradient("dgamma", dgamma, numerical_gradient_array(f_g, gamma.copy(), dY), threshold=1e-6)
+    checks.check_gradient("dbeta", dbeta, numerical_gradient_array(f_b, beta.copy(), dY), threshold=1e-6)

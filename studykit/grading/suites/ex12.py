@@ -1,0 +1,89 @@
+"""Checks for ex12, the residual block, against the composition of the other references."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studykit.grading import checks
+from studykit.grading.cases import CaseList
+from studykit.reference.activations import relu
+from studykit.reference.batchnorm import batch_norm
+from studykit.reference.conv import conv2d_forward
+from studykit.reference.resnet import residual_block as ref
+
+cases = CaseList()
+
+
+def _params(rng, c_in, c_out, projection):
+    p = {
+        "W1": rng.standard_normal((c_out, c_in, 3, 3)) * 0.4, "b1": rng.standard_normal(c_out) * 0.1,
+        "gamma1": rng.uniform(0.5, 1.5, c_out), "beta1": rng.standard_normal(c_out) * 0.1,
+        "W2": rng.standard_normal((c_out, c_out, 3, 3)) * 0.4, "b2": rng.standard_normal(c_out) * 0.1,
+        "gamma2": rng.uniform(0.5, 1.5, c_out), "beta2": rng.standard_normal(c_out) * 0.1,
+    }
+    if projection:
+        p["W3"], p["b3"] = rng.standard_normal((c_out, c_in, 1, 1)) * 0.5, rng.standard_normal(c_out) * 0.1
+    return p
+
+
+def _bn(Z, gamma, beta, train=True):
+    c = Z.shape[1]
+    return batch_norm(Z, gamma, beta, np.zeros(c), np.ones(c), train)[0]
+
+
+def _variants(X, p, stride):
+    def branch(relu_first=False, bn_train=True):
+        out = relu(_bn(conv2d_forward(X, p["W1"], p["b1"], stride, 1), p["gamma1"], p["beta1"], bn_train))
+        out = _bn(conv2d_forward(out, p["W2"], p["b2"], 1, 1), p["gamma2"], p["beta2"], bn_train)
+        return relu(out) if relu_first else out
+
+    short = conv2d_forward(X, p["W3"], p["b3"], stride, 0) if "W3" in p else X
+    return {
+        "apply the final ReLU AFTER adding the shortcut: relu(F(x) + shortcut(x)), not relu(F(x)) + shortcut(x).":
+            lambda: branch(relu_first=True) + short,
+        "batch norm here runs in training mode: normalize with the batch statistics, not moving averages.":
+            lambda: relu(branch(bn_train=False) + short),
+        "you forgot the shortcut: the block outputs relu(F(x) + x).": lambda: relu(branch()),
+    }
+
+
+def _check(sol, X, p, stride):
+    func = checks.need(sol, "residual_block")
+    with checks.unchanged("residual_block", X, *p.values()):
+        got = func(X, p, stride=stride)
+    got = checks.as_array("out", got)
+    expected = ref(X, p, stride)
+    hint = None
+    if got.shape != expected.shape:
+        if "W3" in p:
+            hint = ("the shortcut must match the main branch: a 1×1 convolution (W3, b3) with the same stride; "
+                    "and conv2 always has stride 1 — only conv1 and the shortcut use the given stride.")
+        else:
+            hint = "conv1 and conv2 are 3×3 with padding 1; only conv1 uses the given stride."
+    checks.check_shape("out", got, expected.shape, hint)
+    checks.check_close("out", got, expected, rtol=1e-6, atol=1e-9, hint=checks.match_variant(got, _variants(X, p, stride)))
+
+
+@cases("identity shortcut: C_in = C_out, stride 1")
+def _(sol, rng):
+    _check(sol, rng.standard_normal((2, 3, 6, 6)), _params(rng, 3, 3, False), 1)
+
+
+@cases("projection shortcut: C_in ≠ C_out, stride 2", kind="random")
+def _(sol, rng):
+    _check(sol, rng.standard_normal((2, 2, 8, 8)), _params(rng, 2, 4, True), 2)
+
+
+@cases("projection with stride 1 (channels change only)", kind="random")
+def _(sol, rng):
+    _check(sol, rng.standard_normal((3, 3, 5, 5)), _params(rng, 3, 5, True), 1)
+
+
+@cases("odd sizes with stride 2", kind="edge")
+def _(sol, rng):
+    _check(sol, rng.standard_normal((2, 2, 7, 5)), _params(rng, 2, 3, True), 2)
+
+
+@cases("a batch of one image", kind="edge")
+def _(sol, rng):
+    _check(sol, rng.standard_normal((1, 2, 4, 4)), _params(rng, 2, 2, False), 1)

@@ -1,0 +1,14 @@
+import numpy as np
+
+
+def corr2d(X, K):
+    kh, kw = K.shape
+    out = np.zeros((X.shape[0] - kh + 1, X.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(X[i:i + kh, j:j + kw] * K)
+    return out
+
+
+def conv2d_flipped(X, K):
+    return corr2d(X, np.flip(K))
