@@ -136,3 +136,27 @@ def test_a_syntax_error_names_line_and_column(tmp_path):
     result = grade(tmp_path, CORRECT.replace("def squared_loss(y_hat, y):", "def squared_loss(y_hat, y)"))
     assert result["status"] == "error" and "syntax error in your file at line 4" in result["message"]
     assert all(t["message"] == "not run: your file could not be loaded." for t in result["tests"])
+
+
+def test_killing_the_cli_mid_grade_leaves_no_orphan_running(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    marker = tmp_path / "child.pid"
+    path = tmp_path / "solution.py"
+    path.write_text(f"import os\nopen({str(marker)!r}, 'w').write(str(os.getpid()))\nwhile True:\n    pass\n",
+                    encoding="utf-8")
+    for how in (signal.SIGKILL, signal.SIGINT):
+        marker.unlink(missing_ok=True)
+        cli = subprocess.Popen([sys.executable, "-m", "studykit", "grade", "ex01", "--file", str(path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 10
+        while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        child = int(marker.read_text())
+        cli.send_signal(how)
+        _, err = cli.communicate(timeout=10)
+        assert "Traceback" not in err
+        time.sleep(0.3)
+        assert not alive(child), f"the grading child outlived its CLI after {how.name}"

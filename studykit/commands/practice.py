@@ -24,6 +24,13 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
+def _color() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    import os
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
 def _exercise(name: str) -> catalog.Exercise:
     try:
         return catalog.find(name)
@@ -120,7 +127,7 @@ def grade(exercise: str, file: str | None, as_json: bool, seed: int | None, time
     if as_json:
         click.echo(render_json(result))
     else:
-        click.echo(render_table(result, color=sys.stdout.isatty()))
+        click.echo(render_table(result, color=_color()))
         if root is not None and not file:
             with _store(root) as store:
                 _say_next(store, after=ex.id)
@@ -266,7 +273,7 @@ def watch(exercise: str | None, interval: float) -> None:
                 last = mtime
                 click.echo(f"\n── {time.strftime('%H:%M:%S')} grading {ex.id} ──")
                 result = _grade_once(ex, path, secrets.randbelow(100_000), None, root)
-                click.echo(render_table(result, color=sys.stdout.isatty()), nl=True)
+                click.echo(render_table(result, color=_color()))
                 sys.stdout.flush()
                 if result["status"] == "pass":
                     with _store(root) as store:

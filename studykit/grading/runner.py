@@ -25,17 +25,31 @@ MEMORY_LIMIT_MB = 2048
 SHOWN_OUTPUT = 4000  # characters of the learner's prints shown in the report
 
 
-def _limit_resources(memory_mb: int):
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when the CLI that started it dies (Ctrl-C, kill -9), so no orphan spins on."""
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the CPU-time limit below is the backstop
+
+
+def _limit_resources(memory_mb: int, cpu_seconds: int):
     def apply() -> None:
         import resource
 
         os.setsid()  # own process group, so a timeout kills everything the learner started
+        _die_with_parent()
         # address space, not RSS: numpy with one BLAS thread reserves ~100 MB, so 2 GB leaves room for
         # real work while a runaway allocation gets MemoryError (or is killed) instead of swapping the machine
         limits = {
             resource.RLIMIT_AS: memory_mb * 1024 * 1024,
             resource.RLIMIT_FSIZE: 64 * 1024 * 1024,  # a backstop for prints that bypass sys.stdout
             resource.RLIMIT_CORE: 0,
+            # CPU seconds, inherited by anything the learner forks: even an orphan stops spinning eventually
+            resource.RLIMIT_CPU: cpu_seconds,
         }
         for which, wanted in limits.items():
             _, hard = resource.getrlimit(which)
@@ -58,6 +72,8 @@ def _describe_death(returncode: int | None, timed_out: bool, timeout: float, run
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else f"signal {sig}"
         if sig == signal.SIGKILL:
             return f"your program was killed{during} (SIGKILL) — most likely it used too much memory."
+        if sig == signal.SIGXCPU:
+            return f"your program used too much CPU time{during} and was stopped."
         if sig == signal.SIGXFSZ:
             return f"your program printed far too much output{during} and was stopped."
         return f"your program crashed{during} ({name})."
@@ -94,18 +110,20 @@ def run_in_child(
             pass_fds=(write_fd,),
             cwd=str(solution.parent),
             env=env,
-            preexec_fn=_limit_resources(memory_mb),
+            preexec_fn=_limit_resources(memory_mb, cpu_seconds=int(2 * timeout) + 5),
         )
         os.close(write_fd)
-        records, timed_out = _read_records(read_fd, started + timeout)
-        if timed_out:
-            _kill_group(proc)
         try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            proc.wait()
-        _kill_group(proc)  # whatever the learner started in the background dies with the grade
+            records, timed_out = _read_records(read_fd, started + timeout)
+            if timed_out:
+                _kill_group(proc)
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc)
+                proc.wait()
+        finally:
+            _kill_group(proc)  # on every way out (Ctrl-C too), whatever the learner started dies with the grade
         duration = time.perf_counter() - started
         output.seek(0)
         raw = output.read(SHOWN_OUTPUT * 4 + 1).decode("utf-8", errors="replace")
