@@ -25,6 +25,17 @@ MISTAKES = [
     ("ex04_overflow", "ex04", "overflow"),
     ("ex06_no_fprime", "ex06", "you forgot the ⊙ f′(z¹)"),
     ("ex06_bias_mean", "ex06", "sums δ¹ over the batch"),
+    ("ex07_keep_prob", "ex07", "your answer matches the other convention: p as the KEEP probability"),
+    ("ex07_no_scaling", "ex07", "scales the kept units by 1/(1 − p)"),
+    ("ex08_swapped", "ex08", "your answer matches the other convention: a true convolution"),
+    ("ex08_swapped", "ex08", "your answer matches the other convention: a cross-correlation"),
+    ("ex09_flipped", "ex09", "you flipped the kernel"),
+    ("ex09_padded_dx", "ex09", "cut the padded border off"),
+    ("ex10_spread", "ex10", "you spread each gradient over the whole window"),
+    ("ex11_unbiased", "ex11", "not the unbiased one (ddof=1)"),
+    ("ex11_torch_momentum", "ex11", "your answer matches the other convention: momentum weighting the NEW batch"),
+    ("ex11_naive_backward", "ex11", "the batch mean and variance depend on X too"),
+    ("ex12_relu_first", "ex12", "apply the final ReLU AFTER adding the shortcut"),
 ]
 
 
@@ -40,9 +51,16 @@ def test_every_starter_fails(exercise):
     assert result["status"] in ("fail", "error") and result["score"] < 1
 
 
-@pytest.mark.parametrize("exercise", [e for e in EXERCISES if (SOLUTIONS / f"{e}_correct.py").exists()])
+CORRECT = {e: SOLUTIONS / f"{e}_correct.py" for e in EXERCISES} | {"ex09": SOLUTIONS / "ex09_loops.py"}
+
+
+def test_every_exercise_has_a_correct_learner_solution():
+    assert all(path.exists() for path in CORRECT.values())
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
 def test_a_correct_solution_passes(exercise):
-    proc, result = grade_file(exercise, SOLUTIONS / f"{exercise}_correct.py")
+    proc, result = grade_file(exercise, CORRECT[exercise])
     assert proc.returncode == 0, json.dumps(result, ensure_ascii=False, indent=1)
     assert result["status"] == "pass" and result["score"] == 1.0
     assert all(t["status"] == "pass" for t in result["tests"])
@@ -62,6 +80,21 @@ def test_partial_credit_names_the_wrong_part():
     assert proc.returncode == 1
     assert "forward 1/1" in proc.stdout and "forward correct; deltas, gradients still wrong." in proc.stdout
     assert "replay exactly this run: studykit grade ex06 --seed" in proc.stdout
+
+
+def test_correct_forward_wrong_backward_scores_between_0_and_1_and_says_which_half():
+    proc = run_studykit("grade", "ex09", "--file", str(SOLUTIONS / "ex09_padded_dx.py"))
+    assert proc.returncode == 1
+    assert "forward correct; backward still wrong." in proc.stdout
+    result = grade_file("ex09", SOLUTIONS / "ex09_padded_dx.py")[1]
+    assert 0 < result["score"] < 1 and result["parts"]["forward"]["passed"] == result["parts"]["forward"]["total"]
+
+
+def test_a_loop_solution_gets_speed_feedback_that_does_not_fail_it():
+    proc, result = grade_file("ex09", SOLUTIONS / "ex09_loops.py")
+    assert result["status"] == "pass"
+    (speed,) = [t for t in result["tests"] if t["kind"] == "speed"]
+    assert not speed["scored"] and speed["message"].startswith("correct; ") and "slower than the reference" in speed["message"]
 
 
 def test_the_same_seed_replays_the_same_random_inputs():
