@@ -82,3 +82,72 @@ def test_mlp_backprop_matches_finite_differences(rng):
         from studykit.reference.softmax import softmax_cross_entropy
         return softmax_cross_entropy(np.maximum(z1, 0) @ params[2] + params[3], y)[0]
     assert rel_error(grads["delta1"], numerical_gradient(via_z1, Z1.copy())) < 1e-6
+
+
+def test_max_pool_backward_matches_finite_differences(rng):
+    from studykit.reference.pooling import max_pool2d, max_pool2d_backward
+
+    X = rng.permutation(2 * 3 * 7 * 6).reshape(2, 3, 7, 6) / 10.0  # no ties
+    for size, stride in ((2, 2), (3, 2), (2, 1)):
+        out = max_pool2d(X, size, stride)
+        assert out.shape == (2, 3, (7 - size) // stride + 1, (6 - size) // stride + 1)
+        dout = rng.standard_normal(out.shape)
+        numeric = numerical_gradient_array(lambda v: max_pool2d(v, size, stride), X.copy(), dout, h=1e-6)
+        assert rel_error(max_pool2d_backward(dout, X, size, stride), numeric) < 1e-8
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (3, 2, 4, 5)])
+def test_batch_norm_forward_and_backward(rng, shape):
+    from studykit.reference.batchnorm import batch_norm, batch_norm_backward
+
+    X = rng.standard_normal(shape) * 3 + 2
+    c = shape[1]
+    gamma, beta = rng.uniform(0.5, 1.5, c), rng.standard_normal(c)
+    mm, mv = rng.standard_normal(c), rng.uniform(0.5, 2, c)
+    Y, nm, nv = batch_norm(X, np.ones(c), np.zeros(c), mm, mv, True)
+    axes = (0,) if len(shape) == 2 else (0, 2, 3)
+    assert np.allclose(Y.mean(axis=axes), 0, atol=1e-12) and np.allclose(Y.var(axis=axes), 1, atol=1e-4)
+    assert np.allclose(nm, 0.9 * mm + 0.1 * X.mean(axis=axes)) and np.allclose(nv, 0.9 * mv + 0.1 * X.var(axis=axes))
+    Ye, em, ev = batch_norm(X, gamma, beta, mm, mv, False)
+    assert em is mm and ev is mv
+    dY = rng.standard_normal(shape)
+    dX, dgamma, dbeta = batch_norm_backward(dY, X, gamma)
+    f = lambda v: batch_norm(v, gamma, beta, mm, mv, True)[0]
+    assert rel_error(dX, numerical_gradient_array(f, X.copy(), dY)) < 1e-6
+    assert rel_error(dgamma, numerical_gradient_array(lambda g: batch_norm(X, g, beta, mm, mv, True)[0], gamma.copy(), dY)) < 1e-7
+    assert rel_error(dbeta, numerical_gradient_array(lambda b: batch_norm(X, gamma, b, mm, mv, True)[0], beta.copy(), dY)) < 1e-7
+
+
+def test_dropout_is_inverted_and_backward_is_its_linear_map(rng):
+    from studykit.reference.dropout import dropout_backward, dropout_forward
+
+    X = np.ones((300, 300))
+    out, mask = dropout_forward(X, 0.3, rng=rng)
+    assert abs(np.mean(out == 0) - 0.3) < 0.01 and np.allclose(out[mask], 1 / 0.7) and abs(out.mean() - 1) < 0.02
+    assert dropout_forward(X, 0.3, train=False) == (X, None)
+    assert not dropout_forward(X, 1.0, rng=rng)[0].any()
+    dout = rng.standard_normal(X.shape)
+    assert np.array_equal(dropout_backward(dout, mask, 0.3), dout * out)  # X is ones: Jacobian diag is out
+
+
+def test_residual_block_is_the_composition_of_the_other_references(rng):
+    from studykit.reference.activations import relu
+    from studykit.reference.batchnorm import batch_norm
+    from studykit.reference.conv import conv2d_forward
+    from studykit.reference.resnet import residual_block
+
+    X = rng.standard_normal((2, 3, 6, 6))
+    p = {"W1": rng.standard_normal((4, 3, 3, 3)), "b1": rng.standard_normal(4), "gamma1": np.ones(4) * 1.5,
+         "beta1": rng.standard_normal(4), "W2": rng.standard_normal((4, 4, 3, 3)), "b2": rng.standard_normal(4),
+         "gamma2": np.ones(4) * 0.5, "beta2": rng.standard_normal(4), "W3": rng.standard_normal((4, 3, 1, 1)),
+         "b3": rng.standard_normal(4)}
+    bn = lambda Z, g, b: batch_norm(Z, g, b, np.zeros(4), np.ones(4), True)[0]
+    h = relu(bn(conv2d_forward(X, p["W1"], p["b1"], 2, 1), p["gamma1"], p["beta1"]))
+    h = bn(conv2d_forward(h, p["W2"], p["b2"], 1, 1), p["gamma2"], p["beta2"])
+    expected = relu(h + conv2d_forward(X, p["W3"], p["b3"], 2, 0))
+    out = residual_block(X, p, stride=2)
+    assert out.shape == (2, 4, 3, 3) and np.allclose(out, expected)
+    identity = {k: v for k, v in p.items() if k not in ("W3", "b3")}
+    identity["W1"], identity["W2"] = rng.standard_normal((3, 3, 3, 3)), rng.standard_normal((3, 3, 3, 3))
+    identity["gamma1"] = identity["gamma2"] = identity["beta1"] = identity["beta2"] = np.zeros(3)
+    assert np.allclose(residual_block(X, identity), relu(X))  # F(x) = 0 → relu(x)

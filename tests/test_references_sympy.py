@@ -36,3 +36,30 @@ def test_softmax_cross_entropy_gradient_equals_sympy():
     got_loss, got = softmax.softmax_cross_entropy(values, np.array(y))
     assert np.isclose(got_loss, expected_loss, rtol=1e-12)
     assert np.allclose(got, expected, rtol=1e-10, atol=1e-14)
+
+
+def test_batch_norm_backward_equals_sympy():
+    from studykit.reference.batchnorm import batch_norm, batch_norm_backward
+
+    m, d, eps = 4, 2, sp.Rational(1, 100000)
+    X = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"x{i}{j}", real=True))
+    gamma = [sp.Symbol(f"g{j}", real=True) for j in range(d)]
+    beta = [sp.Symbol(f"b{j}", real=True) for j in range(d)]
+    dY = RNG.standard_normal((m, d))
+    # L = Σ dY ⊙ Y, so ∂L/∂X is exactly what a backward pass given dY returns
+    L = 0
+    for j in range(d):
+        mean = sum(X[i, j] for i in range(m)) / m
+        var = sum((X[i, j] - mean) ** 2 for i in range(m)) / m
+        for i in range(m):
+            L += dY[i, j] * (gamma[j] * (X[i, j] - mean) / sp.sqrt(var + eps) + beta[j])
+    xv, gv, bv = RNG.standard_normal((m, d)), RNG.uniform(0.5, 1.5, d), RNG.standard_normal(d)
+    subs = {X[i, j]: xv[i, j] for i in range(m) for j in range(d)}
+    subs |= {gamma[j]: gv[j] for j in range(d)} | {beta[j]: bv[j] for j in range(d)}
+    grad = lambda symbol: float(sp.diff(L, symbol).evalf(subs=subs))
+    dX, dgamma, dbeta = batch_norm_backward(dY, xv, gv, eps=1e-5)
+    assert np.allclose(dX, [[grad(X[i, j]) for j in range(d)] for i in range(m)], rtol=1e-8, atol=1e-12)
+    assert np.allclose(dgamma, [grad(g) for g in gamma], rtol=1e-10)
+    assert np.allclose(dbeta, [grad(b) for b in beta], rtol=1e-10)
+    Y = batch_norm(xv, gv, bv, np.zeros(d), np.ones(d), True)[0]
+    assert np.isclose(float(L.evalf(subs=subs)), np.sum(dY * Y), rtol=1e-10)
