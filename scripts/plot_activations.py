@@ -1,11 +1,12 @@
 """Draws ReLU, sigmoid and tanh with their derivatives as SVG files in content/images/ (numpy only).
 
-Run from the repository root:  python scripts/plot_activations.py
+Run:  python scripts/plot_activations.py [OUT_DIR]   (default: content/images/)
 The SVGs are committed; re-run this after changing the plots.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -67,12 +68,12 @@ def svg(name: str, f, df, y_range) -> str:
 """
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def main(out: Path = OUT) -> None:
+    out.mkdir(parents=True, exist_ok=True)
     for name, (_, f, df, y_range) in CURVES.items():
-        (OUT / f"{name}.svg").write_text(svg(name, f, df, y_range), encoding="utf-8")
-        print(f"wrote {OUT / (name + '.svg')}")
+        (out / f"{name}.svg").write_text(svg(name, f, df, y_range), encoding="utf-8")
+        print(f"wrote {out / (name + '.svg')}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
