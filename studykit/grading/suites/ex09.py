@@ -11,6 +11,8 @@ from studykit.reference.conv import conv2d_backward as ref_backward, conv2d_forw
 
 cases = CaseList()
 
+STRIDE_HINT = ("you ignored the stride: window (i, j) starts at row i·stride and column j·stride, and "
+               "H_out = ⌊(H + 2·padding − kh) / stride⌋ + 1.")
 SHAPE_HINT = "H_out = ⌊(H + 2·padding − kh) / stride⌋ + 1 (and the same for W): did you use the stride and padding?"
 
 
@@ -26,14 +28,27 @@ def _forward(sol, X, W, b, stride, padding):
     got = checks.as_array("out", got)
     expected_shape = (X.shape[0], W.shape[0], output_size(X.shape[2], W.shape[2], stride, padding),
                       output_size(X.shape[3], W.shape[3], stride, padding))
-    checks.check_shape("out", got, expected_shape, SHAPE_HINT)
+    checks.check_shape("out", got, expected_shape, _shape_hint(got.shape, X, W, stride, padding))
     expected = ref_forward(X, W, b, stride, padding)
     checks.check_close("out", got, expected, rtol=1e-7, atol=1e-9, hint=checks.match_variant(got, {
         "you flipped the kernel: a CNN layer computes a cross-correlation, not a true convolution.":
             lambda: ref_forward(X, W[:, :, ::-1, ::-1], b, stride, padding),
         "add the bias b[o] to every position of output channel o.": lambda: ref_forward(X, W, 0 * b, stride, padding),
+        STRIDE_HINT: lambda: ref_forward(X, W, b, 1, padding)[:, :, :expected_shape[2], :expected_shape[3]],
     }))
     return got
+
+
+def _shape_hint(shape, X, W, stride, padding):
+    """Which of stride / padding the learner's output shape left out, when it says so unambiguously."""
+    def shape_for(s, p):
+        return (X.shape[0], W.shape[0], output_size(X.shape[2], W.shape[2], s, p), output_size(X.shape[3], W.shape[3], s, p))
+
+    if stride != 1 and tuple(shape) == shape_for(1, padding):
+        return STRIDE_HINT
+    if padding and tuple(shape) == shape_for(stride, 0):
+        return "your output has the size of padding = 0: pad X with zeros first, np.pad(X, ((0, 0), (0, 0), (P, P), (P, P)))."
+    return SHAPE_HINT
 
 
 def _backward(sol, X, W, b, stride, padding, rng):
@@ -53,7 +68,10 @@ def _backward(sol, X, W, b, stride, padding, rng):
     }))
     checks.check_shape("dX", dX, eX.shape, "dX has the shape of X: with padding > 0, cut the padded border off "
                                             "dX_padded[:, :, p:-p, p:-p] before returning.")
-    checks.check_close("dX", dX, eX, rtol=1e-6, atol=1e-9)
+    checks.check_close("dX", dX, eX, rtol=1e-6, atol=1e-9, hint=checks.match_variant(dX, {
+        "dX[n, :, window] += dout[n, o, i, j] · W[o] — no kernel flip in this direction either (it is the forward "
+        "that is a cross-correlation; you flipped W here).": lambda: ref_backward(dout, X, W[:, :, ::-1, ::-1], b, stride, padding)[0],
+    }))
     return dout, dX, dW, db
 
 
@@ -94,6 +112,9 @@ def _(sol, rng):
 def _(sol, rng):
     X, W, b = _problem(rng, n=1, c_in=2, c_out=2, h=5, w=4, kh=3, kw=2)
     forward = checks.need(sol, "conv2d_forward")
+    own = checks.as_array("conv2d_forward(X, W, b, stride=2, padding=1)", forward(X, W, b, stride=2, padding=1))
+    checks.check_shape("conv2d_forward(X, W, b, stride=2, padding=1)", own, ref_forward(X, W, b, 2, 1).shape,
+                       "finite differences need your forward's shape to be right first: " + SHAPE_HINT)
     dout, dX, dW, db = _backward(sol, X, W, b, 2, 1, rng)
     for name, got, arg in (("dX", dX, 0), ("dW", dW, 1), ("db", db, 2)):
         args = [X, W, b]
@@ -109,9 +130,9 @@ def _(sol, rng):
 @cases("speed: your forward on N=8, C=16, 32×32, 3×3", kind="speed", scored=False, timeout=30)
 def _(sol, rng):
     forward = checks.need(sol, "conv2d_forward")
-    X, W, b = _problem(rng, n=1, c_in=2, c_out=2, h=6, w=6)
-    try:
-        ok = np.allclose(forward(X, W, b, stride=1, padding=1), ref_forward(X, W, b, 1, 1))
+    X, W, b = _problem(rng, n=1, c_in=2, c_out=3, h=7, w=6)
+    try:  # "correct; …" is only said of a forward that is right with and without stride
+        ok = all(np.allclose(forward(X, W, b, stride=s, padding=1), ref_forward(X, W, b, s, 1)) for s in (1, 2))
     except Exception:
         ok = False
     if not ok:
