@@ -274,10 +274,10 @@ def watch(exercise: str | None, interval: float) -> None:
                 click.echo(f"\n── {time.strftime('%H:%M:%S')} grading {ex.id} ──")
                 result = _grade_once(ex, path, secrets.randbelow(100_000), None, root)
                 click.echo(render_table(result, color=_color()))
+                with _store(root) as store:
+                    _say_next(store, after=ex.id)
+                click.echo("(watching: save again to re-grade, Ctrl-C to stop)")
                 sys.stdout.flush()
-                if result["status"] == "pass":
-                    with _store(root) as store:
-                        _say_next(store)
             time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("\nstopped watching.")
