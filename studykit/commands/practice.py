@@ -66,7 +66,7 @@ def _say_next(store, after: str | None = None) -> None:
     ex = _next_exercise(store)
     if ex is None:
         click.echo("next: every exercise passes — review your deck with `studykit build`, or try `studykit progress`.")
-    elif ex.id == after:
+    elif ex.id == after or (store is not None and store.standing(ex.id).attempts):
         click.echo(f"next: fix {ex.id}, then `studykit grade {ex.id}` (stuck? `studykit hint {ex.id}`)")
     else:
         click.echo(f"next: `studykit show {ex.id}` — {ex.title}")
@@ -233,7 +233,8 @@ def progress() -> None:
                 continue
             bar = "█" * round(s.best_score * 10) + "░" * (10 - round(s.best_score * 10))
             when = time.strftime("%Y-%m-%d", time.localtime(s.first_pass_at)) if s.first_pass_at else "not yet"
-            click.echo(f"{ex.id} {bar} best {s.best_score:>4.0%}  {s.attempts:>3} attempts  solved: {when}")
+            attempts = f"{s.attempts:>3} attempt" + ("s" if s.attempts != 1 else " ")
+            click.echo(f"{ex.id} {bar} best {s.best_score:>4.0%}  {attempts}  solved: {when}")
         days: dict[str, int] = {}
         for _, _, _, at in history:
             day = time.strftime("%Y-%m-%d", time.localtime(at))
