@@ -160,3 +160,10 @@ def test_killing_the_cli_mid_grade_leaves_no_orphan_running(tmp_path):
         assert "Traceback" not in err
         time.sleep(0.3)
         assert not alive(child), f"the grading child outlived its CLI after {how.name}"
+
+
+def test_a_huge_exception_message_is_cut_short(tmp_path):
+    source = CORRECT.replace("    return X.dot(w) + b", "    raise ValueError('x' * 100_000)")
+    result = grade(tmp_path, source)
+    errors = [t for t in result["tests"] if t["status"] == "error"]
+    assert errors and all(len(t["message"]) < 3100 and t["message"].endswith("[truncated]") for t in errors)

@@ -24,6 +24,7 @@ from studykit.grading.cases import CheckFailed
 # The learner's prints reach the parent through fd 1 but are bounded here: a loop printing megabytes
 # must neither slow the grade down nor fill the disk.
 OUTPUT_LIMIT = 16 * 1024
+MESSAGE_LIMIT = 3000  # characters of one case's message or hint
 
 
 class BoundedWriter:
@@ -89,6 +90,9 @@ def main(argv: list[str]) -> int:
     results = os.fdopen(int(fd_arg), "w", encoding="utf-8", buffering=1)
 
     def send(record: dict) -> None:
+        for key in ("message", "hint"):  # an exception that prints a huge array must not flood the report
+            if isinstance(record.get(key), str) and len(record[key]) > MESSAGE_LIMIT:
+                record[key] = record[key][:MESSAGE_LIMIT] + " … [truncated]"
         results.write(json.dumps(record, ensure_ascii=False) + "\n")
         results.flush()
 
