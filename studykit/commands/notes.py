@@ -26,7 +26,7 @@ def _project_root() -> Path:
 
 
 def _parse(paths: tuple[str, ...]):
-    from studykit.notes import parse_note
+    from studykit.notes import parse_files
     from studykit.notes.source import NotesPathError, collect
 
     targets = [Path(p) for p in paths] or [_project_root() / "content"]
@@ -39,9 +39,9 @@ def _parse(paths: tuple[str, ...]):
         click.echo(f"error: no Markdown (.md) files in {', '.join(str(t) for t in targets)}", err=True)
         sys.exit(2)
     if len(files) >= PROGRESS_FROM and sys.stderr.isatty():
-        with click.progressbar(files, label="reading notes", file=sys.stderr) as bar:
-            return [parse_note(file, root) for file, root in bar]
-    return [parse_note(file, root) for file, root in files]
+        with click.progressbar(length=len(files), label="reading notes", file=sys.stderr) as bar:
+            return parse_files(files, on_done=bar.update)
+    return parse_files(files)
 
 
 def _print_problems(problems) -> None:

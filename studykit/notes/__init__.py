@@ -4,6 +4,6 @@ No genanki here and no I/O beyond reading the notes and checking that pictures e
 """
 
 from studykit.notes.model import Card, NoteFile, Problem
-from studykit.notes.cards import parse_note, parse_paths
+from studykit.notes.cards import parse_files, parse_note, parse_paths
 
-__all__ = ["Card", "NoteFile", "Problem", "parse_note", "parse_paths"]
+__all__ = ["Card", "NoteFile", "Problem", "parse_files", "parse_note", "parse_paths"]

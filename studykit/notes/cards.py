@@ -41,6 +41,11 @@ def markdown():
     return _MD
 
 
+def _text(content: str) -> Token:
+    """A new text token: cheaper than copying a token, and the parse's own tokens stay untouched."""
+    return Token("text", "", 0, content=content)
+
+
 def _tag(value: str) -> str:
     return re.sub(r"\s+", "_", value.strip())
 
@@ -166,16 +171,16 @@ class _Walker:
         close = next((k for k, c in enumerate(children) if c.type == "strong_close" and c.level == children[0].level), None)
         if close is None:
             return
-        term = [copy.copy(c) for c in children[1:close]]
-        after = [copy.copy(c) for c in children[close + 1:]]
+        term = list(children[1:close])
+        after = list(children[close + 1:])
         if term and term[-1].type == "text" and term[-1].content.rstrip().endswith(COLONS):
-            term[-1].content = term[-1].content.rstrip()[:-1]
+            term[-1] = _text(term[-1].content.rstrip()[:-1])
         elif after and after[0].type == "text" and after[0].content.lstrip().startswith(COLONS):
-            after[0].content = after[0].content.lstrip()[1:]
+            after[0] = _text(after[0].content.lstrip()[1:])
         else:
             return  # bold text without a colon is emphasis, not a definition
         if after and after[0].type == "text":
-            after[0].content = after[0].content.lstrip()
+            after[0] = _text(after[0].content.lstrip())
         term_source = "".join(c.content for c in term).strip()
         if not term_source:
             return
@@ -194,7 +199,6 @@ class _Walker:
         marked, hidden = [], []
         depth = 0
         for c in children:
-            c = copy.copy(c)
             if c.type == "mark_open":
                 number += 1
                 depth += 1
@@ -202,7 +206,8 @@ class _Walker:
             elif c.type == "mark_close":
                 depth -= 1
                 c = Token("html_inline", "", 0, content="}}")
-            elif c.type.startswith("math"):
+            elif c.type.startswith("math") and "}}" in c.content:
+                c = copy.copy(c)
                 c.content = c.content.replace("}}", "} }")  # a `}}` inside TeX would end the cloze early
             if depth and c.type != "html_inline":
                 hidden.append(c.content)
@@ -213,24 +218,21 @@ class _Walker:
         self.add("cloze", text, extra, self.context(i), self.source(i, line), self.key("cloze", i, identity), line)
 
     def question_answer(self, i, children, line) -> None:
-        first = copy.copy(children[0])
-        first.content = first.content.split(":", 1)[-1] if first.content.startswith(("Q:", "问:")) else first.content[2:]
-        first.content = first.content.lstrip()
+        head = children[0].content
+        first = _text((head.split(":", 1)[-1] if head.startswith(("Q:", "问:")) else head[2:]).lstrip())
         rest = [first] + list(children[1:])
         # the answer may follow in the same paragraph after a line break…
         for k, c in enumerate(rest):
             if c.type in ("softbreak", "hardbreak") and k + 1 < len(rest) and rest[k + 1].type == "text" \
                     and rest[k + 1].content.startswith(A_PREFIXES):
-                answer = [copy.copy(x) for x in rest[k + 1:]]
-                answer[0].content = answer[0].content[2:].lstrip()
+                answer = [_text(rest[k + 1].content[2:].lstrip())] + list(rest[k + 2:])
                 return self._qa(i, rest[:k], answer, line)
         # …or in the next paragraph
         j = i + 3
         if j + 1 < len(self.tokens) and self.tokens[j].type == "paragraph_open":
             nxt = self.tokens[j + 1].children or []
             if nxt and nxt[0].type == "text" and nxt[0].content.startswith(A_PREFIXES):
-                answer = [copy.copy(x) for x in nxt]
-                answer[0].content = answer[0].content[2:].lstrip()
+                answer = [_text(nxt[0].content[2:].lstrip())] + list(nxt[1:])
                 self.consumed.add(j)
                 return self._qa(i, rest, answer, line)
         self.warn(line, "a Q:/问： line with no A:/答： answer right after it")
@@ -343,11 +345,39 @@ def parse_note(path: Path, root: Path) -> NoteFile:
     return note
 
 
-def parse_paths(paths: Iterable[Path], progress=None) -> list[NoteFile]:
+def _parse_pair(pair: tuple[Path, Path]) -> NoteFile:
+    return parse_note(*pair)
+
+
+def parse_files(files: list[tuple[Path, Path]], on_done=None) -> list[NoteFile]:
+    """parse_note for each (file, root), in file order; spread over the CPU's cores when there are many.
+
+    markdown-it's tokenizer is most of a build's time, and notes are independent, so a large build uses
+    every core. `on_done(n)` is called as notes finish (for a progress bar).
+    """
+    import os
+
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    if workers < 2 or len(files) < 4:
+        notes = []
+        for pair in files:
+            notes.append(_parse_pair(pair))
+            if on_done:
+                on_done(1)
+        return notes
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        notes = []
+        for note in pool.map(_parse_pair, files, chunksize=max(1, len(files) // (workers * 4))):
+            notes.append(note)
+            if on_done:
+                on_done(1)
+        return notes
+
+
+def parse_paths(paths: Iterable[Path]) -> list[NoteFile]:
     """Every note under `paths` (files or folders, recursively). Raises NotesPathError for a missing path."""
-    files = collect(list(paths))
-    notes = []
-    iterator = progress(files) if progress else files
-    for file, root in iterator:
-        notes.append(parse_note(file, root))
-    return notes
+    return parse_files(collect(list(paths)))
