@@ -92,8 +92,13 @@ def run_in_child(
     """Grade `solution` against `exercise` in a child process; returns the result object (see report)."""
     timeout = float(timeout if timeout is not None else exercise.timeout)
     read_fd, write_fd = os.pipe()
+    # the child runs in the learner's folder; keep this very studykit importable there even when it is
+    # used from a source checkout rather than installed
+    package_root = str(Path(__file__).resolve().parents[2])
+    python_path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
     env = {
         **os.environ,
+        "PYTHONPATH": python_path,
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
