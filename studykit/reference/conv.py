@@ -1,4 +1,4 @@
-"""Reference cross-correlation (ex08) and the convolution layer (ex09), vectorized with im2col.
+"""Reference cross-correlation (ex08) and the convolution layer (ex09), vectorized: one matrix product per kernel offset.
 
 Shapes: X (N, C_in, H, W), W (C_out, C_in, kh, kw), b (C_out,) → (N, C_out, H_out, W_out) with
 H_out = ⌊(H + 2P − kh) / S⌋ + 1. A CNN's "convolution" is a cross-correlation: the kernel is not flipped.
@@ -25,35 +25,61 @@ def output_size(size: int, kernel: int, stride: int, padding: int) -> int:
     return (size + 2 * padding - kernel) // stride + 1
 
 
-def _columns(X: np.ndarray, kh: int, kw: int, stride: int, padding: int) -> tuple[np.ndarray, int, int]:
-    """im2col: (N·H_out·W_out, C·kh·kw) rows of input windows, in (c, i, j) order like W.reshape(C_out, -1)."""
+def _channels_last(X: np.ndarray, padding: int) -> np.ndarray:
+    """X zero-padded on H and W, as a contiguous (N, H + 2P, W + 2P, C) array, so that the inputs one kernel
+    offset meets are a block of whole channel vectors (fast to copy, no transposes of the big arrays later)."""
     Xp = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else X
-    windows = sliding_window_view(Xp, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride]  # N, C, Ho, Wo, kh, kw
-    n, c, ho, wo = windows.shape[:4]
-    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw)
-    return cols, ho, wo
+    return np.ascontiguousarray(Xp.transpose(0, 2, 3, 1))
+
+
+def _offset(i: int, j: int, stride: int, ho: int, wo: int) -> tuple:
+    """The index, in channels-last padded X, of the inputs kernel offset (i, j) meets at every output position."""
+    return (slice(None), slice(i, i + stride * (ho - 1) + 1, stride), slice(j, j + stride * (wo - 1) + 1, stride))
+
+
+def _columns(Xl: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
+    """im2col: an (N·H_out·W_out, kh·kw·C) matrix, one row per output position, columns in (i, j, c) order.
+
+    Filled by one block copy per kernel offset (a loop over kh·kw offsets, not over pixels)."""
+    n, _, _, c = Xl.shape
+    cols = np.empty((n, ho, wo, kh * kw, c), dtype=Xl.dtype)
+    for k in range(kh * kw):
+        cols[:, :, :, k, :] = Xl[_offset(k // kw, k % kw, stride, ho, wo)]
+    return cols.reshape(n * ho * wo, kh * kw * c)
+
+
+def _weight_matrix(W: np.ndarray) -> np.ndarray:
+    """W (C_out, C_in, kh, kw) as (C_out, kh·kw·C_in), columns in the (i, j, c) order of _columns."""
+    return W.transpose(0, 2, 3, 1).reshape(W.shape[0], -1)
 
 
 def conv2d_forward(X, W, b, stride=1, padding=0):
-    n = X.shape[0]
+    """Cross-correlation with zero padding: out[n, o, y, x] = Σ_c Σ_ij Xp[n, c, yS + i, xS + j] W[o, c, i, j] + b[o]."""
+    n, _, h, w = X.shape
     c_out, _, kh, kw = W.shape
-    cols, ho, wo = _columns(X, kh, kw, stride, padding)
-    out = cols @ W.reshape(c_out, -1).T + b  # (N·Ho·Wo, C_out)
+    ho, wo = output_size(h, kh, stride, padding), output_size(w, kw, stride, padding)
+    cols = _columns(_channels_last(X, padding), kh, kw, stride, ho, wo)
+    out = cols @ _weight_matrix(W).T + b  # one matrix product: (N·H_out·W_out, C_out)
     return out.reshape(n, ho, wo, c_out).transpose(0, 3, 1, 2)
 
 
 def conv2d_backward(dout, X, W, b, stride=1, padding=0):
-    """(dX, dW, db) of conv2d_forward for the upstream gradient dout (N, C_out, H_out, W_out)."""
+    """(dX, dW, db) of conv2d_forward for the upstream gradient dout (N, C_out, H_out, W_out).
+
+    With rows = dout as (N·H_out·W_out, C_out): dW = rowsᵀ · im2col(X); d(im2col) = rows · W_matrix, whose
+    column blocks are added back (col2im) at each kernel offset — accumulated, since windows overlap;
+    db sums dout over N, H_out and W_out; the padded border of dX is cut off.
+    """
     n, c_in, h, w = X.shape
     c_out, _, kh, kw = W.shape
-    cols, ho, wo = _columns(X, kh, kw, stride, padding)
-    dout_rows = dout.transpose(0, 2, 3, 1).reshape(n * ho * wo, c_out)
-    db = dout.sum(axis=(0, 2, 3))
-    dW = (dout_rows.T @ cols).reshape(W.shape)
-    dcols = (dout_rows @ W.reshape(c_out, -1)).reshape(n, ho, wo, c_in, kh, kw)
-    dXp = np.zeros((n, c_in, h + 2 * padding, w + 2 * padding), dtype=np.result_type(dout, W))
-    for i in range(kh):  # col2im: a loop over kernel offsets, not over pixels
-        for j in range(kw):
-            dXp[:, :, i:i + stride * ho:stride, j:j + stride * wo:stride] += dcols[:, :, :, :, i, j].transpose(0, 3, 1, 2)
-    dX = dXp[:, :, padding:padding + h, padding:padding + w] if padding else dXp
-    return dX, dW, db
+    ho, wo = dout.shape[2], dout.shape[3]
+    Xl = _channels_last(X, padding)
+    rows = np.ascontiguousarray(dout.transpose(0, 2, 3, 1)).reshape(-1, c_out)  # (N·H_out·W_out, C_out)
+    db = rows.sum(axis=0)
+    dW = (rows.T @ _columns(Xl, kh, kw, stride, ho, wo)).reshape(c_out, kh, kw, c_in).transpose(0, 3, 1, 2)
+    dcols = (rows @ _weight_matrix(W)).reshape(n, ho, wo, kh * kw, c_in)
+    dXl = np.zeros(Xl.shape, dtype=dcols.dtype)
+    for k in range(kh * kw):  # col2im: a loop over kernel offsets, not over pixels
+        dXl[_offset(k // kw, k % kw, stride, ho, wo)] += dcols[:, :, :, k, :]
+    dX = dXl[:, padding:padding + h, padding:padding + w, :].transpose(0, 3, 1, 2)
+    return np.ascontiguousarray(dX), np.ascontiguousarray(dW), db
