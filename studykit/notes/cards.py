@@ -11,7 +11,6 @@ Every card carries its context (note title and heading path) and a `key` that is
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from typing import Iterable
@@ -206,9 +205,13 @@ class _Walker:
             elif c.type == "mark_close":
                 depth -= 1
                 c = Token("html_inline", "", 0, content="}}")
-            elif c.type.startswith("math") and "}}" in c.content:
-                c = copy.copy(c)
-                c.content = c.content.replace("}}", "} }")  # a `}}` inside TeX would end the cloze early
+            elif (c.type.startswith("math") or c.type == "code_inline") and ("{{" in c.content or "}}" in c.content):
+                # Anki reads {{c1::…}} and }} in the raw field, even inside <code> or \(…\): braces as
+                # entities look the same on the card (and to MathJax) but are not cloze syntax.
+                if depth:
+                    hidden.append(c.content)
+                rendered = self.inline([c]).replace("{", "&#123;").replace("}", "&#125;")
+                c = Token("html_inline", "", 0, content=rendered)
             if depth and c.type != "html_inline":
                 hidden.append(c.content)
             marked.append(c)
