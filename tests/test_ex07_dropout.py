@@ -31,6 +31,7 @@ def test_keep_probability_is_named_as_the_other_convention():
     assert "train: the dropped fraction is p (p = 0.3)" in convention
     assert "0.3 ± " in wrong["train: the dropped fraction is p (p = 0.3)"]  # the expected fraction and its bound
     assert not any(name.startswith("eval mode") for name in wrong)  # evaluation mode was right
+    assert "p as the KEEP probability" in wrong["edge: p = 0 keeps everything, p = 1 drops everything"]  # 0/0 at p = 0
 
 
 def test_forgotten_scaling_gets_the_inverted_dropout_hint():

@@ -83,8 +83,11 @@ def _(sol, rng):
 @cases("edge: p = 0 keeps everything, p = 1 drops everything", part="forward", kind="edge")
 def _(sol, rng):
     X = rng.standard_normal((3, 4))
-    out, _ = _forward(sol, X, 0.0, train=True, rng=rng)
-    checks.check_close("out (p = 0)", out, X, rtol=1e-15, atol=0)
+    with checks.strict_numerics("dropout_forward", "with p = 0 nothing is dropped and 1/(1 − p) = 1. A division by p "
+                                                   "means you used the other convention: p as the KEEP probability."):
+        out, _ = _forward(sol, X, 0.0, train=True, rng=rng)
+    checks.check_close("out (p = 0)", out, X, rtol=1e-15, atol=0,
+                       hint="with p = 0 nothing is dropped: out equals X exactly.")
     with checks.strict_numerics("dropout_forward", "with p = 1 do not divide by 1 − p = 0: return zeros."):
         out, _ = _forward(sol, X, 1.0, train=True, rng=rng)
     checks.check_close("out (p = 1)", out, np.zeros_like(X), rtol=0, atol=0,
