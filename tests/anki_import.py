@@ -23,9 +23,14 @@ def open_collection(folder: Path) -> Collection:
     return Collection(str(folder / "collection.anki2"))
 
 
-def import_package(col: Collection, apkg: Path):
-    """Import with the options Anki's import dialog uses by default (update notes if newer, keep scheduling)."""
-    options = ImportAnkiPackageOptions(merge_notetypes=False, with_scheduling=True, with_deck_configs=False)
+def import_package(col: Collection, apkg: Path, options: ImportAnkiPackageOptions | None = None):
+    """Import with the options a user's Anki starts its import dialog with: the collection's own presets.
+
+    Those are: update notes and note types only if the incoming ones are newer, do not merge note types,
+    no scheduling or deck options from the package.
+    """
+    if options is None:
+        options = col._backend.get_import_anki_package_presets()
     return col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=options))
 
 

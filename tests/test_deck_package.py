@@ -1,0 +1,110 @@
+"""The package writer on its own: note types with fixed ids, CSS, media by content, timestamps that always count as newer."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from anki_import import import_package, open_collection
+from studykit.deck.models import BASIC_MODEL_ID, CLOZE_MODEL_ID, css
+from studykit.deck.package import previous_timestamp, write_package
+from studykit.notes import parse_note
+
+NOTE = "# 卷积\n\n- **核 (kernel)：** 小矩阵\n\n==步幅== 决定输出大小。\n"
+
+
+def notes_in(tmp_path: Path, text: str = NOTE):
+    root = tmp_path / "notes"
+    root.mkdir(exist_ok=True)
+    (root / "conv.md").write_text(text, encoding="utf-8")
+    return [parse_note(root / "conv.md", root)]
+
+
+def note_mods(apkg: Path, tmp_path: Path) -> set[int]:
+    with zipfile.ZipFile(apkg) as archive:
+        archive.extract("collection.anki2", tmp_path / "x")
+    with sqlite3.connect(tmp_path / "x" / "collection.anki2") as db:
+        return {row[0] for row in db.execute("SELECT mod FROM notes")}
+
+
+def test_a_rebuild_within_the_same_second_is_still_newer(tmp_path):
+    notes = notes_in(tmp_path)
+    out = tmp_path / "deck.apkg"
+    write_package(notes, out, "studykit")
+    first = note_mods(out, tmp_path / "a")
+    write_package(notes, out, "studykit")
+    second = note_mods(out, tmp_path / "b")
+    assert min(second) > max(first)
+
+
+def test_note_types_keep_their_ids_across_builds_and_imports(tmp_path):
+    notes = notes_in(tmp_path)
+    col = open_collection(tmp_path / "anki")
+    for _ in range(2):
+        write_package(notes, tmp_path / "deck.apkg", "studykit")
+        import_package(col, tmp_path / "deck.apkg")
+    names = sorted(nt.name for nt in col.models.all_names_and_ids())
+    assert names.count("studykit Basic") == 1 and names.count("studykit Cloze") == 1
+    assert col.models.get(BASIC_MODEL_ID)["name"] == "studykit Basic"
+    assert col.models.get(CLOZE_MODEL_ID)["name"] == "studykit Cloze"
+    assert col.note_count() == 2 and col.card_count() == 2
+    assert "studykit::卷积" in {d.name for d in col.decks.all_names_and_ids()}
+    col.close()
+
+
+def test_css_has_cjk_fonts_tables_code_highlighting_pictures_and_night_mode():
+    style = css()
+    assert "PingFang SC" in style and "Microsoft YaHei" in style and "Noto Sans CJK SC" in style
+    assert "border-collapse" in style and "img { max-width: 100%" in style
+    assert ".card pre .hl-k" in style and ".nightMode pre .hl-k" in style
+    assert ".nightMode.card" in style
+
+
+def test_same_picture_content_is_packed_once_under_its_hash(tmp_path):
+    root = tmp_path / "notes"
+    (root / "a").mkdir(parents=True)
+    (root / "b").mkdir()
+    (root / "a" / "image.png").write_bytes(b"\x89PNG same bytes")
+    (root / "b" / "image.png").write_bytes(b"\x89PNG other bytes")
+    (root / "b" / "copy.png").write_bytes(b"\x89PNG same bytes")
+    (root / "a" / "x.md").write_text("- **图:** ![](image.png)\n", encoding="utf-8")
+    (root / "b" / "y.md").write_text("- **图:** ![](image.png)\n- **图二:** ![](copy.png)\n", encoding="utf-8")
+    notes = [parse_note(root / "a" / "x.md", root), parse_note(root / "b" / "y.md", root)]
+    stats = write_package(notes, tmp_path / "deck.apkg", "studykit")
+    assert stats.media == 2
+    with zipfile.ZipFile(tmp_path / "deck.apkg") as archive:
+        assert len([n for n in archive.namelist() if n.isdigit()]) == 2
+
+
+def test_a_failed_write_leaves_no_temporary_file_and_keeps_the_old_deck(tmp_path, monkeypatch):
+    import genanki
+
+    notes = notes_in(tmp_path)
+    out = tmp_path / "deck.apkg"
+    write_package(notes, out, "studykit")
+    good = out.read_bytes()
+
+    def broken(self, path, timestamp=None):
+        Path(path).write_bytes(b"half a zip")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(genanki.Package, "write_to_file", broken)
+    try:
+        write_package(notes, out, "studykit")
+    except OSError:
+        pass
+    assert out.read_bytes() == good
+    assert sorted(os.listdir(tmp_path)) == ["deck.apkg", "notes"]
+
+
+def test_check_never_imports_genanki(tmp_path):
+    notes_in(tmp_path)
+    code = ("import sys; from studykit.cli import main\n"
+            "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "print('genanki' in sys.modules, 'anki' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "notes")], capture_output=True, text=True)
+    assert proc.stdout.strip().splitlines()[-1] == "False False", proc.stderr
