@@ -53,14 +53,29 @@ def _weight_matrix(W: np.ndarray) -> np.ndarray:
     return W.transpose(0, 2, 3, 1).reshape(W.shape[0], -1)
 
 
+# im2col rows per block: the column matrix of a whole batch is kh·kw times the size of X (150 MB for
+# N=32, C=64, 32×32, 3×3); built a few images at a time it stays in cache and its memory is reused.
+BLOCK_ELEMENTS = 1 << 20
+
+
+def _batch_blocks(n: int, per_image: int):
+    step = max(1, BLOCK_ELEMENTS // max(per_image, 1))
+    return (slice(start, min(start + step, n)) for start in range(0, n, step))
+
+
 def conv2d_forward(X, W, b, stride=1, padding=0):
     """Cross-correlation with zero padding: out[n, o, y, x] = Σ_c Σ_ij Xp[n, c, yS + i, xS + j] W[o, c, i, j] + b[o]."""
-    n, _, h, w = X.shape
+    n, c_in, h, w = X.shape
     c_out, _, kh, kw = W.shape
     ho, wo = output_size(h, kh, stride, padding), output_size(w, kw, stride, padding)
-    cols = _columns(_channels_last(X, padding), kh, kw, stride, ho, wo)
-    out = cols @ _weight_matrix(W).T + b  # one matrix product: (N·H_out·W_out, C_out)
-    return out.reshape(n, ho, wo, c_out).transpose(0, 3, 1, 2)
+    Xl = _channels_last(X, padding)
+    Wm = _weight_matrix(W).T
+    out = np.empty((n, ho, wo, c_out), dtype=np.result_type(X, W, b))
+    for block in _batch_blocks(n, ho * wo * kh * kw * c_in):
+        cols = _columns(Xl[block], kh, kw, stride, ho, wo)
+        np.matmul(cols, Wm, out=out[block].reshape(-1, c_out))  # one matrix product per block of images
+    out += b
+    return out.transpose(0, 3, 1, 2)
 
 
 def conv2d_backward(dout, X, W, b, stride=1, padding=0):
@@ -74,12 +89,18 @@ def conv2d_backward(dout, X, W, b, stride=1, padding=0):
     c_out, _, kh, kw = W.shape
     ho, wo = dout.shape[2], dout.shape[3]
     Xl = _channels_last(X, padding)
-    rows = np.ascontiguousarray(dout.transpose(0, 2, 3, 1)).reshape(-1, c_out)  # (N·H_out·W_out, C_out)
-    db = rows.sum(axis=0)
-    dW = (rows.T @ _columns(Xl, kh, kw, stride, ho, wo)).reshape(c_out, kh, kw, c_in).transpose(0, 3, 1, 2)
-    dcols = (rows @ _weight_matrix(W)).reshape(n, ho, wo, kh * kw, c_in)
-    dXl = np.zeros(Xl.shape, dtype=dcols.dtype)
-    for k in range(kh * kw):  # col2im: a loop over kernel offsets, not over pixels
-        dXl[_offset(k // kw, k % kw, stride, ho, wo)] += dcols[:, :, :, k, :]
+    rows = np.ascontiguousarray(dout.transpose(0, 2, 3, 1))  # (N, H_out, W_out, C_out)
+    Wm = _weight_matrix(W)
+    db = rows.sum(axis=(0, 1, 2))
+    dWm = np.zeros((c_out, kh * kw * c_in), dtype=np.result_type(dout, X, W))
+    dXl = np.zeros(Xl.shape, dtype=np.result_type(dout, W))
+    for block in _batch_blocks(n, ho * wo * kh * kw * c_in):
+        block_rows = rows[block].reshape(-1, c_out)
+        dWm += block_rows.T @ _columns(Xl[block], kh, kw, stride, ho, wo)
+        dcols = (block_rows @ Wm).reshape(-1, ho, wo, kh * kw, c_in)
+        dXb = dXl[block]
+        for k in range(kh * kw):  # col2im: a loop over kernel offsets, not over pixels
+            dXb[_offset(k // kw, k % kw, stride, ho, wo)] += dcols[:, :, :, k, :]
+    dW = dWm.reshape(c_out, kh, kw, c_in).transpose(0, 3, 1, 2)
     dX = dXl[:, padding:padding + h, padding:padding + w, :].transpose(0, 3, 1, 2)
     return np.ascontiguousarray(dX), np.ascontiguousarray(dW), db
