@@ -61,7 +61,12 @@ def _backward(sol, X, W, b, stride, padding, rng):
     dX, dW, db = (checks.as_array(name, v) for name, v in zip(("dX", "dW", "db"), out))
     eX, eW, eb = ref_backward(dout, X, W, b, stride, padding)
     checks.check_shape("db", db, eb.shape, "db has one entry per output channel: sum dout over N, H_out and W_out.")
-    checks.check_close("db", db, eb, rtol=1e-7, atol=1e-9)
+    checks.check_close("db", db, eb, rtol=1e-7, atol=1e-9, hint=checks.match_variant(db, {
+        "db is the SUM of dout over N, H_out and W_out (every output position adds b once), not the mean.":
+            lambda: dout.mean(axis=(0, 2, 3)),
+        "db sums dout over the batch too, not only over H_out and W_out of the first image.":
+            lambda: dout[0].sum(axis=(1, 2)),
+    }))
     checks.check_shape("dW", dW, eW.shape)
     checks.check_close("dW", dW, eW, rtol=1e-6, atol=1e-9, hint=checks.match_variant(dW, {
         "dW[o] correlates the input windows with dout — no kernel flip here.": lambda: eW[:, :, ::-1, ::-1],
