@@ -286,3 +286,23 @@ def test_a_key_does_not_depend_on_the_answer(tmp_path):
     a = parse(tmp_path, "# T\n\n## H\n\n- **t:** old answer\n", "x.md")
     b = parse(tmp_path, "# T\n\n## H\n\n- **t:** new answer\n\nsome prose\n", "x.md")
     assert a.cards[0].key == b.cards[0].key and a.cards[0].back != b.cards[0].back
+
+
+def test_nested_terms_carry_their_parent_term_as_context(tmp_path):
+    note = parse(tmp_path, """
+        # 激活函数
+
+        - **ReLU:** 分段线性
+          - **优点：** 计算简单
+          - **缺点：** dying ReLU
+        - **Sigmoid:** S 形
+          - **优点：** 输出像概率
+        - **其它：** 无
+    """)
+    fronts = [(c.context, c.front) for c in note.cards]
+    assert fronts == [("激活函数", "ReLU"), ("激活函数 › ReLU", "优点"), ("激活函数 › ReLU", "缺点"),
+                      ("激活函数", "Sigmoid"), ("激活函数 › Sigmoid", "优点"), ("激活函数", "其它")]
+    assert note.cards[1].key == ("note", "term", "ReLU", "优点")
+    assert note.cards[4].key == ("note", "term", "Sigmoid", "优点")
+    assert note.cards[4].source == "note.md:7 › Sigmoid"
+    assert "<li><strong>优点：</strong> 计算简单</li>" in note.cards[0].back  # the parent's back lists its children

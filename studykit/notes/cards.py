@@ -62,6 +62,8 @@ class _Walker:
         self.sections = sections
         self.seen_keys: dict[tuple[str, ...], int] = {}
         self.consumed: set[int] = set()
+        # terms whose list item we are inside: `- **ReLU:**` with a nested `- **优点:**` asks "ReLU › 优点"
+        self.term_stack: list[tuple[int, str, str]] = []  # (list item level, source text, HTML)
         self.paths = self._heading_paths()
 
     # -- rendering helpers
@@ -88,14 +90,15 @@ class _Walker:
 
     def context(self, i: int, exclude_last: bool = False) -> str:
         path = self.paths[i][:-1] if exclude_last else self.paths[i]
-        return SEP.join([escapeHtml(self.title)] + [h for _, h in path])
+        return SEP.join([escapeHtml(self.title)] + [h for _, h in path] + [h for _, _, h in self.term_stack])
 
     def source(self, i: int, line: int, exclude_last: bool = False) -> str:
         path = self.paths[i][:-1] if exclude_last else self.paths[i]
-        return escapeHtml(SEP.join([f"{self.note.relpath}:{line}"] + [s for s, _ in path]))
+        return escapeHtml(SEP.join([f"{self.note.relpath}:{line}"] + [s for s, _ in path]
+                                   + [s for _, s, _ in self.term_stack]))
 
     def key(self, kind: str, i: int, *parts: str) -> tuple[str, ...]:
-        base = (self.note_id, kind, *[s for s, _ in self.paths[i]], *parts)
+        base = (self.note_id, kind, *[s for s, _ in self.paths[i]], *[s for _, s, _ in self.term_stack], *parts)
         n = self.seen_keys.get(base, 0)
         self.seen_keys[base] = n + 1
         return base if n == 0 else (*base, f"#{n + 1}")
@@ -123,6 +126,9 @@ class _Walker:
                 self.heading(i)
             elif tok.type == "paragraph_open" and i not in self.consumed:
                 self.paragraph(i)
+            elif tok.type == "list_item_close":
+                while self.term_stack and self.term_stack[-1][0] >= tok.level:
+                    self.term_stack.pop()
             elif tok.type == "table_open":
                 i = self.table(i)
             i += 1
@@ -189,8 +195,11 @@ class _Walker:
         if not back.strip():
             self.warn(line, f"term {term_source!r} has no explanation after the colon")
             return
-        self.add("term", self.inline(term), back.strip(), self.context(i), self.source(i, line),
+        term_html = self.inline(term)
+        self.add("term", term_html, back.strip(), self.context(i), self.source(i, line),
                  self.key("term", i, term_source), line)
+        if i > 0 and self.tokens[i - 1].type == "list_item_open":
+            self.term_stack.append((self.tokens[i - 1].level, term_source, term_html))
 
     def cloze(self, i, children, line, rest_start, rest_end) -> None:
         explicit = [int(n) for c in children if c.type == "text" for n in re.findall(r"\{\{c(\d+)::", c.content)]
