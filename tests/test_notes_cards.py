@@ -306,3 +306,22 @@ def test_nested_terms_carry_their_parent_term_as_context(tmp_path):
     assert note.cards[4].key == ("note", "term", "Sigmoid", "优点")
     assert note.cards[4].source == "note.md:7 › Sigmoid"
     assert "<li><strong>优点：</strong> 计算简单</li>" in note.cards[0].back  # the parent's back lists its children
+
+
+def test_question_and_answer_as_two_bullets(tmp_path):
+    note = parse(tmp_path, """
+        # N
+
+        - Q: 卷积核翻转吗？
+        - A: 互相关 (cross-correlation) 不翻转
+        - 问：步幅？
+        - 答：每次移动的格数
+    """)
+    assert [(c.front, c.back) for c in note.cards] == [("卷积核翻转吗？", "互相关 (cross-correlation) 不翻转"),
+                                                      ("步幅？", "每次移动的格数")]
+    assert note.problems == []
+
+
+def test_inline_display_maths_is_not_a_div_inside_a_paragraph(tmp_path):
+    note = parse(tmp_path, "- **m:** 前 $$a \\\\ b$$ 后\n")
+    assert note.cards[0].back == "<p>前 \\[\\begin{gathered}a \\\\ b\\end{gathered}\\] 后</p>"

@@ -241,6 +241,9 @@ class _Walker:
                 return self._qa(i, rest[:k], answer, line)
         # …or in the next paragraph
         j = i + 3
+        if j + 2 < len(self.tokens) and self.tokens[j].type == "list_item_close" \
+                and self.tokens[j + 1].type == "list_item_open":
+            j += 2  # `- Q: …` and `- A: …` as two bullets of one list
         if j + 1 < len(self.tokens) and self.tokens[j].type == "paragraph_open":
             nxt = self.tokens[j + 1].children or []
             if nxt and nxt[0].type == "text" and nxt[0].content.startswith(A_PREFIXES):

@@ -85,6 +85,11 @@ def _math_block(self, tokens, idx, options, env) -> str:
     return '<div class="math">\\[' + escapeHtml(display_tex(tokens[idx].content)) + "\\]</div>\n"
 
 
+def _math_inline_double(self, tokens, idx, options, env) -> str:
+    # `$$…$$` inside a paragraph: display maths, but no <div> inside the <p>
+    return "\\[" + escapeHtml(display_tex(tokens[idx].content)) + "\\]"
+
+
 def _math_block_label(self, tokens, idx, options, env) -> str:
     return '<div class="math">\\[' + escapeHtml(display_tex(tokens[idx].content)) + "\\]</div>\n"
 
@@ -284,7 +289,7 @@ def make_markdown() -> MarkdownIt:
     md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
     md.use(mark_plugin)
     md.add_render_rule("math_inline", _math_inline)
-    md.add_render_rule("math_inline_double", _math_block)
+    md.add_render_rule("math_inline_double", _math_inline_double)
     md.add_render_rule("math_block", _math_block)
     md.add_render_rule("math_block_label", _math_block_label)
     md.add_render_rule("image", _image)
