@@ -108,3 +108,28 @@ def test_check_never_imports_genanki(tmp_path):
             "print('genanki' in sys.modules, 'anki' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "notes")], capture_output=True, text=True)
     assert proc.stdout.strip().splitlines()[-1] == "False False", proc.stderr
+
+
+def test_a_changed_note_type_style_reaches_a_collection_that_imported_the_old_one(tmp_path, monkeypatch):
+    from studykit.deck import models
+
+    def forget_models():
+        for cached in (models.basic_model, models.cloze_model):
+            cached.cache_clear()
+
+    notes = notes_in(tmp_path)
+    col = open_collection(tmp_path / "anki")
+    write_package(notes, tmp_path / "deck.apkg", "studykit")
+    import_package(col, tmp_path / "deck.apkg")
+    forget_models()
+    monkeypatch.setattr(models, "css", lambda: ".card { color: teal; }")
+    try:
+        write_package(notes, tmp_path / "deck.apkg", "studykit")
+    finally:
+        forget_models()  # the next test builds with the real style again
+    import_package(col, tmp_path / "deck.apkg")
+    assert col.models.get(BASIC_MODEL_ID)["css"] == ".card { color: teal; }"
+    assert col.models.get(CLOZE_MODEL_ID)["css"] == ".card { color: teal; }"
+    names = [n.name for n in col.models.all_names_and_ids()]
+    assert len(names) == len(set(names))  # updated in place, no "studykit Basic-xxxx" copy
+    col.close()
