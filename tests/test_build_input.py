@@ -70,6 +70,22 @@ def test_missing_path_exits_2_with_a_message(tmp_path):
     assert run_studykit("check", str(tmp_path / "nope")).returncode == 2
 
 
+def test_usage_errors_exit_2_with_a_message_and_write_nothing(tmp_path):
+    folder = tmp_path / "n"
+    folder.mkdir()
+    (folder / "a.md").write_text(NOTE, encoding="utf-8")
+    cases = [
+        ((str(folder), "-o", str(tmp_path / "deck.zip")), "must end in .apkg"),
+        ((str(folder), "-o", str(tmp_path / "d.apkg"), "--deck", "a::b"), "--deck needs a plain name"),
+        ((str(tmp_path / "empty"), "-o", str(tmp_path / "d.apkg")), "no Markdown (.md) files"),
+    ]
+    (tmp_path / "empty").mkdir()
+    for args, message in cases:
+        proc = run_studykit("build", *args)
+        assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "n"]
+
+
 def test_check_reports_the_same_warnings_as_json_and_writes_nothing(tmp_path):
     folder = tmp_path / "n"
     folder.mkdir()

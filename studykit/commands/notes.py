@@ -65,13 +65,16 @@ def _summary(notes, problems) -> str:
 @click.option("--strict", is_flag=True, help="Exit non-zero when there are warnings.")
 def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool) -> None:
     """Build an Anki deck (.apkg) from Markdown notes (files or folders; default: content/)."""
-    notes = _parse(paths)
-    from studykit.deck.package import write_package
-
     out = output or (_project_root() / "decks" / "studykit.apkg")
+    if out.suffix.lower() != ".apkg":
+        click.echo(f"error: {out}: the package name must end in .apkg (Anki's File → Import looks for that)", err=True)
+        sys.exit(2)
     if not deck.strip() or "::" in deck.strip(":"):
         click.echo("error: --deck needs a plain name (subdecks come from folders and notes)", err=True)
         sys.exit(2)
+    notes = _parse(paths)
+    from studykit.deck.package import write_package
+
     try:
         stats = write_package(notes, out, deck.strip())
     except OSError as exc:
