@@ -81,7 +81,7 @@ def _(sol, rng):
         raise checks.CheckFailed("softmax(Z): exp(−inf) is exactly 0, so a −inf logit must get probability 0.")
 
 
-@cases("edge: float32 stays float32, integer input works", kind="edge")
+@cases("edge: float32 and integer inputs", kind="edge")
 def _(sol, rng):
     softmax = checks.need(sol, "softmax")
     Z32 = rng.standard_normal((3, 4)).astype(np.float32)

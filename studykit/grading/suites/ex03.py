@@ -29,12 +29,13 @@ def _call(sol, Z, y, strict=False):
     return checks.as_float("loss", loss), checks.as_array("dZ", dZ)
 
 
-def _check_loss(loss, Z, y):
+def _check_loss(loss, Z, y, rtol=1e-7, name="loss"):
+    Z = np.asarray(Z, dtype=np.float64)  # float32 answers are compared with the float64 truth
     expected, _ = ref(Z, y)
     n = Z.shape[0]
     rows = np.arange(n)
-    checks.check_finite("loss", loss, STABLE_HINT)
-    checks.check_close("loss", loss, expected, rtol=1e-7, atol=1e-10, hint=checks.match_variant(loss, {
+    checks.check_finite(name, loss, STABLE_HINT)
+    checks.check_close(name, loss, expected, rtol=rtol, atol=1e-10, hint=checks.match_variant(loss, {
         "the loss is the MEAN over the N examples: you summed (divide by N).": lambda: expected * n,
         "cross-entropy is −log of the probability of the TRUE class: check the sign.": lambda: -expected,
         "use the natural log of softmax, not of the raw logits.": lambda: -np.mean(Z[rows, y]),
@@ -42,20 +43,24 @@ def _check_loss(loss, Z, y):
     }))
 
 
-def _check_grad(dZ, Z, y):
+def _check_grad(dZ, Z, y, rtol=1e-6, atol=1e-10, name="dZ"):
+    Z = np.asarray(Z, dtype=np.float64)
     _, expected = ref(Z, y)
     n, c = Z.shape
     p = softmax(Z, axis=1)
     onehot = np.eye(c)[y]
-    checks.check_shape("dZ", dZ, Z.shape, "dZ has one entry per logit: shape (N, C), like Z.")
-    checks.check_finite("dZ", dZ, STABLE_HINT)
-    checks.check_close("dZ", dZ, expected, rtol=1e-6, atol=1e-10, hint=checks.match_variant(dZ, {
+    checks.check_shape(name, dZ, Z.shape, "dZ has one entry per logit: shape (N, C), like Z.")
+    checks.check_finite(name, dZ, STABLE_HINT)
+    checks.check_close(name, dZ, expected, rtol=rtol, atol=atol, hint=checks.match_variant(dZ, {
         "you forgot the / N: the loss is a mean over N examples, so each row's gradient is divided by N.":
             lambda: expected * n,
         "the sign is flipped: dZ = (softmax(Z) − onehot(y)) / N, probabilities minus targets.": lambda: -expected,
         "you returned softmax(Z) / N: subtract 1 at each row's true class (the one-hot target).": lambda: p / n,
         "the one-hot targets are in the wrong place: row i needs its 1 in column y[i].":
             lambda: (p - np.eye(c)[y[::-1]]) / n if n > 1 else None,
+        "P[:, y] -= 1 subtracts 1 in every listed column of EVERY row; pair the indices (row i, column y[i]) "
+        "so that only each row's true class gets −1.":
+            lambda: (p - np.isin(np.arange(c), y)[None, :]) / n,
         "normalize softmax along each row (axis=1), not down the columns.":
             lambda: (softmax(Z, axis=0) - onehot) / n,
     }))
@@ -116,9 +121,9 @@ def _(sol, rng):
     Z, y = _problem(rng, 4, 3)
     Z32 = Z.astype(np.float32)
     loss, dZ = _call(sol, Z32, y)
-    expected_loss, expected_dZ = ref(Z32.astype(np.float64), y)
-    checks.check_close("loss (float32)", loss, expected_loss, rtol=1e-5)
-    checks.check_close("dZ (float32)", dZ, expected_dZ, rtol=1e-4, atol=1e-6)
+    checks.check_dtype_float("dZ (float32)", dZ)
+    _check_loss(loss, Z32, y, rtol=1e-5, name="loss (float32)")
+    _check_grad(dZ, Z32, y, rtol=1e-4, atol=1e-6, name="dZ (float32)")
 
 
 @cases("property: dZ matches finite differences of your loss", part="gradient", kind="property")

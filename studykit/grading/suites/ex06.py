@@ -41,23 +41,51 @@ def _call(sol, args):
 def _hints(args, exp):
     X, y, W1, b1, W2, b2 = args
     Z1 = X @ W1 + b1
-    d2 = exp["delta2"]
+    A1 = relu(Z1)
+    d2, d1 = exp["delta2"], exp["delta1"]
+    on = relu_grad(Z1)
+    # several variants only have the right shape when layers are square (D = H = C): the square case
+    # below exists so that these mistakes produce wrong numbers (diagnosable) instead of a shape error
     return {
         "delta1": {
             "δ¹ = δ² W2ᵀ ⊙ relu′(Z1): you forgot the ⊙ f′(z¹) — the gradient must be zero where the ReLU was off.":
                 lambda: d2 @ W2.T,
             "δ¹ uses relu′(Z1) (0 or 1), not relu(Z1).": lambda: (d2 @ W2.T) * relu(Z1),
+            "δ¹ is propagated back through the NEXT layer's weights W2 (δ² W2ᵀ), not through W1.":
+                lambda: (d2 @ W1.T) * on,
+            "δ¹ = δ² W2ᵀ ⊙ relu′(Z1): transpose W2 — in row form δ² (N, C) times W2ᵀ (C, H).":
+                lambda: (d2 @ W2) * on,
         },
         "delta2": {
             "δ² = (softmax(Z2) − onehot(y)) / N: did you forget the / N?": lambda: d2 * X.shape[0],
+            "δ² = (softmax(Z2) − onehot(y)) / N: probabilities minus targets, not the other way round.":
+                lambda: -d2,
         },
-        "W2": {"∂L/∂W2 = A1ᵀ δ² (A1 = relu(Z1), the layer's INPUT), shape (H, C).": lambda: Z1.T @ d2},
-        "W1": {"∂L/∂W1 = Xᵀ δ¹, shape (D, H).": lambda: X.T @ (d2 @ W2.T)},
-        "b1": {"∂L/∂b1 sums δ¹ over the batch (axis 0): b1 is added to every row.":
-               lambda: exp["delta1"].mean(axis=0)},
-        "b2": {"∂L/∂b2 sums δ² over the batch (axis 0): b2 is added to every row.":
-               lambda: exp["delta2"].mean(axis=0)},
+        "W2": {
+            "∂L/∂W2 = A1ᵀ δ² (A1 = relu(Z1), the layer's INPUT), shape (H, C).": lambda: Z1.T @ d2,
+            "∂L/∂W2 = A1ᵀ δ² — you have its transpose (δ²ᵀ A1); W2's gradient has W2's shape (H, C).":
+                lambda: (A1.T @ d2).T,
+        },
+        "W1": {
+            "∂L/∂W1 = Xᵀ δ¹, shape (D, H).": lambda: X.T @ (d2 @ W2.T),
+            "∂L/∂W1 = Xᵀ δ¹ — you have its transpose (δ¹ᵀ X); W1's gradient has W1's shape (D, H).":
+                lambda: (X.T @ d1).T,
+        },
+        "b1": {"∂L/∂b1 sums δ¹ over the batch (axis 0): b1 is added to every row.": lambda: d1.mean(axis=0)},
+        "b2": {"∂L/∂b2 sums δ² over the batch (axis 0): b2 is added to every row.": lambda: d2.mean(axis=0)},
     }
+
+
+def _shape_hint(key, got, expected):
+    """A hint for a gradient of the wrong shape: transposed, or not summed over the batch."""
+    if got.shape == expected.shape:
+        return None
+    if key in ("W1", "W2") and got.ndim == 2 and got.shape == expected.shape[::-1]:
+        return (f'grads["{key}"] is transposed: a weight\'s gradient has the weight\'s shape {expected.shape}; '
+                f"∂L/∂W = (the layer's input)ᵀ δ.")
+    if key in ("b1", "b2") and got.ndim == 2 and got.shape[1:] == expected.shape:
+        return f'∂L/∂{key} sums the δ rows over the batch (axis 0): shape {expected.shape}, one entry per unit.'
+    return f'grads["{key}"] must have the shape of what it differentiates: {expected.shape}.'
 
 
 def _check_all(sol, args, keys=KEYS):
@@ -68,7 +96,7 @@ def _check_all(sol, args, keys=KEYS):
     for k in keys:
         got = checks.as_array(f'grads["{k}"]', grads[k])
         checks.check_close(f'grads["{k}"]', got, exp[k], rtol=1e-6, atol=1e-10,
-                           hint=checks.match_variant(got, hints.get(k, {})))
+                           hint=_shape_hint(k, got, exp[k]) or checks.match_variant(got, hints.get(k, {})))
     return grads
 
 
@@ -95,6 +123,11 @@ def _(sol, rng):
     _check_all(sol, _problem(rng))
 
 
+@cases("fixed: square layers D = H = C = 3", part="gradients")
+def _(sol, rng):
+    _check_all(sol, _problem(rng, n=4, d=3, h=3, c=3))
+
+
 @cases("edge: batch of one, non-square layers", part="gradients", kind="edge")
 def _(sol, rng):
     _check_all(sol, _problem(rng, n=1, d=7, h=2, c=4))
@@ -116,4 +149,7 @@ def _(sol, rng):
             trial[index] = value
             return checks.as_float("loss", func(*trial)[0])
         numeric = numerical_gradient(loss_of, args[index].copy())
-        checks.check_gradient(f'grads["{key}"]', grads[key], numeric, threshold=1e-5)
+        got = checks.as_array(f'grads["{key}"]', grads[key])
+        checks.check_gradient(f'grads["{key}"]', got, numeric, threshold=1e-5,
+                              hint=_shape_hint(key, got, numeric)
+                              or f"your grads[\"{key}\"] is not the derivative of your own loss with respect to {key}.")
