@@ -325,3 +325,12 @@ def test_question_and_answer_as_two_bullets(tmp_path):
 def test_inline_display_maths_is_not_a_div_inside_a_paragraph(tmp_path):
     note = parse(tmp_path, "- **m:** 前 $$a \\\\ b$$ 后\n")
     assert note.cards[0].back == "<p>前 \\[\\begin{gathered}a \\\\ b\\end{gathered}\\] 后</p>"
+
+
+def test_a_cloze_is_identified_by_its_hidden_text_not_the_prose_around_it(tmp_path):
+    before = parse(tmp_path, "# T\n\n==ReLU== 很快。\n\n显式 {{c1::填空::提示}} 与 {{c2::第二}}。\n", "x.md")
+    after = parse(tmp_path, "# T\n\n==ReLU== 非常快。\n\n改写后的 {{c1::填空}} 与 {{c2::第二}}！\n", "x.md")
+    assert [c.key for c in before.cards] == [c.key for c in after.cards]
+    assert before.cards[1].key[-1] == "填空|第二"
+    changed = parse(tmp_path, "# T\n\n==Leaky ReLU== 很快。\n", "x.md")
+    assert changed.cards[0].key != before.cards[0].key

@@ -28,6 +28,7 @@ QUESTION_MARKS = ("?", "？")
 Q_PREFIXES = ("Q:", "Q：", "问:", "问：")
 A_PREFIXES = ("A:", "A：", "答:", "答：")
 EXPLICIT_CLOZE = re.compile(r"\{\{c\d+::")
+EXPLICIT_GAP = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")  # the hidden text of an explicit gap (no hint)
 SEP = " › "
 
 _MD = None
@@ -226,6 +227,8 @@ class _Walker:
             marked.append(c)
         text = self.inline(marked)
         extra = self.blocks(rest_start, rest_end) if rest_end > rest_start else ""
+        if not hidden:  # explicit {{cN::…}} gaps: the hidden texts, not the prose around them
+            hidden = [m.group(1) for c in children if c.type == "text" for m in EXPLICIT_GAP.finditer(c.content)]
         identity = "|".join(hidden) if hidden else self.tokens[i + 1].content
         self.add("cloze", text, extra, self.context(i), self.source(i, line), self.key("cloze", i, identity), line)
 
