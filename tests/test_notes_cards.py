@@ -334,3 +334,22 @@ def test_a_cloze_is_identified_by_its_hidden_text_not_the_prose_around_it(tmp_pa
     assert before.cards[1].key[-1] == "填空|第二"
     changed = parse(tmp_path, "# T\n\n==Leaky ReLU== 很快。\n", "x.md")
     assert changed.cards[0].key != before.cards[0].key
+
+
+def test_parse_files_falls_back_to_one_process_when_no_pool_can_start(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    from studykit.notes import parse_files
+
+    for k in range(6):
+        (tmp_path / f"n{k}.md").write_text(f"- **t{k}:** x\n", encoding="utf-8")
+    files = [(tmp_path / f"n{k}.md", tmp_path) for k in range(6)]
+
+    class NoPool:
+        def __init__(self, *args, **kwargs):
+            raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoPool)
+    done = []
+    notes = parse_files(files, on_done=done.append)
+    assert [n.cards[0].front for n in notes] == [f"t{k}" for k in range(6)] and len(done) == 6

@@ -376,24 +376,30 @@ def parse_files(files: list[tuple[Path, Path]], on_done=None) -> list[NoteFile]:
     import os
 
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    if workers < 2 or len(files) < 4:
-        notes = []
-        for pair in files:
-            notes.append(_parse_pair(pair))
-            if on_done:
-                on_done(1)
-        return notes
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    if workers >= 2 and len(files) >= 4:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         notes = []
-        for note in pool.map(_parse_pair, files, chunksize=max(1, len(files) // (workers * 4))):
-            notes.append(note)
-            if on_done:
-                on_done(1)
-        return notes
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                for note in pool.map(_parse_pair, files, chunksize=max(1, len(files) // (workers * 4))):
+                    notes.append(note)
+                    if on_done:
+                        on_done(1)
+            return notes
+        except (OSError, NotImplementedError, BrokenProcessPool):
+            pass  # no usable process pool here (sandbox, no /dev/shm): parse the rest in this process
+        files = files[len(notes):]
+    else:
+        notes = []
+    for pair in files:
+        notes.append(_parse_pair(pair))
+        if on_done:
+            on_done(1)
+    return notes
 
 
 def parse_paths(paths: Iterable[Path]) -> list[NoteFile]:
