@@ -19,6 +19,14 @@ def _naive(Z, axis):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _normalized(Z, shift_axis, sum_axis):
+    """exp(Z − max over shift_axis) summed over sum_axis: what a softmax with a mixed-up axis returns."""
+    with np.errstate(all="ignore"):  # a mistaken variant may overflow; only the learner's warnings count
+        shifted = Z - (Z.max() if shift_axis is None else Z.max(axis=shift_axis, keepdims=True))
+        e = np.exp(shifted)
+        return e / e.sum(axis=sum_axis, keepdims=True)
+
+
 def _check(sol, Z, axis=-1, strict=False, name="softmax(Z)"):
     softmax = checks.need(sol, "softmax")
     expected = ref_softmax(Z, axis=axis)
@@ -32,11 +40,14 @@ def _check(sol, Z, axis=-1, strict=False, name="softmax(Z)"):
     checks.check_shape(name, got, Z.shape, "softmax returns one probability per logit: the same shape as Z.")
     checks.check_finite(name, got, OVERFLOW_HINT)
     other_axes = {a for a in range(Z.ndim) if a != axis % Z.ndim}
-    variants = {f"normalize along axis={axis}: each slice along that axis must sum to 1; you summed over "
-                f"axis {a}.": (lambda a=a: ref_softmax(Z, axis=a)) for a in other_axes}
-    variants["sum with keepdims=True (or axis-aware broadcasting): you divided by the sum over the whole array."] = \
-        lambda: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum()
-    checks.check_close(name, got, expected, rtol=1e-6, atol=1e-12, hint=checks.match_variant(got, variants))
+    mistakes = []  # (hint, the value that mistake produces); the max subtracted first changes it, so try each
+    for a in sorted(other_axes):
+        hint = (f"normalize along axis={axis}: each slice along that axis must sum to 1; you summed over axis {a}.")
+        mistakes += [(hint, lambda a=a, shift=shift: _normalized(Z, shift, a)) for shift in (None, axis, a)]
+    hint = "sum along axis (with keepdims=True): you divided by the sum over the whole array."
+    mistakes += [(hint, lambda shift=shift: _normalized(Z, shift, None)) for shift in (None, axis)]
+    hint = next((h for h, value in mistakes if checks.match_variant(got, {h: value})), None)
+    checks.check_close(name, got, expected, rtol=1e-6, atol=1e-12, hint=hint)
     return got
 
 
@@ -85,7 +96,8 @@ def _(sol, rng):
 def _(sol, rng):
     softmax = checks.need(sol, "softmax")
     Z32 = rng.standard_normal((3, 4)).astype(np.float32)
-    got = checks.as_array("softmax(float32 Z)", softmax(Z32))
+    with checks.unchanged("softmax", Z32):
+        got = checks.as_array("softmax(float32 Z)", softmax(Z32))
     checks.check_dtype_float("softmax(float32 Z)", got)
     checks.check_close("softmax(float32 Z)", got, ref_softmax(Z32.astype(np.float64)), rtol=1e-5, atol=1e-7)
     _check(sol, np.array([[1, 2, 3], [0, 0, 0]]), name="softmax(integer Z)")
