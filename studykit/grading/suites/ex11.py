@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from studykit.grading import checks
@@ -11,8 +13,9 @@ from studykit.reference.batchnorm import batch_norm as ref, batch_norm_backward 
 
 cases = CaseList()
 
-MOMENTUM_CLASH = ("your answer matches the other convention: momentum weighting the NEW batch (as PyTorch's "
-                  "momentum = 0.1 does). Here momentum = 0.9 weights the OLD value: "
+MOMENTUM_CLASH = ("your answer matches the other convention: momentum weighting the NEW batch, "
+                  "moving = (1 − momentum) · moving + momentum · batch (PyTorch's nn.BatchNorm, momentum = 0.1). "
+                  "Here, as in d2l's batch_norm (momentum = 0.9), momentum weights the OLD value: "
                   "moving = momentum · moving + (1 − momentum) · batch.")
 
 
@@ -20,6 +23,13 @@ def _problem(rng, shape):
     c = shape[1]
     return (rng.standard_normal(shape) * 2 + 1, rng.uniform(0.5, 1.5, c), rng.standard_normal(c),
             rng.standard_normal(c) * 0.1, rng.uniform(0.5, 1.5, c))
+
+
+def _unbiased_var(X, axes, keepdims=False):
+    # the ddof=1 mistake, formed quietly: for one value per feature numpy warns and gives nan, as the learner's does
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return X.var(axis=axes, ddof=1, keepdims=keepdims)
 
 
 def _axes(X):
@@ -49,7 +59,7 @@ def _check_train(sol, X, gamma, beta, mm, mv):
 
     checks.check_close("Y", Y, eY, rtol=1e-6, atol=1e-9, hint=checks.match_variant(Y, {
         "use the biased batch variance (divide by m, np.var's default ddof=0), not the unbiased one (ddof=1).":
-            lambda: normalized(X.var(axis=axes, ddof=1, keepdims=True)),
+            lambda: normalized(_unbiased_var(X, axes, keepdims=True)),
         "training mode normalizes with the BATCH mean and variance, not the moving statistics.":
             lambda: ref(X, gamma, beta, mm, mv, False)[0],
         "normalize per channel over (N, H, W) — axes (0, 2, 3) — not over axis 0 alone.":
@@ -66,7 +76,7 @@ def _check_train(sol, X, gamma, beta, mm, mv):
     checks.check_close("new_moving_var", nv, env, rtol=1e-9, hint=checks.match_variant(nv, {
         MOMENTUM_CLASH: lambda: 0.1 * mv + 0.9 * var,
         "update the moving variance with the same biased batch variance you normalized with.":
-            lambda: 0.9 * mv + 0.1 * X.var(axis=axes, ddof=1),
+            lambda: 0.9 * mv + 0.1 * _unbiased_var(X, axes),
     }))
 
 
@@ -85,9 +95,14 @@ def _(sol, rng):
     _check_train(sol, *_problem(rng, (1, 2, 4, 3)))
 
 
-@cases("eval: uses the moving statistics and returns them unchanged", part="forward")
+@cases("train: a batch of one example (N = 1, D) has zero variance, so Y = beta", part="forward", kind="edge")
 def _(sol, rng):
-    X, gamma, beta, mm, mv = _problem(rng, (6, 4))
+    # one value per feature: x − μ = 0 and the biased variance is 0, so x̂ = 0 and Y = β exactly
+    # (eps keeps the division finite); the unbiased variance would divide by m − 1 = 0.
+    _check_train(sol, *_problem(rng, (1, 4)))
+
+
+def _check_eval(sol, X, gamma, beta, mm, mv):
     Y, nm, nv = _call(sol, X, gamma, beta, mm, mv, False)
     eY = ref(X, gamma, beta, mm, mv, False)[0]
     checks.check_close("Y (eval)", Y, eY, rtol=1e-7, hint=checks.match_variant(Y, {
@@ -98,6 +113,16 @@ def _(sol, rng):
                        hint="evaluation does not update the moving statistics: return them as they are.")
     checks.check_close("new_moving_var (eval)", nv, mv, rtol=0, atol=0,
                        hint="evaluation does not update the moving statistics: return them as they are.")
+
+
+@cases("eval (N, D): uses the moving statistics and returns them unchanged", part="forward")
+def _(sol, rng):
+    _check_eval(sol, *_problem(rng, (6, 4)))
+
+
+@cases("eval (N, C, H, W): moving statistics broadcast per channel", part="forward", kind="random")
+def _(sol, rng):
+    _check_eval(sol, *_problem(rng, (2, 3, 4, 5)))
 
 
 def _check_backward(sol, X, gamma, rng):
@@ -132,6 +157,12 @@ def _(sol, rng):
     _check_backward(sol, X, gamma, rng)
 
 
+@cases("backward (N, C, H, W) with a batch of one image", part="backward", kind="edge")
+def _(sol, rng):
+    X, gamma, *_ = _problem(rng, (1, 3, 3, 2))
+    _check_backward(sol, X, gamma, rng)
+
+
 @cases("backward: matches finite differences of your forward", part="backward", kind="property")
 def _(sol, rng):
     X, gamma, beta, mm, mv = _problem(rng, (2, 3, 2, 3))
@@ -140,6 +171,8 @@ def _(sol, rng):
     f_x = lambda v: forward(v, gamma, beta, mm, mv, True)[0]
     f_g = lambda v: forward(X, v, beta, mm, mv, True)[0]
     f_b = lambda v: forward(X, gamma, v, mm, mv, True)[0]
-    checks.check_gradient("dX", dX, numerical_gradient_array(f_x, X.copy(), dY), threshold=1e-5)
-    checks.check_gradient("dgamma", dgamma, numerical_gradient_array(f_g, gamma.copy(), dY), threshold=1e-6)
-    checks.check_gradient("dbeta", dbeta, numerical_gradient_array(f_b, beta.copy(), dY), threshold=1e-6)
+    own = ("these finite differences are of YOUR batch_norm(..., train=True); if its forward cases fail, "
+           "fix the forward first — backward and forward must describe the same function.")
+    checks.check_gradient("dX", dX, numerical_gradient_array(f_x, X.copy(), dY), threshold=1e-5, hint=own)
+    checks.check_gradient("dgamma", dgamma, numerical_gradient_array(f_g, gamma.copy(), dY), threshold=1e-6, hint=own)
+    checks.check_gradient("dbeta", dbeta, numerical_gradient_array(f_b, beta.copy(), dY), threshold=1e-6, hint=own)

@@ -32,9 +32,9 @@ def _bn(Z, gamma, beta, train=True):
 
 
 def _variants(X, p, stride):
-    def branch(relu_first=False, bn_train=True):
-        out = relu(_bn(conv2d_forward(X, p["W1"], p["b1"], stride, 1), p["gamma1"], p["beta1"], bn_train))
-        out = _bn(conv2d_forward(out, p["W2"], p["b2"], 1, 1), p["gamma2"], p["beta2"], bn_train)
+    def branch(relu_first=False, bn_train=True, stride1=stride, stride2=1):
+        out = relu(_bn(conv2d_forward(X, p["W1"], p["b1"], stride1, 1), p["gamma1"], p["beta1"], bn_train))
+        out = _bn(conv2d_forward(out, p["W2"], p["b2"], stride2, 1), p["gamma2"], p["beta2"], bn_train)
         return relu(out) if relu_first else out
 
     short = conv2d_forward(X, p["W3"], p["b3"], stride, 0) if "W3" in p else X
@@ -44,22 +44,36 @@ def _variants(X, p, stride):
         "batch norm here runs in training mode: normalize with the batch statistics, not moving averages.":
             lambda: relu(branch(bn_train=False) + short),
         "you forgot the shortcut: the block outputs relu(F(x) + x).": lambda: relu(branch()),
+        "params has W3 and b3: the shortcut is the 1×1 convolution conv(X, W3, b3, stride), not X itself.":
+            lambda: relu(branch() + X) if "W3" in p else None,
+        "the stride belongs to conv1 (and the shortcut's 1×1 convolution); conv2 always has stride 1.":
+            lambda: relu(branch(stride1=1, stride2=stride) + short) if stride != 1 else None,
     }
+
+
+SHAPE_CLASH = ("the main branch and the shortcut must have the same shape before the addition: conv1 and the "
+               "shortcut's 1×1 convolution use the given stride, conv2 always has stride 1, and when params has "
+               "W3/b3 the shortcut is conv(X, W3, b3, stride) — not X.")
 
 
 def _check(sol, X, p, stride):
     func = checks.need(sol, "residual_block")
     with checks.unchanged("residual_block", X, *p.values()):
-        got = func(X, p, stride=stride)
+        try:
+            got = func(X, p, stride=stride)
+        except ValueError as exc:
+            # numpy refusing to add two differently shaped branches is the classic symptom; name its causes
+            if "broadcast" not in str(exc):
+                raise
+            projection = "with" if "W3" in p else "without"
+            raise checks.CheckFailed(
+                f"residual_block raised “ValueError: {exc}” for X of shape {X.shape}, stride {stride}, "
+                f"{projection} W3/b3.", SHAPE_CLASH) from None
     got = checks.as_array("out", got)
     expected = ref(X, p, stride)
     hint = None
     if got.shape != expected.shape:
-        if "W3" in p:
-            hint = ("the shortcut must match the main branch: a 1×1 convolution (W3, b3) with the same stride; "
-                    "and conv2 always has stride 1 — only conv1 and the shortcut use the given stride.")
-        else:
-            hint = "conv1 and conv2 are 3×3 with padding 1; only conv1 uses the given stride."
+        hint = SHAPE_CLASH if "W3" in p else "conv1 and conv2 are 3×3 with padding 1; only conv1 uses the given stride."
     checks.check_shape("out", got, expected.shape, hint)
     checks.check_close("out", got, expected, rtol=1e-6, atol=1e-9, hint=checks.match_variant(got, _variants(X, p, stride)))
 
@@ -77,6 +91,16 @@ def _(sol, rng):
 @cases("projection with stride 1 (channels change only)", kind="random")
 def _(sol, rng):
     _check(sol, rng.standard_normal((3, 3, 5, 5)), _params(rng, 3, 5, True), 1)
+
+
+@cases("projection even when the shapes already match (C_in = C_out, stride 1)", kind="edge")
+def _(sol, rng):
+    _check(sol, rng.standard_normal((2, 3, 5, 4)), _params(rng, 3, 3, True), 1)
+
+
+@cases("projection, stride 2, C_in = C_out", kind="random")
+def _(sol, rng):
+    _check(sol, rng.standard_normal((2, 3, 6, 6)), _params(rng, 3, 3, True), 2)
 
 
 @cases("odd sizes with stride 2", kind="edge")
