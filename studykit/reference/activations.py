@@ -11,7 +11,8 @@ def relu(x: np.ndarray) -> np.ndarray:
 
 def relu_grad(x: np.ndarray) -> np.ndarray:
     """1 where x > 0, else 0 (the convention relu′(0) = 0)."""
-    return (np.asarray(x) > 0).astype(np.result_type(x, np.float32))
+    x = np.asarray(x)
+    return (x > 0).astype(np.result_type(x.dtype, np.float32))  # float32 stays float32, integers become float64
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
