@@ -27,6 +27,19 @@ def _normalized(Z, shift_axis, sum_axis):
         return e / e.sum(axis=sum_axis, keepdims=True)
 
 
+def _mistake_hint(got, Z, axis):
+    """The hint for the classic mistake `got` equals (wrong axis, whole-array sum), if any."""
+    Z = np.asarray(Z, dtype=np.float64)
+    other_axes = {a for a in range(Z.ndim) if a != axis % Z.ndim}
+    mistakes = []  # (hint, the value that mistake produces); the max subtracted first changes it, so try each
+    for a in sorted(other_axes):
+        hint = (f"normalize along axis={axis}: each slice along that axis must sum to 1; you summed over axis {a}.")
+        mistakes += [(hint, lambda a=a, shift=shift: _normalized(Z, shift, a)) for shift in (None, axis, a)]
+    hint = "sum along axis (with keepdims=True): you divided by the sum over the whole array."
+    mistakes += [(hint, lambda shift=shift: _normalized(Z, shift, None)) for shift in (None, axis)]
+    return next((h for h, value in mistakes if checks.match_variant(got, {h: value})), None)
+
+
 def _check(sol, Z, axis=-1, strict=False, name="softmax(Z)"):
     softmax = checks.need(sol, "softmax")
     expected = ref_softmax(Z, axis=axis)
@@ -39,14 +52,7 @@ def _check(sol, Z, axis=-1, strict=False, name="softmax(Z)"):
     got = checks.as_array(name, got)
     checks.check_shape(name, got, Z.shape, "softmax returns one probability per logit: the same shape as Z.")
     checks.check_finite(name, got, OVERFLOW_HINT)
-    other_axes = {a for a in range(Z.ndim) if a != axis % Z.ndim}
-    mistakes = []  # (hint, the value that mistake produces); the max subtracted first changes it, so try each
-    for a in sorted(other_axes):
-        hint = (f"normalize along axis={axis}: each slice along that axis must sum to 1; you summed over axis {a}.")
-        mistakes += [(hint, lambda a=a, shift=shift: _normalized(Z, shift, a)) for shift in (None, axis, a)]
-    hint = "sum along axis (with keepdims=True): you divided by the sum over the whole array."
-    mistakes += [(hint, lambda shift=shift: _normalized(Z, shift, None)) for shift in (None, axis)]
-    hint = next((h for h, value in mistakes if checks.match_variant(got, {h: value})), None)
+    hint = _mistake_hint(got, Z, axis)
     checks.check_close(name, got, expected, rtol=1e-6, atol=1e-12, hint=hint)
     return got
 
@@ -99,7 +105,8 @@ def _(sol, rng):
     with checks.unchanged("softmax", Z32):
         got = checks.as_array("softmax(float32 Z)", softmax(Z32))
     checks.check_dtype_float("softmax(float32 Z)", got)
-    checks.check_close("softmax(float32 Z)", got, ref_softmax(Z32.astype(np.float64)), rtol=1e-5, atol=1e-7)
+    checks.check_close("softmax(float32 Z)", got, ref_softmax(Z32.astype(np.float64)), rtol=1e-5, atol=1e-7,
+                       hint=_mistake_hint(got, Z32, -1))
     _check(sol, np.array([[1, 2, 3], [0, 0, 0]]), name="softmax(integer Z)")
 
 
