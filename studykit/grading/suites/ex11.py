@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -36,9 +37,26 @@ def _axes(X):
     return (0,) if X.ndim == 2 else (0, 2, 3)
 
 
+@contextlib.contextmanager
+def _named_broadcast_error(name, X, train=None):
+    """numpy refusing to broadcast a (C,) vector against (N, C, H, W) is the classic layout bug: say why."""
+    try:
+        yield
+    except ValueError as exc:
+        if "broadcast" not in str(exc):
+            raise
+        mode = "" if train is None else f", train={train}"
+        layout = ("(1, D)" if X.ndim == 2 else "(1, C, 1, 1)")
+        raise checks.CheckFailed(
+            f"{name} raised “ValueError: {str(exc).strip()}” for X of shape {X.shape}{mode}.",
+            f"statistics, gamma and beta have one value per {'feature' if X.ndim == 2 else 'channel'}: reshape them "
+            f"to {layout} (or keep the reduced axes with keepdims=True) so they broadcast against X; for images "
+            f"the statistics are taken over axes (0, 2, 3).") from None
+
+
 def _call(sol, X, gamma, beta, mm, mv, train):
     func = checks.need(sol, "batch_norm")
-    with checks.unchanged("batch_norm", X, gamma, beta, mm, mv):
+    with checks.unchanged("batch_norm", X, gamma, beta, mm, mv), _named_broadcast_error("batch_norm", X, train):
         out = func(X, gamma, beta, mm, mv, train)
     if not (isinstance(out, tuple) and len(out) == 3):
         raise checks.CheckFailed("batch_norm must return a triple (Y, new_moving_mean, new_moving_var).")
@@ -128,15 +146,16 @@ def _(sol, rng):
 def _check_backward(sol, X, gamma, rng):
     dY = rng.standard_normal(X.shape)
     func = checks.need(sol, "batch_norm_backward")
-    with checks.unchanged("batch_norm_backward", dY, X, gamma):
+    with checks.unchanged("batch_norm_backward", dY, X, gamma), _named_broadcast_error("batch_norm_backward", X):
         out = func(dY, X, gamma)
     if not (isinstance(out, tuple) and len(out) == 3):
         raise checks.CheckFailed("batch_norm_backward must return a triple (dX, dgamma, dbeta).")
     dX, dgamma, dbeta = (checks.as_array(n, v) for n, v in zip(("dX", "dgamma", "dbeta"), out))
     eX, eg, eb = ref_backward(dY, X, gamma)
     axes, shape = _axes(X), _shape(X)
-    checks.check_close("dbeta", dbeta, eb, rtol=1e-7, hint="dβ sums dY over the normalized axes.")
-    checks.check_close("dgamma", dgamma, eg, rtol=1e-7, hint="dγ sums dY · x̂ over the normalized axes.")
+    over = "axis 0 for (N, D), axes (0, 2, 3) for (N, C, H, W) — one value per feature / channel"
+    checks.check_close("dbeta", dbeta, eb, rtol=1e-7, hint=f"dβ sums dY over the normalized axes: {over}.")
+    checks.check_close("dgamma", dgamma, eg, rtol=1e-7, hint=f"dγ sums dY · x̂ over the normalized axes: {over}.")
     inv_std = 1 / np.sqrt(X.var(axis=axes, keepdims=True) + 1e-5)
     checks.check_close("dX", dX, eX, rtol=1e-6, atol=1e-10, hint=checks.match_variant(dX, {
         "the batch mean and variance depend on X too: dX = γ/(m·σ) · (m·dY − Σ dY − x̂ · Σ(dY · x̂)), not just "

@@ -67,7 +67,7 @@ def _check(sol, X, p, stride):
                 raise
             projection = "with" if "W3" in p else "without"
             raise checks.CheckFailed(
-                f"residual_block raised “ValueError: {exc}” for X of shape {X.shape}, stride {stride}, "
+                f"residual_block raised “ValueError: {str(exc).strip()}” for X of shape {X.shape}, stride {stride}, "
                 f"{projection} W3/b3.", SHAPE_CLASH) from None
     got = checks.as_array("out", got)
     expected = ref(X, p, stride)
