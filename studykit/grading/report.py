@@ -122,7 +122,10 @@ def render_table(result: dict, *, color: bool = False) -> str:
 
     scored = [t for t in result["tests"] if t["scored"]]
     passed = sum(t["status"] == "pass" for t in scored)
-    lines += ["", f"score {passed}/{len(scored)} ({result['score']:.0%}) in {result['duration']:.2f} s"]
+    if scored:
+        lines += ["", f"score {passed}/{len(scored)} ({result['score']:.0%}) in {result['duration']:.2f} s"]
+    else:  # nothing could be graded (the file or the suite did not load): a score of 0/0 says nothing
+        lines += ["", f"not graded ({result['duration']:.2f} s)"]
     if result["parts"]:
         lines.append(" · ".join(f"{name} {p['passed']}/{p['total']}" for name, p in result["parts"].items()))
         wrong = [name for name, p in result["parts"].items() if p["passed"] < p["total"]]
