@@ -98,7 +98,14 @@ def _check_train(sol, X, gamma, beta, mm, mv):
     }))
 
 
-@cases("train (N, D): output and moving averages", part="forward")
+@cases("fixed: X = [[1, 2], [3, 6]] — means [2, 4], biased variances [1, 4]", part="forward")
+def _(sol, rng):
+    # small enough to check by hand: x̂ = ±1/sqrt(var + eps) ≈ ±1, Y = γ·x̂ + β
+    _check_train(sol, np.array([[1.0, 2.0], [3.0, 6.0]]), np.array([1.0, 2.0]), np.array([0.0, 1.0]),
+                 np.array([0.0, 0.0]), np.array([1.0, 1.0]))
+
+
+@cases("train (N, D): output and moving averages", part="forward", kind="random")
 def _(sol, rng):
     _check_train(sol, *_problem(rng, (8, 5)))
 
@@ -184,14 +191,18 @@ def _(sol, rng):
 
 @cases("backward: matches finite differences of your forward", part="backward", kind="property")
 def _(sol, rng):
-    X, gamma, beta, mm, mv = _problem(rng, (2, 3, 2, 3))
     forward = checks.need(sol, "batch_norm")
-    dY, dX, dgamma, dbeta = _check_backward(sol, X, gamma, rng)
-    f_x = lambda v: forward(v, gamma, beta, mm, mv, True)[0]
-    f_g = lambda v: forward(X, v, beta, mm, mv, True)[0]
-    f_b = lambda v: forward(X, gamma, v, mm, mv, True)[0]
     own = ("these finite differences are of YOUR batch_norm(..., train=True); if its forward cases fail, "
            "fix the forward first — backward and forward must describe the same function.")
-    checks.check_gradient("dX", dX, numerical_gradient_array(f_x, X.copy(), dY), threshold=1e-5, hint=own)
-    checks.check_gradient("dgamma", dgamma, numerical_gradient_array(f_g, gamma.copy(), dY), threshold=1e-6, hint=own)
-    checks.check_gradient("dbeta", dbeta, numerical_gradient_array(f_b, beta.copy(), dY), threshold=1e-6, hint=own)
+    for shape in ((5, 3), (2, 3, 2, 3)):  # small: every entry costs two forward calls
+        X, gamma, beta, mm, mv = _problem(rng, shape)
+        dY, dX, dgamma, dbeta = _check_backward(sol, X, gamma, rng)
+        f_x = lambda v: forward(v, gamma, beta, mm, mv, True)[0]
+        f_g = lambda v: forward(X, v, beta, mm, mv, True)[0]
+        f_b = lambda v: forward(X, gamma, v, mm, mv, True)[0]
+        where = f" (X of shape {shape})"
+        checks.check_gradient("dX" + where, dX, numerical_gradient_array(f_x, X.copy(), dY), threshold=1e-5, hint=own)
+        checks.check_gradient("dgamma" + where, dgamma, numerical_gradient_array(f_g, gamma.copy(), dY),
+                              threshold=1e-6, hint=own)
+        checks.check_gradient("dbeta" + where, dbeta, numerical_gradient_array(f_b, beta.copy(), dY),
+                              threshold=1e-6, hint=own)
