@@ -62,7 +62,9 @@ def test_anything_but_a_formula_is_rejected_before_it_runs(answer, words, tmp_pa
     assert not (tmp_path / "pwned").exists()
 
 
-@pytest.mark.parametrize("answer", ["10**100**100", "2**2**2**2**2", "x**(10**6)", "9**99999999"])
+@pytest.mark.parametrize("answer", ["10**100**100", "2**2**2**2**2", "x**(10**6)", "9**99999999",
+                                    "((((2**100)**100)**100)**100)**100", "((((x**100)**100)**100)**100)**100",
+                                    "10**-100**100", "1e308*10"])
 def test_huge_powers_are_refused_fast(answer):
     started = time.monotonic()
     verdict = check_answer(answer, D_SIGMOID, ("x",))
@@ -96,3 +98,46 @@ def test_numbers_decide_where_simplify_cannot(monkeypatch):
     monkeypatch.setattr(symbolic.sp, "simplify", lambda e: e)  # a simplifier that never decides
     assert check_answer("sigmoid(x)*(1-sigmoid(x))", D_SIGMOID, ("x",)).equal
     assert not check_answer("sigmoid(x)", D_SIGMOID, ("x",)).equal
+
+
+def test_one_costly_answer_is_cut_off_by_its_own_time_bound():
+    started = time.monotonic()
+    verdict = check_answer("exp(exp(exp(exp(x))))", D_SIGMOID, ("x",), seconds=1.0)
+    assert time.monotonic() - started < 2
+    assert not verdict.equal and "could not check the answer within 1 s" in verdict.message
+
+
+def test_an_outer_timer_keeps_running_across_a_check():
+    import signal
+
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        assert check_answer("sigmoid(x)*(1-sigmoid(x))", D_SIGMOID, ("x",)).equal
+        remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 20 < remaining < 30 and not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_sympy_failures_are_verdicts_not_crashes():
+    verdict = check_answer("2**(x*10**6)", D_SIGMOID, ("x",))  # simplify would print a 300000-digit integer
+    assert not verdict.equal and "not equivalent" in verdict.message
+
+
+def test_a_vanishing_answer_is_not_called_off_by_a_factor_of_zero():
+    verdict = check_answer("sigmoid(x)**100*(1-sigmoid(x))**100", D_SIGMOID, ("x",))
+    assert not verdict.equal and "not equivalent" in verdict.message
+    assert verdict.hint is None or "factor of 0" not in verdict.hint
+
+
+def test_answers_in_several_variables():
+    z1, z2 = sp.symbols("z1 z2", real=True)
+    expected = sp.diff(-sp.log(sp.exp(z1) / (sp.exp(z1) + sp.exp(z2))), z1)
+    assert check_answer("exp(z1)/(exp(z1)+exp(z2)) - 1", expected, ("z1", "z2")).equal
+    assert check_answer("-exp(z2)/(exp(z1)+exp(z2))", expected, ("z1", "z2")).equal
+    assert check_answer("sigmoid(z1 - z2) - 1", expected, ("z1", "z2")).equal
+    wrong = check_answer("exp(z1)/(exp(z1)+exp(z2))", expected, ("z1", "z2"))
+    assert not wrong.equal and "at z1 = " in wrong.message and ", z2 = " in wrong.message

@@ -9,6 +9,11 @@ no `parse_expr`, so nothing in the answer is ever executed. Exponents are bounde
 Equivalence: `simplify(yours − expected) == 0` under a time bound; where that cannot decide, both
 sides are evaluated at many random points (small and large magnitudes) at 30 digits of precision.
 A mismatch is reported with a counterexample, and with "off by a factor of −1" when it is one.
+
+Time: constant sub-expressions are sized with float arithmetic before they are built (so a number
+like ((2**100)**100)**100**100 is refused, never computed), numeric exponents in the built expression
+are bounded, and each answer as a whole is checked under its own SIGALRM time bound, so one
+pathological answer costs at most ANSWER_SECONDS and the other answers keep their verdicts.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import contextlib
 import math
 import random
 import signal
+import time
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -36,7 +42,10 @@ FUNCTIONS = {
 CONSTANTS = {"e": sp.E, "pi": sp.pi}
 MAX_CONSTANT = 1e6
 MAX_EXPONENT = 100
+MAX_MAGNITUDE = 1e100  # any constant sub-expression, e.g. 10**100 is fine, 10**101 is not
 MAX_LENGTH = 2000
+ANSWER_SECONDS = 4.0  # the whole check of one answer: parse, simplify, numbers
+SIMPLIFY_SECONDS = 2.0
 
 
 class AnswerError(ValueError):
@@ -50,8 +59,8 @@ class Verdict:
     hint: str | None = None
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the answer's own timer (BaseException: the broad `except Exception` around sympy must not eat it)."""
 
 
 @contextlib.contextmanager
@@ -61,15 +70,16 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise _Timeout()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    outer = signal.getitimer(signal.ITIMER_REAL)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer = signal.getitimer(signal.ITIMER_REAL)[0]  # e.g. the grading child's per-case timer
+    started = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer > 0 else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if outer[0] > 0:
-            signal.setitimer(signal.ITIMER_REAL, outer[0])
+        if outer > 0:  # the outer timer keeps counting the time spent in here
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))
 
 
 _NODE_NAMES = {
@@ -133,6 +143,10 @@ class _Builder:
             inner = self.build(node.operand)
             return -inner if isinstance(node.op, ast.USub) else inner
         if isinstance(node, ast.BinOp):
+            value = _constant_value(node)
+            if value is not None and (not math.isfinite(value) or abs(value) > MAX_MAGNITUDE):
+                raise AnswerError(f"the number {ast.unparse(node)} is too large (at most {MAX_MAGNITUDE:.0e} "
+                                  "in absolute value)")
             if isinstance(node.op, ast.Pow):
                 exponent = _constant_value(node.right)
                 if exponent is not None and (not math.isfinite(exponent) or abs(exponent) > MAX_EXPONENT):
@@ -183,9 +197,19 @@ def parse_answer(answer, symbols: tuple[str, ...]) -> sp.Expr:
         raise AnswerError(f"cannot parse the answer at column {column}: {exc.msg}\n  {text.strip()}\n  "
                           f"{' ' * max(column - 1, 0)}^", hint) from None
     try:
-        return _Builder(declared).build(tree)
+        expr = _Builder(declared).build(tree)
     except RecursionError:
         raise AnswerError("the answer is nested too deeply") from None
+    _check_exponents(expr)
+    return expr
+
+
+def _check_exponents(expr: sp.Expr) -> None:
+    """Refuse numeric exponents that only grew when sympy merged nested powers, e.g. ((x**100)**100)**100."""
+    for power in expr.atoms(sp.Pow):
+        exponent = power.exp
+        if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
+            raise AnswerError(f"the exponent in {power} is too large (at most {MAX_EXPONENT})")
 
 
 def _sample_points(symbols: list[sp.Symbol], rng: random.Random, count: int) -> list[dict]:
@@ -202,7 +226,7 @@ def _sample_points(symbols: list[sp.Symbol], rng: random.Random, count: int) -> 
 def _value(expr: sp.Expr, point: dict) -> complex | None:
     try:
         v = complex(expr.evalf(30, subs=point))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+    except Exception:  # noqa: BLE001 — undefined or not a number at this point
         return None
     if not (math.isfinite(v.real) and math.isfinite(v.imag)) or abs(v.imag) > 1e-12 * max(1.0, abs(v.real)):
         return None
@@ -214,7 +238,7 @@ def _fmt(v: complex) -> str:
 
 
 def equivalent(answer: sp.Expr, expected: sp.Expr, symbols: tuple[str, ...], seed: int = 0,
-               simplify_seconds: float = 3.0, points: int = 24) -> Verdict:
+               simplify_seconds: float = SIMPLIFY_SECONDS, points: int = 24) -> Verdict:
     """Whether `answer` equals `expected` as functions of `symbols`, with a counterexample when not."""
     declared = [sp.Symbol(name, real=True) for name in symbols]
     expected = expected.subs({s: d for s in expected.free_symbols for d in declared if str(s) == str(d)})
@@ -224,6 +248,8 @@ def equivalent(answer: sp.Expr, expected: sp.Expr, symbols: tuple[str, ...], see
                 return Verdict(True, "correct")
     except _Timeout:
         pass  # undecided: fall back to numbers; never "equal" by default
+    except Exception:  # noqa: BLE001 — sympy can fail inside simplify (huge integers, …): also undecided
+        pass
     rng = random.Random(seed)
     pairs = []
     for point in _sample_points(declared, rng, points):
@@ -242,7 +268,7 @@ def equivalent(answer: sp.Expr, expected: sp.Expr, symbols: tuple[str, ...], see
     message = f"not equivalent: at {where}, yours = {yours}, expected = {_fmt(b)}"
     hint = None
     ratios = [a / b for _, a, b in pairs if a is not None and abs(b) > 1e-12]
-    if ratios and all(abs(r - ratios[0]) < 1e-7 * max(1.0, abs(ratios[0])) for r in ratios):
+    if ratios and abs(ratios[0]) > 1e-6 and all(abs(r - ratios[0]) < 1e-7 * max(1.0, abs(ratios[0])) for r in ratios):
         factor = ratios[0].real
         shown = f"{factor:.6g}" if abs(factor - round(factor)) > 1e-9 else f"{round(factor)}"
         hint = f"off by a factor of {shown}: " + ("check the sign." if shown == "-1" else "check a constant factor.")
@@ -253,11 +279,19 @@ def equivalent(answer: sp.Expr, expected: sp.Expr, symbols: tuple[str, ...], see
     return Verdict(False, message, hint)
 
 
-def check_answer(answer, expected: sp.Expr, symbols: tuple[str, ...], seed: int = 0) -> Verdict:
-    """Parse and compare; an unacceptable answer is a Verdict with the parse message."""
+def check_answer(answer, expected: sp.Expr, symbols: tuple[str, ...], seed: int = 0,
+                 seconds: float = ANSWER_SECONDS) -> Verdict:
+    """Parse and compare within `seconds`; an unacceptable answer is a Verdict with the parse message."""
     try:
-        parsed = parse_answer(answer, symbols)
-    except AnswerError as exc:
-        hint = exc.args[1] if len(exc.args) > 1 else None
-        return Verdict(False, exc.args[0], hint)
-    return equivalent(parsed, expected, symbols, seed=seed)
+        with time_limit(seconds):
+            try:
+                parsed = parse_answer(answer, symbols)
+            except AnswerError as exc:
+                hint = exc.args[1] if len(exc.args) > 1 else None
+                return Verdict(False, exc.args[0], hint)
+            return equivalent(parsed, expected, symbols, seed=seed, simplify_seconds=min(SIMPLIFY_SECONDS, seconds / 2))
+    except _Timeout:
+        return Verdict(False, f"could not check the answer within {seconds:g} s: it is too costly to evaluate",
+                       "write the derivative directly in terms of the functions; avoid huge powers and deep nesting")
+    except Exception as exc:  # noqa: BLE001 — sympy failing on an odd answer is a verdict, not a crash
+        return Verdict(False, f"could not evaluate the answer ({type(exc).__name__}: {str(exc)[:200]})")

@@ -6,7 +6,7 @@ import sympy as sp
 
 from studykit.grading import checks
 from studykit.grading.cases import CaseList
-from studykit.grading.symbolic import check_answer
+from studykit.grading.symbolic import ANSWER_SECONDS, check_answer
 
 cases = CaseList()
 
@@ -33,7 +33,8 @@ ANSWERS = {
 def _make(name: str, variables: tuple[str, ...], expected: sp.Expr, required: bool):
     label = f"{name}" + ("" if required else " (optional)")
 
-    @cases(label, part="required" if required else "", kind="fixed", scored=required)
+    # check_answer bounds each answer by ANSWER_SECONDS itself; the case timeout is only a backstop
+    @cases(label, part="required" if required else "", kind="fixed", scored=required, timeout=ANSWER_SECONDS + 4)
     def _(sol, rng):
         answer = getattr(sol, name, None)
         if not required and answer is None:
