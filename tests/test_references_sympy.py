@@ -63,3 +63,30 @@ def test_batch_norm_backward_equals_sympy():
     assert np.allclose(dbeta, [grad(b) for b in beta], rtol=1e-10)
     Y = batch_norm(xv, gv, bv, np.zeros(d), np.ones(d), True)[0]
     assert np.isclose(float(L.evalf(subs=subs)), np.sum(dY * Y), rtol=1e-10)
+
+
+@pytest.mark.parametrize("name, f", [
+    ("sigmoid", lambda x: 1 / (1 + sp.exp(-x))),
+    ("tanh", sp.tanh),
+])
+def test_activation_gradients_equal_sympy_at_large_magnitudes(name, f):
+    # lambdify would overflow here (exp(700)); sympy's evalf at 40 digits gives the true value
+    x = sp.Symbol("x", real=True)
+    derivative = sp.diff(f(x), x)
+    points = np.array([-700.0, -300.0, -30.0, -12.5, 12.5, 30.0, 300.0, 700.0])
+    expected = np.array([float(derivative.evalf(40, subs={x: sp.Float(p, 40)})) for p in points])
+    got = getattr(activations, f"{name}_grad")(points)
+    assert np.all(np.isfinite(got))
+    # absolute accuracy at float64's resolution of the peak value (σ′ ≤ 1/4, tanh′ ≤ 1): s·(1−s) cancels for
+    # large positive x, so relative accuracy in the far tail is not asked of the reference
+    assert np.allclose(got, expected, rtol=1e-10, atol=1e-16)
+    assert np.all(got >= 0)
+
+
+def test_relu_gradient_equals_sympy_heaviside_away_from_zero():
+    x = sp.Symbol("x", real=True)
+    derivative = sp.diff(sp.Max(0, x), x)
+    points = RNG.uniform(-5, 5, 40)
+    points = points[np.abs(points) > 1e-3]
+    expected = np.array([float(derivative.subs(x, p)) for p in points])
+    assert np.array_equal(activations.relu_grad(points), expected)
