@@ -87,6 +87,11 @@ def test_parse_errors_say_where_and_how():
     assert "cannot parse" in verdict.message
 
 
+def test_a_division_by_zero_is_named():
+    verdict = check_answer("sigmoid(x)/(1-1)", D_SIGMOID, ("x",))
+    assert verdict.message == "sigmoid(x) / (1 - 1) divides by zero"
+
+
 def test_unanswered_and_non_string_answers():
     assert "not answered yet" in check_answer(None, D_SIGMOID, ("x",)).message
     assert "must be a string" in check_answer(["x"], D_SIGMOID, ("x",)).message

@@ -144,6 +144,8 @@ class _Builder:
             return -inner if isinstance(node.op, ast.USub) else inner
         if isinstance(node, ast.BinOp):
             value = _constant_value(node)
+            if isinstance(node.op, ast.Div) and _constant_value(node.right) == 0:
+                raise AnswerError(f"{ast.unparse(node)} divides by zero")
             if value is not None and (not math.isfinite(value) or abs(value) > MAX_MAGNITUDE):
                 raise AnswerError(f"the number {ast.unparse(node)} is too large (at most {MAX_MAGNITUDE:.0e} "
                                   "in absolute value)")
