@@ -12,12 +12,16 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = Path(__file__).resolve().parent / "solutions"
+# Where the CLI runs unless a test names a folder: outside any workspace, so the grades tests make never
+# land in the progress of the learner who runs the suite in their own clone.
+NEUTRAL = Path(tempfile.mkdtemp(prefix="studykit-tests-"))
 
 
 def run_studykit(*args: str, cwd: Path | str | None = None, timeout: float = 120, input: str | None = None,
@@ -26,7 +30,7 @@ def run_studykit(*args: str, cwd: Path | str | None = None, timeout: float = 120
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "studykit", *args],
-        cwd=str(cwd) if cwd else None,
+        cwd=str(cwd) if cwd else str(NEUTRAL),
         capture_output=True,
         text=True,
         encoding="utf-8",
