@@ -23,8 +23,10 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def sigmoid_grad(x: np.ndarray) -> np.ndarray:
-    s = sigmoid(x)
-    return s * (1 - s)
+    """σ(x)(1 − σ(x)), written as σ(x)·σ(−x): 1 − σ(x) cancels catastrophically for large x (0 at x = 300,
+    where the true value is ~5e-131); σ(−x) is the same number computed without the subtraction."""
+    x = np.asarray(x)
+    return sigmoid(x) * sigmoid(-x)
 
 
 def tanh(x: np.ndarray) -> np.ndarray:
