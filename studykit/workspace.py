@@ -72,10 +72,27 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def shipped_notes() -> Path | None:
+    """The default concept notes: the installed package's copy, or the repository's content/ in a source checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "content", package.parent / "content"):
+        if candidate.is_dir() and any(candidate.glob("*.md")):
+            return candidate
+    return None
+
+
 def init_workspace(target: Path) -> list[Path]:
-    """Copy every starter into `target/exercises/`; existing learner files are left untouched."""
+    """Copy every starter into `target/exercises/` and the default notes into `target/content/` (so the exercise
+    READMEs' links to their notes work and `studykit build` builds the default deck); existing files are kept."""
     target.mkdir(parents=True, exist_ok=True)
     written = []
+    notes = shipped_notes()
+    if notes is not None and notes.resolve() != (target / "content").resolve():
+        for src in sorted(notes.rglob("*")):
+            out = target / "content" / src.relative_to(notes)
+            if src.is_file() and src.suffix in (".md", ".svg", ".png") and not out.exists():
+                atomic_write_bytes(out, src.read_bytes())
+                written.append(out)
     for ex in all_exercises():
         dest = target / "exercises" / ex.folder
         for src in sorted(ex.starter_dir.iterdir()):

@@ -162,3 +162,25 @@ def test_usage_errors_never_show_a_traceback(tmp_path):
         proc = run_studykit(*args, cwd=tmp_path)
         assert proc.returncode == 2, args
         assert "Traceback" not in proc.stderr
+
+
+def test_init_brings_the_notes_so_links_work_and_the_default_deck_builds(workspace, tmp_path):
+    import re
+
+    for ex in all_exercises():
+        readme = (workspace / "exercises" / ex.folder / "README.md").read_text(encoding="utf-8")
+        for link in re.findall(r"\]\((\.\./\.\./content/[^)]+)\)", readme):
+            assert (workspace / "exercises" / ex.folder / link).resolve().is_file(), (ex.id, link)
+    assert (workspace / "content" / "images" / "relu.svg").is_file()
+    proc = run_studykit("build", "--strict", cwd=workspace / "exercises")
+    assert proc.returncode == 0 and "0 warnings" in proc.stdout
+    assert (workspace / "decks" / "studykit.apkg").is_file()
+
+
+def test_build_without_any_content_folder_uses_the_shipped_notes(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = run_studykit("build", cwd=empty)
+    assert proc.returncode == 0, proc.stderr
+    assert (empty / "decks" / "studykit.apkg").is_file()
+    assert proc.stdout.startswith("7 files") and "0 warnings" in proc.stdout

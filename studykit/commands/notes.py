@@ -25,11 +25,21 @@ def _project_root() -> Path:
     return here
 
 
+def _default_notes() -> Path:
+    """content/ of the nearest folder upwards that has one; else the notes shipped with studykit."""
+    local = _project_root() / "content"
+    if local.is_dir():
+        return local
+    from studykit.workspace import shipped_notes
+
+    return shipped_notes() or local
+
+
 def _parse(paths: tuple[str, ...]):
     from studykit.notes import parse_files
     from studykit.notes.source import NotesPathError, collect
 
-    targets = [Path(p) for p in paths] or [_project_root() / "content"]
+    targets = [Path(p) for p in paths] or [_default_notes()]
     try:
         files = collect(targets)
     except NotesPathError as exc:

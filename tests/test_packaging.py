@@ -1,0 +1,28 @@
+"""The wheel a user installs carries what `init`, `grade` and `build` need: starters, suites, notes, CSS."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+
+from conftest import REPO
+from studykit.catalog import all_exercises
+
+
+def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
+    source = tmp_path / "src"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__",
+                                                                  ".studykit", "decks", ".pytest_cache"))
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                           "-w", str(tmp_path / "dist"), str(source)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = (tmp_path / "dist").glob("studykit-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for ex in all_exercises():
+        for part in ("README.md", "solution.py", "meta.toml"):
+            assert f"studykit/exercises/{ex.folder}/{part}" in names
+        assert f"studykit/grading/suites/{ex.id}.py" in names
+    assert {f"studykit/content/{p.name}" for p in (REPO / "content").glob("*.md")} <= names
+    assert "studykit/content/images/relu.svg" in names and "studykit/deck/style.css" in names
