@@ -15,7 +15,8 @@ def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
     source = tmp_path / "src"
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__",
                                                                   ".studykit", "decks", ".pytest_cache"))
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+    # build isolation, as a user's pip does: a fresh venv's own setuptools may lack bdist_wheel
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
                            "-w", str(tmp_path / "dist"), str(source)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     (wheel,) = (tmp_path / "dist").glob("studykit-*.whl")
