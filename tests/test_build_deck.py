@@ -62,7 +62,7 @@ def test_term_cards_carry_context_and_explanation(imported):
     assert "激活函数 (Activation Functions) › ReLU" in card.fields["Front"]
     assert "计算简单" in card.fields["Back"] and "稀疏激活" in card.fields["Back"]  # nested bullet kept
     assert "\\(x &gt; 0\\)" in card.fields["Back"]
-    assert "sub/activations.md:11" in card.fields["Source"]
+    assert card.fields["Source"] == "sub/activations.md › ReLU"
     # colon outside the bold, ASCII colon
     assert any(">缺点</div>" in n.fields.get("Front", "") and "dying ReLU" in n.fields["Back"] for n in notes)
     assert any(">formula</div>" in n.fields.get("Front", "") for n in notes)

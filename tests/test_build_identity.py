@@ -104,3 +104,21 @@ def test_renaming_a_heading_makes_new_cards_for_it(tmp_path):
     build(notes, tmp_path / "b.apkg")
     first, second = guids(tmp_path / "a.apkg", tmp_path / "c1"), guids(tmp_path / "b.apkg", tmp_path / "c2")
     assert len(first.keys() & second.keys()) == 4 and len(second) == 5
+
+
+def test_an_edit_above_cards_leaves_them_unchanged(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "act.md").write_text(NOTE, encoding="utf-8")
+    apkg = tmp_path / "deck.apkg"
+    build(notes, apkg)
+    col = open_collection(tmp_path / "anki")
+    import_package(col, apkg)
+    before = {n.guid: n.fields for n in notes_of(col)}
+    # a new paragraph at the top shifts every line number below it
+    (notes / "act.md").write_text(NOTE.replace("# 激活函数\n", "# 激活函数\n\n激活函数决定了网络的非线性。\n\n补充说明。\n"),
+                                  encoding="utf-8")
+    build(notes, apkg)
+    import_package(col, apkg)
+    assert {n.guid: n.fields for n in notes_of(col)} == before
+    col.close()

@@ -94,8 +94,10 @@ class _Walker:
         return SEP.join([escapeHtml(self.title)] + [h for _, h in path] + [h for _, _, h in self.term_stack])
 
     def source(self, i: int, line: int, exclude_last: bool = False) -> str:
+        """`file › heading path` for the card's back. No line number: it would change whenever text above the card
+        changes, and Anki would then report (and sync) every card below an edit as updated."""
         path = self.paths[i][:-1] if exclude_last else self.paths[i]
-        return escapeHtml(SEP.join([f"{self.note.relpath}:{line}"] + [s for s, _ in path]
+        return escapeHtml(SEP.join([self.note.relpath] + [s for s, _ in path]
                                    + [s for _, s, _ in self.term_stack]))
 
     def key(self, kind: str, i: int, *parts: str) -> tuple[str, ...]:
