@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 from studykit.catalog import Exercise, all_exercises
 
@@ -21,16 +22,30 @@ class WorkspaceError(Exception):
     """A problem with the learner's workspace that the CLI reports as a message."""
 
 
-def find_workspace(start: Path | None = None) -> Path | None:
-    """The nearest folder, from `start` (default: cwd) upwards, that has `.studykit/` or `exercises/exNN-*`."""
+def nearest_folder(has: Callable[[Path], bool], start: Path | None = None) -> Path | None:
+    """The nearest folder, from `start` (default: cwd) upwards, for which `has(folder)` is true — like git."""
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / STATE_DIR).is_dir():
-            return folder
-        exercises = folder / "exercises"
-        if exercises.is_dir() and any(exercises.glob("ex[0-9][0-9]-*")):
-            return folder
-    return None
+    return next((folder for folder in (here, *here.parents) if has(folder)), None)
+
+
+def _is_workspace(folder: Path) -> bool:
+    exercises = folder / "exercises"
+    return (folder / STATE_DIR).is_dir() or (exercises.is_dir() and any(exercises.glob("ex[0-9][0-9]-*")))
+
+
+def find_workspace(start: Path | None = None) -> Path | None:
+    """The nearest folder upwards that has `.studykit/` or `exercises/exNN-*`."""
+    return nearest_folder(_is_workspace, start)
+
+
+def notes_project() -> tuple[Path, Path]:
+    """(notes, project): the `content/` of the nearest folder upwards that has one, else the notes shipped with
+    studykit; and the folder whose `decks/` receives the default deck (that folder, else the cwd)."""
+    project = nearest_folder(lambda folder: (folder / "content").is_dir())
+    if project is not None:
+        return project / "content", project
+    here = Path.cwd().resolve()
+    return shipped_notes() or here / "content", here
 
 
 def require_workspace(start: Path | None = None) -> Path:

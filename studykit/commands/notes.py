@@ -16,30 +16,13 @@ DEFAULT_DECK = "studykit"
 PROGRESS_FROM = 8  # files: below this a progress bar is noise
 
 
-def _project_root() -> Path:
-    """The nearest folder upwards that has `content/` (the repository or a workspace); else the cwd."""
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "content").is_dir():
-            return folder
-    return here
-
-
-def _default_notes() -> Path:
-    """content/ of the nearest folder upwards that has one; else the notes shipped with studykit."""
-    local = _project_root() / "content"
-    if local.is_dir():
-        return local
-    from studykit.workspace import shipped_notes
-
-    return shipped_notes() or local
-
-
 def _parse(paths: tuple[str, ...]):
     from studykit.notes import parse_files
     from studykit.notes.source import NotesPathError, collect
 
-    targets = [Path(p) for p in paths] or [_default_notes()]
+    from studykit.workspace import notes_project
+
+    targets = [Path(p) for p in paths] or [notes_project()[0]]
     try:
         files = collect(targets)
     except NotesPathError as exc:
@@ -75,7 +58,9 @@ def _summary(notes, problems) -> str:
 @click.option("--strict", is_flag=True, help="Exit non-zero when there are warnings.")
 def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool) -> None:
     """Build an Anki deck (.apkg) from Markdown notes (files or folders; default: content/)."""
-    out = output or (_project_root() / "decks" / "studykit.apkg")
+    from studykit.workspace import notes_project
+
+    out = output or (notes_project()[1] / "decks" / "studykit.apkg")
     if out.suffix.lower() != ".apkg":
         click.echo(f"error: {out}: the package name must end in .apkg (Anki's File → Import looks for that)", err=True)
         sys.exit(2)
