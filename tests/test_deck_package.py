@@ -133,3 +133,15 @@ def test_a_changed_note_type_style_reaches_a_collection_that_imported_the_old_on
     names = [n.name for n in col.models.all_names_and_ids()]
     assert len(names) == len(set(names))  # updated in place, no "studykit Basic-xxxx" copy
     col.close()
+
+
+def test_highlight_css_script_regenerates_the_committed_file(tmp_path):
+    # highlight.css is committed so builds never import pygments for it; the script remakes it
+    repo = Path(__file__).resolve().parent.parent
+    out = tmp_path / "highlight.css"
+    subprocess.run([sys.executable, str(repo / "scripts" / "make_highlight_css.py"), str(out)], check=True,
+                   capture_output=True)
+    made, committed = out.read_text(encoding="utf-8"), (repo / "studykit" / "deck" / "highlight.css").read_text("utf-8")
+    for selector in (".card pre .hl-k", ".card pre .hl-s", ".card pre .hl-c", ".nightMode pre .hl-k"):
+        assert selector in made and selector in committed
+    assert committed in css()

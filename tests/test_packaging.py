@@ -27,3 +27,4 @@ def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
         assert f"studykit/grading/suites/{ex.id}.py" in names
     assert {f"studykit/content/{p.name}" for p in (REPO / "content").glob("*.md")} <= names
     assert "studykit/content/images/relu.svg" in names and "studykit/deck/style.css" in names
+    assert "studykit/deck/highlight.css" in names

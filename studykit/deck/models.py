@@ -17,16 +17,9 @@ CLOZE_MODEL_ID = 1724019102
 
 @lru_cache(maxsize=1)
 def css() -> str:
-    text = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
-    try:
-        from pygments.formatters import HtmlFormatter
-
-        text += "\n/* code highlighting (pygments) */\n"
-        text += HtmlFormatter(style="default", classprefix="hl-").get_style_defs(".card pre")
-        text += "\n" + HtmlFormatter(style="monokai", classprefix="hl-").get_style_defs(".nightMode pre")
-    except ImportError:
-        pass
-    return text
+    """style.css, then pygments' colours for code (highlight.css, made by scripts/make_highlight_css.py)."""
+    here = Path(__file__).parent
+    return (here / "style.css").read_text(encoding="utf-8") + "\n" + (here / "highlight.css").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
