@@ -1,7 +1,12 @@
 """Benchmark: `studykit build` on 10,000 cards in 20 files, against the floor of any genanki-based builder.
 
 The floor is a minimal genanki script that writes the same 10,000 notes (front/back text already known,
-no Markdown). Both run as fresh processes, best of --repeat runs; the figure to quote is the ratio.
+no Markdown). Everything runs as fresh processes, best of --repeat runs; the figures to quote are ratios.
+
+Three builds are timed, each with its own empty notes cache (STUDYKIT_CACHE_DIR):
+- cold: `--no-cache`, every note parsed (a first build; also what a build costs without the cache);
+- after editing one note: the cache holds the other 19 (the everyday rebuild while writing notes);
+- unchanged: nothing edited since the last build.
 
     python bench/bench_build.py [--repeat 3]
 """
@@ -9,6 +14,7 @@ no Markdown). Both run as fresh processes, best of --repeat runs; the figure to 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -47,11 +53,14 @@ FLOOR = textwrap.dedent('''
 ''')
 
 
-def best(command: list[str], repeat: int) -> float:
+def best(command: list[str], repeat: int, env: dict | None = None, before=None) -> float:
     times = []
-    for _ in range(repeat):
+    for run in range(repeat):
+        if before:
+            before(run)
         started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env={**os.environ, **(env or {})})
         times.append(time.perf_counter() - started)
     return min(times)
 
@@ -69,13 +78,33 @@ def main() -> None:
         pairs = make_corpus(notes)
         (root / "pairs.json").write_text(json.dumps(pairs, ensure_ascii=False), encoding="utf-8")
         (root / "floor.py").write_text(FLOOR, encoding="utf-8")
-        floor = best([sys.executable, str(root / "floor.py"), str(root / "pairs.json"), str(root / "floor.apkg")], args.repeat)
-        build = best([sys.executable, "-m", "studykit", "build", str(notes), "-o", str(root / "sk.apkg")], args.repeat)
-        check = best([sys.executable, "-m", "studykit", "check", str(notes)], args.repeat)
-    print(f"cards: {len(pairs)} in {FILES} files")
-    print(f"floor (minimal genanki script): {floor:.2f} s")
-    print(f"studykit build:                 {build:.2f} s  = {build / floor:.2f}× the floor (target ≤ 1.5×)")
-    print(f"studykit check (no package):    {check:.2f} s  = {check / floor:.2f}× the floor")
+        edited = notes / "note07.md"
+        original = edited.read_text(encoding="utf-8")
+
+        def edit(run: int) -> None:  # a new card at the end of one note, different on every run
+            edited.write_text(original + f"- **新术语{run}：** 新的解释 $x_{run}$\n", encoding="utf-8")
+
+        build = [sys.executable, "-m", "studykit", "build", str(notes), "-o", str(root / "sk.apkg")]
+        check = [sys.executable, "-m", "studykit", "check", str(notes)]
+        warm_cache = {"STUDYKIT_CACHE_DIR": str(root / "cache-warm")}
+        subprocess.run(build, check=True, stdout=subprocess.DEVNULL, env={**os.environ, **warm_cache})  # fill it
+
+        floor = best([sys.executable, str(root / "floor.py"), str(root / "pairs.json"), str(root / "floor.apkg")],
+                     args.repeat)
+        cold = best(build + ["--no-cache"], args.repeat)
+        one_edit = best(build, args.repeat, warm_cache, before=edit)
+        edited.write_text(original, encoding="utf-8")
+        unchanged = best(build, args.repeat, warm_cache, before=lambda run: None)
+        check_cold = best(check + ["--no-cache"], args.repeat)
+        check_one = best(check, args.repeat, warm_cache, before=edit)
+    print(f"cards: {len(pairs)} in {FILES} files; {os.cpu_count()} CPUs")
+    print(f"floor (minimal genanki script):        {floor:.2f} s")
+    print(f"studykit build, cold (--no-cache):     {cold:.2f} s  = {cold / floor:.2f}× the floor")
+    print(f"studykit build after editing one note: {one_edit:.2f} s  = {one_edit / floor:.2f}× the floor")
+    print(f"studykit build, nothing changed:       {unchanged:.2f} s  = {unchanged / floor:.2f}× the floor")
+    print(f"studykit check, cold (--no-cache):     {check_cold:.2f} s  = {check_cold / floor:.2f}× the floor")
+    print(f"studykit check after editing one note: {check_one:.2f} s  = {check_one / floor:.2f}× the floor")
+    print("target: build within 1.5× of the floor")
 
 
 if __name__ == "__main__":

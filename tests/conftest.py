@@ -22,6 +22,9 @@ SOLUTIONS = Path(__file__).resolve().parent / "solutions"
 # Where the CLI runs unless a test names a folder: outside any workspace, so the grades tests make never
 # land in the progress of the learner who runs the suite in their own clone.
 NEUTRAL = Path(tempfile.mkdtemp(prefix="studykit-tests-"))
+# The notes cache of every build/check the tests run (in this process and in the CLI children): never the
+# cache folder of the learner running the suite.
+os.environ["STUDYKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="studykit-tests-cache-")
 
 
 def run_studykit(*args: str, cwd: Path | str | None = None, timeout: float = 120, input: str | None = None,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
@@ -21,7 +20,7 @@ from markdown_it.token import Token
 from studykit.notes.frontmatter import as_list, parse_front_matter
 from studykit.notes.model import Card, NoteFile, Problem
 from studykit.notes.render import PictureResolver, check_pictures, make_markdown
-from studykit.notes.source import collect, decode
+from studykit.notes.source import decode
 
 COLONS = ("：", ":")
 QUESTION_MARKS = ("?", "？")
@@ -308,16 +307,17 @@ class _Walker:
         return end
 
 
-def parse_note(path: Path, root: Path) -> NoteFile:
-    """One Markdown file → its cards, warnings and pictures. Reads the file; writes nothing."""
+def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
+    """One Markdown file → its cards, warnings and pictures. Reads the file (unless given its `data`); writes nothing."""
     path, root = path.resolve(), root.resolve()
     relpath = path.relative_to(root).as_posix()
     note = NoteFile(path=path, relpath=relpath, title=path.stem, deck=(), tags=())
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        note.problems.append(Problem(relpath, 0, f"cannot read: {exc.strerror or exc}"))
-        return note
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            note.problems.append(Problem(relpath, 0, f"cannot read: {exc.strerror or exc}"))
+            return note
     text, decode_warning = decode(data)
     if decode_warning:
         note.problems.append(Problem(relpath, 1, decode_warning))
@@ -358,52 +358,9 @@ def parse_note(path: Path, root: Path) -> NoteFile:
     for line, message in pictures.problems:
         note.problems.append(Problem(relpath, line, message))
     note.media = dict(pictures.media)
+    note.inputs = dict(pictures.probes)
     if not note.cards:
         note.problems.append(Problem(relpath, 1, "no cards: no question headings, **term:** definitions, tables, "
                                                  "==highlights== or Q:/A: pairs (front matter `cards: sections` "
                                                  "makes every section a card)"))
     return note
-
-
-def _parse_pair(pair: tuple[Path, Path]) -> NoteFile:
-    return parse_note(*pair)
-
-
-def parse_files(files: list[tuple[Path, Path]], on_done=None) -> list[NoteFile]:
-    """parse_note for each (file, root), in file order; spread over the CPU's cores when there are many.
-
-    markdown-it's tokenizer is most of a build's time, and notes are independent, so a large build uses
-    every core. `on_done(n)` is called as notes finish (for a progress bar).
-    """
-    import os
-
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    if workers >= 2 and len(files) >= 4:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        notes = []
-        try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for note in pool.map(_parse_pair, files, chunksize=max(1, len(files) // (workers * 4))):
-                    notes.append(note)
-                    if on_done:
-                        on_done(1)
-            return notes
-        except (OSError, NotImplementedError, BrokenProcessPool):
-            pass  # no usable process pool here (sandbox, no /dev/shm): parse the rest in this process
-        files = files[len(notes):]
-    else:
-        notes = []
-    for pair in files:
-        notes.append(_parse_pair(pair))
-        if on_done:
-            on_done(1)
-    return notes
-
-
-def parse_paths(paths: Iterable[Path]) -> list[NoteFile]:
-    """Every note under `paths` (files or folders, recursively). Raises NotesPathError for a missing path."""
-    return parse_files(collect(list(paths)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 KINDS = ("question", "term", "table", "cloze", "qa", "section")
 
@@ -20,13 +21,14 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
+    """One card. A named tuple: immutable, and cheap to make (a rebuild makes ten thousand from the cache)."""
+
     kind: str  # one of KINDS
     front: str  # HTML; for a cloze card, the text with {{cN::…}} deletions
     back: str  # HTML; for a cloze card, extra text shown with the answer (may be empty)
     context: str  # HTML-escaped "title › heading › heading": what makes the card make sense alone
-    source: str  # "file.md:12 › heading path", shown small on the back
+    source: str  # "file.md › heading path", shown small on the back
     key: tuple[str, ...]  # identity: the GUID is derived from this and nothing else
     line: int
 
@@ -45,3 +47,6 @@ class NoteFile:
     cards: list[Card] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     media: dict[str, Path] = field(default_factory=dict)  # packed name → file
+    # every other file the parse looked at (pictures, places a picture was searched for) → its
+    # [size, mtime_ns, is_file] or None: a cached parse is reused only while all of them are unchanged
+    inputs: dict[str, list[int] | None] = field(default_factory=dict)

@@ -20,6 +20,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from studykit.notes.mark import mark_plugin
+from studykit.notes.source import stat_entry
 
 IMAGE_DIRS = ("", "assets", "images", "img", "media")  # where a picture with a foreign path is looked for
 
@@ -106,12 +107,19 @@ class PictureResolver:
         self.media: dict[str, Path] = {}  # packed name → file
         self.problems: list[tuple[int, str]] = []
         self._cache: dict[str, tuple[str | None, Path | None]] = {}
+        self.probes: dict[str, list[int] | None] = {}  # every path looked at → its stat (for the parse cache)
+
+    def _probe(self, path: Path) -> bool:
+        """Whether `path` is a file; its stat is recorded, so a cached parse knows when a picture changed."""
+        self.probes[str(path)] = entry = stat_entry(path)
+        return entry is not None and entry[2] == 1
 
     def _warn(self, line: int, message: str) -> None:
         if (line, message) not in self.problems:
             self.problems.append((line, message))
 
     def _inside_root(self, path: Path) -> bool:
+        self._probe(path)
         try:
             path.resolve().relative_to(self.root)
             return True
@@ -121,7 +129,7 @@ class PictureResolver:
     def _by_name(self, name: str) -> Path | None:
         for sub in IMAGE_DIRS:
             candidate = self.note_dir / sub / name if sub else self.note_dir / name
-            if candidate.is_file() and self._inside_root(candidate):
+            if self._probe(candidate) and self._inside_root(candidate):
                 return candidate
         return None
 
@@ -139,6 +147,7 @@ class PictureResolver:
         return shown
 
     def _packed(self, path: Path) -> tuple[str, Path]:
+        self._probe(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
         return f"sk-{digest}{path.suffix.lower()}", path
 
@@ -174,7 +183,7 @@ class PictureResolver:
             self._warn(line, f"picture {src} is outside the notes' folder and is not packed (a shared deck must not "
                              f"carry private files); move it inside the notes' folder")
             return None, None
-        if not target.is_file():
+        if not self._probe(target):
             found = self._by_name(name)
             if found and found.resolve() != target.resolve():
                 self._warn(line, f"picture {src} not found; used {found.relative_to(self.note_dir).as_posix()} instead")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 
@@ -47,3 +49,12 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
                       "Save the file as UTF-8 (Typora: File → Save with Encoding → UTF-8)")
     return text, ("not UTF-8: decoded as GB18030 (GBK), as Windows often saves Chinese notes. "
                   "Save it as UTF-8 to silence this (Typora: File → Save with Encoding → UTF-8)")
+
+
+def stat_entry(path: Path) -> list[int] | None:
+    """[size, mtime_ns, is_regular_file] of `path` (following links), or None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return [st.st_size, st.st_mtime_ns, int(stat.S_ISREG(st.st_mode))]

@@ -1,0 +1,136 @@
+"""Many notes at once: unchanged ones from the cache, the rest parsed in worker processes.
+
+`parse_iter` yields `(index, note)` as each note becomes available — cached notes at once, parsed ones
+as they finish — so a caller can do its own work (importing genanki, building the package's notes)
+while the workers parse. markdown-it is imported only when some note actually has to be parsed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from studykit.notes.model import NoteFile
+from studykit.notes.source import collect
+
+Job = tuple[Path, Path, "bytes | None"]  # (file, root, its bytes if already read)
+
+
+def _parse_job(job: Job) -> NoteFile:
+    from studykit.notes.cards import parse_note
+
+    return parse_note(*job)
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def parse_iter(files: list[tuple[Path, Path]], cache=None, background: bool = False) -> Iterator[tuple[int, NoteFile]]:
+    """(index into `files`, note) for every file, each exactly once, in no promised order.
+
+    With a `NoteCache`, a note whose bytes, pictures and parser are unchanged since it was last parsed is
+    taken from the cache, and every fresh parse is stored in it. The notes left to parse go to a pool of
+    worker processes (one per core; markdown-it's tokenizer is most of a cold build's time and notes are
+    independent) when there are several, or — with `background`, when the caller has its own work to do
+    with the cached notes meanwhile — even when there is one. They are found (from each cache entry's
+    first line) and started before any cached note is loaded. Without a usable pool they are parsed in
+    this process.
+    """
+    jobs: list[tuple[int, Job]] = []
+    cached = []
+    for index, (path, root) in enumerate(files):  # first only which notes changed: they start at once
+        path, root = path.resolve(), root.resolve()
+        data = None
+        if cache is not None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None  # parse_note reports it
+            handle = cache.lookup(path, root, data) if data is not None else None
+            if handle is not None:
+                cached.append((index, (path, root, data), handle))
+                continue
+        jobs.append((index, (path, root, data)))
+    pool = _Pool.start() if jobs and (background or len(jobs) >= 4) else None
+    if pool is not None:
+        for n, (_, job) in enumerate(jobs):
+            pool.submit(n, job)
+    for index, job, handle in cached:
+        note = cache.load(handle)
+        if note is not None:
+            yield index, note
+        else:  # the entry went away or broke since the lookup
+            jobs.append((index, job))
+    for index, job, note in _finish(jobs, pool):
+        if cache is not None and job[2] is not None:
+            cache.put(note, job[1], job[2])
+        yield index, note
+
+
+class _Pool:
+    """Worker processes parsing notes; `None` from `start` when there is no second core or no usable pool."""
+
+    def __init__(self, executor):
+        self.executor = executor
+        self.futures: dict = {}
+
+    @classmethod
+    def start(cls) -> "_Pool | None":
+        cpus = min(_cpus(), 8)
+        if cpus < 2:
+            return None
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        try:
+            return cls(ProcessPoolExecutor(max_workers=cpus, mp_context=multiprocessing.get_context(method)))
+        except (OSError, NotImplementedError, RuntimeError):
+            return None  # no usable process pool here (sandbox, no /dev/shm)
+
+    def submit(self, n: int, job: Job) -> None:
+        try:
+            self.futures[self.executor.submit(_parse_job, job)] = n
+        except (OSError, RuntimeError):
+            pass  # not submitted: _finish parses it here
+
+
+def _finish(jobs: list[tuple[int, Job]], pool: _Pool | None) -> Iterator[tuple[int, Job, NoteFile]]:
+    done: set[int] = set()
+    if pool is not None:
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            for future in as_completed(pool.futures):
+                n = pool.futures[future]
+                note = future.result()
+                done.add(n)
+                yield jobs[n][0], jobs[n][1], note
+        except (OSError, BrokenProcessPool):
+            pass  # the pool broke (a worker killed, no semaphores): parse what is left in this process
+        finally:
+            pool.executor.shutdown(wait=True, cancel_futures=True)
+    for n, (index, job) in enumerate(jobs):
+        if n not in done:
+            yield index, job, _parse_job(job)
+
+
+def parse_files(files: list[tuple[Path, Path]], on_done=None, cache=None) -> list[NoteFile]:
+    """parse_note for each (file, root), returned in file order (see `parse_iter`).
+
+    `on_done(n)` is called as notes finish (for a progress bar).
+    """
+    notes: list[NoteFile | None] = [None] * len(files)
+    for index, note in parse_iter(files, cache):
+        notes[index] = note
+        if on_done:
+            on_done(1)
+    return notes  # type: ignore[return-value]
+
+
+def parse_paths(paths: Iterable[Path]) -> list[NoteFile]:
+    """Every note under `paths` (files or folders, recursively). Raises NotesPathError for a missing path."""
+    return parse_files(collect(list(paths)))

@@ -1,0 +1,154 @@
+"""Parsed notes kept between runs, so `build` and `check` re-parse only the notes that changed.
+
+An entry is one note's parse (cards, warnings, pictures) stored as JSON under the user's cache folder,
+one file per note path: a first line with the key and the inputs, then the note. It is used only when all of these still hold:
+- the note's bytes are the same (SHA-256 of the content, not its mtime);
+- the parser is the same: studykit's notes code, markdown-it-py, mdit-py-plugins and pygments versions;
+- every other file the parse looked at (each picture, each place a picture was searched for) has the
+  same size, mtime and kind, or is still missing.
+Anything else — a corrupt or unreadable entry, a cache folder that cannot be written — means the note is
+parsed as if there were no cache; the cache never changes what a build produces, only how fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from studykit.notes.model import Card, NoteFile, Problem
+from studykit.notes.source import stat_entry
+
+FORMAT = 2  # an entry: a header line {key, inputs}, then the note
+ENV = "STUDYKIT_CACHE_DIR"
+
+
+def default_dir() -> Path:
+    """$STUDYKIT_CACHE_DIR, else the platform's cache folder + studykit (~/.cache/studykit on Linux)."""
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV]).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "studykit" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "studykit"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "studykit"
+
+
+_FINGERPRINT: bytes | None = None
+
+
+def parser_fingerprint() -> bytes:
+    """What a parse depends on besides the note and its pictures: this package's notes code, and the
+    versions of markdown-it-py, mdit-py-plugins and pygments (read from their `__init__.py` files, which
+    name the version, so that checking the cache never imports the parser)."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        from importlib.util import find_spec
+
+        import studykit
+
+        digest = hashlib.sha256(f"{FORMAT}|{studykit.__version__}".encode())
+        for package in ("markdown_it", "mdit_py_plugins", "pygments"):
+            spec = find_spec(package)
+            digest.update(package.encode() + b"\0")
+            if spec is not None and spec.origin:
+                digest.update(Path(spec.origin).read_bytes())
+        for source in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+        _FINGERPRINT = digest.digest()
+    return _FINGERPRINT
+
+
+class NoteCache:
+    def __init__(self, folder: Path):
+        self.folder = folder / f"notes-v{FORMAT}"
+        self.hits = self.misses = 0
+
+    def _entry(self, path: Path, root: Path) -> Path:
+        name = hashlib.sha256(f"{path}\0{root}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return self.folder / f"{name}.json"
+
+    @staticmethod
+    def _key(data: bytes) -> str:
+        return hashlib.sha256(parser_fingerprint() + data).hexdigest()
+
+    def lookup(self, path: Path, root: Path, data: bytes):
+        """A handle on the cached parse of this note if it is still what parsing `data` would give, else None.
+
+        Reads only the entry's first line (its key and the stat of every file the parse looked at), so
+        the notes to parse are known, and can be started, before any cached note is loaded."""
+        target = self._entry(path, root)
+        try:
+            with open(target, "rb") as handle:
+                header = json.loads(handle.readline())
+            if header.get("key") != self._key(data):
+                raise LookupError
+            if any(stat_entry(Path(p)) != st for p, st in header["inputs"].items()):
+                raise LookupError
+        except (OSError, ValueError, LookupError, TypeError, AttributeError):
+            self.misses += 1
+            return None
+        return target, header
+
+    def load(self, handle) -> NoteFile | None:
+        """The note behind a `lookup` handle (None if the entry changed or broke since)."""
+        target, header = handle
+        try:
+            with open(target, "rb") as stream:
+                if json.loads(stream.readline()) != header:
+                    raise LookupError
+                note = _note_from_json(json.loads(stream.read()))
+            note.inputs = dict(header["inputs"])
+        except (OSError, ValueError, LookupError, TypeError, AttributeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return note
+
+    def get(self, path: Path, root: Path, data: bytes) -> NoteFile | None:
+        """The cached parse of this note if it is still what parsing `data` would give, else None."""
+        handle = self.lookup(path, root, data)
+        return self.load(handle) if handle is not None else None
+
+    def put(self, note: NoteFile, root: Path, data: bytes) -> None:
+        """Store a fresh parse (atomically: a reader never sees half an entry). Failing to write is not an error."""
+        target = self._entry(note.path, root)
+        header = json.dumps({"key": self._key(data), "inputs": note.inputs}, ensure_ascii=False)
+        body = json.dumps(_note_to_json(note), ensure_ascii=False)  # JSON text never holds a raw newline
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(header + "\n" + body)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass
+
+
+def _note_to_json(note: NoteFile) -> dict:
+    return {
+        "path": str(note.path), "relpath": note.relpath, "title": note.title,
+        "deck": list(note.deck), "tags": list(note.tags),
+        "cards": [[c.kind, c.front, c.back, c.context, c.source, list(c.key), c.line] for c in note.cards],
+        "problems": [[p.file, p.line, p.message] for p in note.problems],
+        "media": {name: str(path) for name, path in note.media.items()},
+    }
+
+
+def _note_from_json(data: dict) -> NoteFile:
+    return NoteFile(
+        path=Path(data["path"]), relpath=data["relpath"], title=data["title"],
+        deck=tuple(data["deck"]), tags=tuple(data["tags"]),
+        cards=[Card(kind, front, back, context, source, tuple(key), line)
+               for kind, front, back, context, source, key, line in data["cards"]],
+        problems=[Problem(file, line, message) for file, line, message in data["problems"]],
+        media={name: Path(path) for name, path in data["media"].items()},
+    )
