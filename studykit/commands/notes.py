@@ -1,6 +1,7 @@
 """`studykit build` and `studykit check`: notes → deck, and the same parse as a linter.
 
-`check` never imports genanki; `build` imports it only when it writes the package.
+`check` never imports genanki. `build` packs each note as soon as it is ready (from the cache, or parsed
+in a worker process), so building genanki's notes overlaps parsing the ones that changed.
 """
 
 from __future__ import annotations
@@ -56,7 +57,12 @@ def _parse(paths: tuple[str, ...], use_cache: bool, each=None, background: bool 
     from studykit.notes.cache import NoteCache, default_dir
 
     files = _collect(paths)
-    cache = NoteCache(default_dir()) if use_cache else None
+    cache = None
+    if use_cache:
+        try:
+            cache = NoteCache(default_dir())
+        except (RuntimeError, KeyError, OSError):
+            cache = None  # no home folder to put a cache in: parse everything
     notes = [None] * len(files)
     ready = parse_iter(files, cache, background=background)
     with contextlib.ExitStack() as stack:

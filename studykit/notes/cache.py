@@ -1,7 +1,8 @@
 """Parsed notes kept between runs, so `build` and `check` re-parse only the notes that changed.
 
 An entry is one note's parse (cards, warnings, pictures) stored as JSON under the user's cache folder,
-one file per note path: a first line with the key and the inputs, then the note. It is used only when all of these still hold:
+one file per note path: a first line with the key and the inputs, then the note. It is used only when
+all of these still hold:
 - the note's bytes are the same (SHA-256 of the content, not its mtime);
 - the parser is the same: studykit's notes code, markdown-it-py, mdit-py-plugins and pygments versions;
 - every other file the parse looked at (each picture, each place a picture was searched for) has the
