@@ -53,7 +53,7 @@ def parse_iter(files: list[tuple[Path, Path]], cache=None, background: bool = Fa
                 cached.append((index, (path, root, data), handle))
                 continue
         jobs.append((index, (path, root, data)))
-    pool = _Pool.start() if jobs and (background or len(jobs) >= 4) else None
+    pool = _Pool.start(len(jobs)) if jobs and (background or len(jobs) >= 4) else None
     if pool is not None:
         for n, (_, job) in enumerate(jobs):
             pool.submit(n, job)
@@ -77,7 +77,7 @@ class _Pool:
         self.futures: dict = {}
 
     @classmethod
-    def start(cls) -> "_Pool | None":
+    def start(cls, jobs: int) -> "_Pool | None":
         cpus = min(_cpus(), 8)
         if cpus < 2:
             return None
@@ -86,7 +86,8 @@ class _Pool:
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         try:
-            return cls(ProcessPoolExecutor(max_workers=cpus, mp_context=multiprocessing.get_context(method)))
+            workers = min(cpus, jobs)
+            return cls(ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)))
         except (OSError, NotImplementedError, RuntimeError):
             return None  # no usable process pool here (sandbox, no /dev/shm)
 
