@@ -1,5 +1,7 @@
-"""The exercise catalogue: every exercise shipped in `studykit/exercises/`, read from its `meta.toml`.
+"""The exercise catalogue: every exercise's starter folder, read from its `meta.toml`.
 
+The starters have one source, the repository's top-level `exercises/`; the wheel carries it as the package
+data `studykit/exercises/` (a package-dir mapping in pyproject.toml). `starters_dir` finds whichever is there.
 Only the standard library is used here, so `studykit list` and `studykit --help` stay fast.
 """
 
@@ -15,7 +17,19 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-STARTERS = Path(__file__).resolve().parent / "exercises"
+
+
+def starters_dir() -> Path:
+    """The pristine starters: `studykit/exercises/` in an installed wheel, else the source checkout's `exercises/`
+    (a source tree or an editable install, where the package folder has no copy)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "exercises", package.parent / "exercises"):
+        if any(candidate.glob("ex[0-9][0-9]-*/meta.toml")):
+            return candidate
+    return package / "exercises"
+
+
+STARTERS = starters_dir()
 DEFAULT_TIMEOUT = 10.0
 
 

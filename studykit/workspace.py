@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from studykit.catalog import Exercise, all_exercises
+from studykit.catalog import STARTERS, Exercise, all_exercises
 
 STATE_DIR = ".studykit"
 
@@ -30,6 +30,8 @@ def nearest_folder(has: Callable[[Path], bool], start: Path | None = None) -> Pa
 
 def _is_workspace(folder: Path) -> bool:
     exercises = folder / "exercises"
+    if exercises.resolve() == STARTERS.resolve():
+        return False  # the starters' own source (a studykit checkout) is never practised in: init makes a workspace
     return (folder / STATE_DIR).is_dir() or (exercises.is_dir() and any(exercises.glob("ex[0-9][0-9]-*")))
 
 

@@ -1,4 +1,4 @@
-"""Every shipped exercise is complete, and the repository's own exercises/ matches what ships."""
+"""Every shipped exercise is complete, and its starters exist once: the top-level exercises/ folder."""
 
 from __future__ import annotations
 
@@ -57,11 +57,19 @@ def test_every_starter_function_only_raises_not_implemented(ex):
             assert len(body) == 1 and isinstance(body[0], ast.Raise) and "NotImplementedError" in ast.unparse(body[0])
 
 
-@pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.id)
-def test_the_repository_workspace_matches_the_shipped_starters(ex):
-    mine = REPO / "exercises" / ex.folder
-    for name in ("README.md", "meta.toml"):
-        assert (mine / name).read_bytes() == (ex.starter_dir / name).read_bytes(), f"{mine / name} drifted"
-    # solution.py may hold the learner's work; its contract (names and signatures) must not drift
-    shipped, repo = signatures(ex.starter_dir / "solution.py"), signatures(mine / "solution.py")
-    assert {k: repo.get(k) for k in shipped} == shipped
+def test_the_starters_have_one_copy_the_top_level_exercises_folder():
+    from studykit.catalog import STARTERS
+
+    assert STARTERS.resolve() == (REPO / "exercises").resolve()
+    assert all(ex.starter_dir.parent == STARTERS for ex in EXERCISES)
+    assert not (REPO / "studykit" / "exercises").exists(), "a second copy of the starters inside the package"
+
+
+def test_the_starters_source_is_not_a_workspace(tmp_path):
+    """Grading inside a studykit checkout must never edit the starters: the checkout is not a workspace."""
+    from conftest import run_studykit
+    from studykit.workspace import find_workspace
+
+    assert find_workspace(REPO / "exercises") is None
+    proc = run_studykit("grade", "ex01", cwd=REPO / "exercises")
+    assert proc.returncode == 2 and "studykit init" in proc.stderr and "Traceback" not in proc.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -28,3 +29,22 @@ def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
     assert {f"studykit/content/{p.name}" for p in (REPO / "content").glob("*.md")} <= names
     assert "studykit/content/images/relu.svg" in names and "studykit/deck/style.css" in names
     assert "studykit/deck/highlight.css" in names
+    assert not any(n.startswith("exercises/") for n in names)  # only inside the package
+
+    # a normal (non-editable) install of that wheel: init and reset find the starters inside the package
+    target = tmp_path / "site"
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
+    where = subprocess.run([sys.executable, "-c", "import studykit.catalog as c; print(c.STARTERS)"], env=env,
+                           cwd=tmp_path, capture_output=True, text=True)
+    assert where.stdout.strip() == str(target / "studykit" / "exercises"), where.stdout + where.stderr
+    ws = tmp_path / "ws"
+    assert subprocess.run([sys.executable, "-m", "studykit", "init", str(ws)], env=env, cwd=tmp_path).returncode == 0
+    first = all_exercises()[0]
+    mine = ws / "exercises" / first.folder / "solution.py"
+    assert mine.read_bytes() == (REPO / "exercises" / first.folder / "solution.py").read_bytes()
+    mine.write_text("# mine\n", encoding="utf-8")
+    assert subprocess.run([sys.executable, "-m", "studykit", "reset", first.id, "--yes"], env=env, cwd=ws).returncode == 0
+    assert mine.read_bytes() == (REPO / "exercises" / first.folder / "solution.py").read_bytes()
