@@ -46,7 +46,7 @@ def test_in_place_softmax_is_caught_and_minus_inf_must_get_probability_zero():
     in_place = "import numpy as np\n\ndef softmax(Z, axis=-1):\n    Z -= Z.max(axis=axis, keepdims=True)\n" \
                "    np.exp(Z, out=Z)\n    Z /= Z.sum(axis=axis, keepdims=True)\n    return Z\n"
     status, message, _ = run_cases("ex02", module_from_source(in_place))["property: does not modify Z"]
-    assert status == "fail" and "modified its input in place" in message
+    assert status == "fail" and "softmax modified its argument `Z` in place" in message
     # treating −inf as an ordinary 0 logit gives it a probability: wrong, it must be exactly 0
     as_zero = CORRECT.replace("shifted = Z -", "Z = np.where(np.isneginf(Z), 0.0, Z)\n    shifted = Z -")
     status, message, _ = run_cases("ex02", module_from_source(as_zero))["edge: rows containing -inf"]

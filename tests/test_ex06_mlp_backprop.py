@@ -84,7 +84,7 @@ def test_a_missing_key_and_a_wrong_return_are_named():
 
 def test_mutating_a_weight_is_caught():
     results = run_cases("ex06", module_from_source(variant("N = X.shape[0]", "N = X.shape[0]\n    W1 *= 1.0\n    b1 += 0.1")))
-    assert "modified its input" in results["forward: the loss"][1]
+    assert "mlp_backprop modified its argument `b1` in place" in results["forward: the loss"][1]
 
 
 # ---- through the real CLI -------------------------------------------------------------------------------

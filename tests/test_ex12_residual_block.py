@@ -79,4 +79,4 @@ def test_a_block_that_modifies_params_in_place_is_caught(grade_source):
     proc, result = grade_source("ex12", source, "--seed", "5")
     assert result is not None, proc.stderr
     wrong = failing(result)
-    assert wrong and all("residual_block: your function modified its input" in t for t in wrong.values())
+    assert wrong and all('residual_block modified its argument `params["b1"]` in place' in t for t in wrong.values())

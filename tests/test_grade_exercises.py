@@ -17,7 +17,7 @@ MISTAKES = [
     ("ex01_no_mean", "ex01", "forgot the / 2"),
     ("ex02_no_max", "ex02", "subtract the row's maximum"),
     ("ex02_wrong_axis", "ex02", "you summed over axis 0"),
-    ("ex02_in_place", "ex02", "modified its input in place"),
+    ("ex02_in_place", "ex02", "softmax modified its argument `Z` in place"),
     ("ex03_no_divide", "ex03", "you forgot the / N"),
     ("ex03_naive_log", "ex03", "log-softmax"),
     ("ex04_wrong_grads", "ex04", "you wrote σ(x)(1 − x)"),

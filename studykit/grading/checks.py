@@ -71,14 +71,24 @@ def check_dtype_float(name: str, got: np.ndarray) -> None:
         raise CheckFailed(f"{name}: dtype {got.dtype}, expected a floating-point array.")
 
 
+def _nonfinite_message(name: str, arr: np.ndarray, bad: np.ndarray) -> str:
+    """The message for NaN/inf in a result: how many, the first one, and where NaN and inf usually come from."""
+    first = tuple(int(i) for i in np.argwhere(bad)[0]) if arr.ndim else ()
+    value = arr[first]
+    kind = "nan" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+    at = f" at index {first}" if arr.ndim else ""
+    count = f"{int(bad.sum())} of {arr.size} entries are" if arr.ndim else "it is"
+    cause = ("nan comes from 0/0, inf − inf, 0·inf or a log/sqrt of a negative number" if kind == "nan"
+             else "inf comes from an overflow (exp of a large number) or a division by zero")
+    return f"{name}: {count} not finite, first {kind}{at}; every result must be a finite number ({cause})."
+
+
 def check_finite(name: str, got: Any, hint: str | None = None) -> None:
+    """No NaN or inf anywhere in `got` (a failure with its own message, never a mere "wrong value")."""
     arr = np.asarray(got, dtype=np.float64)
     bad = ~np.isfinite(arr)
     if bad.any():
-        where = np.argwhere(bad)[0] if arr.ndim else ()
-        kind = "nan" if np.isnan(arr[tuple(where)]) else "inf"
-        at = f" at index {tuple(int(i) for i in where)}" if arr.ndim else ""
-        raise CheckFailed(f"{name}: {int(bad.sum())} non-finite value(s), first {kind}{at}; expected finite values.", hint)
+        raise CheckFailed(_nonfinite_message(name, arr, bad), hint)
 
 
 def check_close(
@@ -95,7 +105,7 @@ def check_close(
     if exp.ndim == 0:
         value = as_float(name, got)
         if not np.isfinite(value) and np.isfinite(exp):
-            raise CheckFailed(f"{name}: yours = {value}, expected {fmt(float(exp))}.", hint)
+            raise CheckFailed(_nonfinite_message(name, np.asarray(value), np.asarray(True)), hint)
         if not abs(value - float(exp)) <= atol + rtol * abs(float(exp)):
             raise CheckFailed(
                 f"{name}: yours = {value:.8g}, expected {float(exp):.8g} (error {abs(value - float(exp)):.3g}).", hint
@@ -104,6 +114,9 @@ def check_close(
     arr = as_array(name, got)
     check_shape(name, arr, exp.shape, hint)
     arr64 = arr.astype(np.float64)
+    nonfinite = ~np.isfinite(arr64) & np.isfinite(exp)  # the reference is finite there: a NaN/inf is its own failure
+    if nonfinite.any():
+        raise CheckFailed(_nonfinite_message(name, arr64, nonfinite), hint)
     both_nonfinite_equal = (~np.isfinite(exp)) & (arr64 == exp)
     err = np.where(both_nonfinite_equal, 0.0, np.abs(arr64 - exp))
     err = np.where(np.isnan(err), np.inf, err)
@@ -155,26 +168,53 @@ def match_variant(got: Any, variants: Mapping[str, Any], *, rtol: float = 1e-5, 
 
 
 @contextlib.contextmanager
-def unchanged(name: str, *arrays: np.ndarray) -> Iterator[None]:
-    """Fails if the learner's code modified any of `arrays` in place."""
-    copies = [np.array(a, copy=True) for a in arrays]
+def unchanged(function: str, advice: str | None = None, **arrays: np.ndarray) -> Iterator[None]:
+    """Fails if the learner's `function` modified any of `arrays` (keyword = the parameter's name) in place.
+
+    The message names the parameter; `advice` says how to compute without writing into it (default: a generic
+    sentence about `a = a - …` versus `a -= …`)."""
+    copies = {name: np.array(a, copy=True) for name, a in arrays.items()}
     yield
-    for i, (before, after) in enumerate(zip(copies, arrays)):
-        if not np.array_equal(before, after, equal_nan=True):
-            which = f" (argument {i + 1})" if len(arrays) > 1 else ""
-            raise CheckFailed(
-                f"{name}: your function modified its input{which} in place; work on a copy "
-                f"(e.g. `Z - Z.max(...)` makes a new array, `Z -= ...` does not)."
-            )
+    changed = [name for name, before in copies.items() if not np.array_equal(before, arrays[name], equal_nan=True)]
+    if changed:
+        names = ", ".join(f"`{n}`" for n in changed)
+        what = f"its argument {names}" if len(changed) == 1 else f"its arguments {names}"
+        first = changed[0]
+        raise CheckFailed(
+            f"{function} modified {what} in place: the caller's array changed. Return new arrays and leave the "
+            "inputs as they were.",
+            advice or f"`{first} = {first} - …` or `out = {first} * …` makes a new array; `{first} -= …`, "
+                       f"`{first} *= …` and `{first}[...] = …` write into the caller's array (copy first: "
+                       f"`{first}.copy()`).",
+        )
+
+
+@contextlib.contextmanager
+def numerics_watch() -> Iterator[list]:
+    """Records numpy's numerical warnings (overflow, invalid value, divide by zero) raised inside the block.
+
+    Use with `no_warnings` after the result is known, so that the hint can be chosen by comparing the result with
+    the named mistake's result."""
+    caught: list = []
+    # underflow (exp(−1e4) → 0) is harmless and expected in stable code; the others are the bugs
+    with warnings.catch_warnings(record=True) as seen, np.errstate(over="warn", invalid="warn", divide="warn",
+                                                                   under="ignore"):
+        warnings.simplefilter("always")
+        try:
+            yield caught
+        finally:
+            caught.extend(w for w in seen if issubclass(w.category, RuntimeWarning))
+
+
+def no_warnings(name: str, caught: list, hint: str | None = None) -> None:
+    if caught:
+        raise CheckFailed(f"{name}: numpy warned “{caught[0].message}” — your computation is not numerically stable.",
+                          hint)
 
 
 @contextlib.contextmanager
 def strict_numerics(name: str, hint: str | None = None) -> Iterator[None]:
-    """Numerical warnings (overflow, invalid value, divide by zero) inside the block fail the check."""
-    # underflow (exp(−1e4) → 0) is harmless and expected in stable code; the others are the bugs
-    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
-        warnings.simplefilter("always")
+    """Numerical warnings inside the block fail the check (with `hint`, which must name what the warning shows)."""
+    with numerics_watch() as caught:
         yield
-    numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
-    if numeric:
-        raise CheckFailed(f"{name}: numpy warned “{numeric[0].message}” — your computation is not numerically stable.", hint)
+    no_warnings(name, caught, hint)

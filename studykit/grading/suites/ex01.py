@@ -24,7 +24,7 @@ def _problem(rng, n=6, d=3):
 
 def _check_forward(sol, X, w, b):
     forward = checks.need(sol, "linear_forward")
-    with checks.unchanged("linear_forward", X, w):
+    with checks.unchanged("linear_forward", X=X, w=w):
         got = forward(X, w, b)
     checks.check_close(
         "ŷ", got, ref.linear_forward(X, w, b),
@@ -50,7 +50,7 @@ def _(sol, rng):
 
 def _check_loss(sol, y_hat, y):
     loss = checks.need(sol, "squared_loss")
-    with checks.unchanged("squared_loss", y_hat, y):
+    with checks.unchanged("squared_loss", y_hat=y_hat, y=y):
         got = loss(y_hat, y)
     expected = ref.squared_loss(y_hat, y)
     n = y.shape[0]
@@ -78,7 +78,7 @@ def _(sol, rng):
 
 def _check_grad(sol, X, y, w, b):
     grad = checks.need(sol, "linear_grad")
-    with checks.unchanged("linear_grad", X, y, w):
+    with checks.unchanged("linear_grad", X=X, y=y, w=w):
         got = grad(X, y, w, b)
     if not (isinstance(got, tuple) and len(got) == 2):
         raise checks.CheckFailed(f"linear_grad must return a pair (dw, db); got {type(got).__name__}.")

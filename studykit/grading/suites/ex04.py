@@ -49,7 +49,7 @@ def _mistakes(name, x):
 
 def _value(sol, name, x, strict=False, hint=None, variants=None):
     func = checks.need(sol, name)
-    with checks.unchanged(name, x):
+    with checks.unchanged(name, x=x):
         if strict:
             with checks.strict_numerics(name, hint):
                 got = func(x)

@@ -17,7 +17,7 @@ CONVENTION = ("your answer matches the other convention: p as the KEEP probabili
 
 def _forward(sol, X, p, **kwargs):
     func = checks.need(sol, "dropout_forward")
-    with checks.unchanged("dropout_forward", X):
+    with checks.unchanged("dropout_forward", X=X):
         out = func(X, p, **kwargs)
     if not (isinstance(out, tuple) and len(out) == 2):
         raise checks.CheckFailed("dropout_forward must return a pair (out, mask).")
@@ -113,7 +113,7 @@ def _(sol, rng):
     out, mask = _forward(sol, X, p, train=True, rng=rng)
     backward = checks.need(sol, "dropout_backward")
     dout = rng.standard_normal(X.shape)
-    with checks.unchanged("dropout_backward", dout):
+    with checks.unchanged("dropout_backward", dout=dout):
         dX = backward(dout, mask, p)
     # out is linear in X for a fixed mask: the Jacobian is diag(out / X)
     expected = dout * (np.asarray(out) / X)

@@ -15,7 +15,7 @@ SIZE_HINT = "a 'valid' result has shape (H − kh + 1, W − kw + 1): the kernel
 
 def _run(sol, name, X, K):
     func = checks.need(sol, name)
-    with checks.unchanged(name, X, K):
+    with checks.unchanged(name, X=X, K=K):
         got = func(X, K)
     got = checks.as_array(f"{name}(X, K)", got)
     checks.check_shape(f"{name}(X, K)", got, (X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1), SIZE_HINT)

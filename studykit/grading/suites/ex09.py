@@ -23,7 +23,7 @@ def _problem(rng, n=2, c_in=3, c_out=4, h=6, w=5, kh=3, kw=3):
 
 def _forward(sol, X, W, b, stride, padding):
     func = checks.need(sol, "conv2d_forward")
-    with checks.unchanged("conv2d_forward", X, W, b):
+    with checks.unchanged("conv2d_forward", X=X, W=W, b=b):
         got = func(X, W, b, stride=stride, padding=padding)
     got = checks.as_array("out", got)
     expected_shape = (X.shape[0], W.shape[0], output_size(X.shape[2], W.shape[2], stride, padding),
@@ -54,7 +54,7 @@ def _shape_hint(shape, X, W, stride, padding):
 def _backward(sol, X, W, b, stride, padding, rng):
     dout = rng.standard_normal(ref_forward(X, W, b, stride, padding).shape)
     func = checks.need(sol, "conv2d_backward")
-    with checks.unchanged("conv2d_backward", dout, X, W, b):
+    with checks.unchanged("conv2d_backward", dout=dout, X=X, W=W, b=b):
         out = func(dout, X, W, b, stride=stride, padding=padding)
     if not (isinstance(out, tuple) and len(out) == 3):
         raise checks.CheckFailed("conv2d_backward must return a triple (dX, dW, db).")

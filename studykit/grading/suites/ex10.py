@@ -19,7 +19,7 @@ def _distinct(rng, shape):
 
 def _forward(sol, X, size, stride):
     func = checks.need(sol, "max_pool2d")
-    with checks.unchanged("max_pool2d", X):
+    with checks.unchanged("max_pool2d", X=X):
         got = func(X, size=size, stride=stride)
     got = checks.as_array("out", got)
     expected = ref_pool(X, size, stride)
@@ -49,7 +49,7 @@ def _assigned(dout, X, size, stride):
 def _backward(sol, X, size, stride, rng):
     dout = rng.standard_normal(ref_pool(X, size, stride).shape)
     func = checks.need(sol, "max_pool2d_backward")
-    with checks.unchanged("max_pool2d_backward", dout, X):
+    with checks.unchanged("max_pool2d_backward", dout=dout, X=X):
         got = func(dout, X, size=size, stride=stride)
     got = checks.as_array("dX", got)
     expected = ref_backward(dout, X, size, stride)

@@ -54,9 +54,16 @@ def _named_broadcast_error(name, X, train=None):
             f"the statistics are taken over axes (0, 2, 3).") from None
 
 
+def _in_place_advice(X, gamma, beta, mm, mv):
+    return ("batch norm returns the new moving statistics instead of updating them in place: compute "
+            "`new_moving_mean = momentum * moving_mean + (1 - momentum) * mean` as a new array (likewise the variance) "
+            "and return it; `moving_mean *= momentum`, `moving_mean += …` or `moving_mean[:] = …` change the "
+            "caller's array.")
+
+
 def _call(sol, X, gamma, beta, mm, mv, train):
     func = checks.need(sol, "batch_norm")
-    with checks.unchanged("batch_norm", X, gamma, beta, mm, mv), _named_broadcast_error("batch_norm", X, train):
+    with checks.unchanged("batch_norm", _in_place_advice(X, gamma, beta, mm, mv), X=X, gamma=gamma, beta=beta, moving_mean=mm, moving_var=mv), _named_broadcast_error("batch_norm", X, train):
         out = func(X, gamma, beta, mm, mv, train)
     if not (isinstance(out, tuple) and len(out) == 3):
         raise checks.CheckFailed("batch_norm must return a triple (Y, new_moving_mean, new_moving_var).")
@@ -153,7 +160,7 @@ def _(sol, rng):
 def _check_backward(sol, X, gamma, rng):
     dY = rng.standard_normal(X.shape)
     func = checks.need(sol, "batch_norm_backward")
-    with checks.unchanged("batch_norm_backward", dY, X, gamma), _named_broadcast_error("batch_norm_backward", X):
+    with checks.unchanged("batch_norm_backward", dY=dY, X=X, gamma=gamma), _named_broadcast_error("batch_norm_backward", X):
         out = func(dY, X, gamma)
     if not (isinstance(out, tuple) and len(out) == 3):
         raise checks.CheckFailed("batch_norm_backward must return a triple (dX, dgamma, dbeta).")

@@ -58,7 +58,7 @@ SHAPE_CLASH = ("the main branch and the shortcut must have the same shape before
 
 def _check(sol, X, p, stride):
     func = checks.need(sol, "residual_block")
-    with checks.unchanged("residual_block", X, *p.values()):
+    with checks.unchanged("residual_block", X=X, **{f'params["{k}"]': v for k, v in p.items()}):
         try:
             got = func(X, p, stride=stride)
         except ValueError as exc:
