@@ -165,7 +165,7 @@ def test_missing_picture_shows_a_visible_placeholder(tmp_path):
     col = open_collection(tmp_path / "anki")
     import_package(col, out)
     (card,) = notes_of(col)
-    assert '<span class="missing-picture">[图片 picture: ReLU 曲线]</span>' in card.fields["Back"]
+    assert '<span class="missing-picture">[图片 picture: ReLU 曲线 (gone.png)]</span>' in card.fields["Back"]
     assert "<img" not in card.fields["Back"]
     col.close()
 

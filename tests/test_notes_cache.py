@@ -107,7 +107,7 @@ def test_a_changed_picture_is_noticed_though_the_note_is_unchanged(tmp_path):
 
     (notes / "curve.png").write_bytes(PNG_A)
     [first] = parse_with(cache, notes)
-    assert any("assets-only.png not found; the card shows its description" in p.message for p in first.problems)
+    assert any("assets-only.png not found; the card shows a placeholder" in p.message for p in first.problems)
 
     (notes / "curve.png").write_bytes(PNG_B)  # same name, new picture: a new content-hash name
     (notes / "assets").mkdir()

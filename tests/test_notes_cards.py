@@ -145,7 +145,7 @@ def test_question_answer_pairs_in_english_and_chinese(tmp_path):
     first, second = by_kind(note, "qa")
     assert (first.front, first.back) == ("What does ReLU return for x &lt; 0?", "0")
     assert (second.front, second.back) == ("sigmoid 的值域？", "\\((0, 1)\\)")
-    assert [str(p) for p in note.problems] == ["note.md:10: a Q:/问： line with no A:/答： answer right after it"]
+    assert [str(p) for p in note.problems] == ["note.md:10: a Q:/问： line with no A:/答： answer right after it: no card"]
 
 
 def test_sections_make_cards_only_when_front_matter_asks(tmp_path):

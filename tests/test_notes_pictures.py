@@ -23,8 +23,8 @@ def test_windows_path_from_another_computer_is_not_packed_and_shows_its_alt_text
                            '- **图二：** <img src="D:\\pics\\x.png" alt="示意" style="zoom:50%">\n')
     assert note.media == {}
     first, second = note.cards
-    assert '<span class="missing-picture">[图片 picture: ReLU 曲线]</span>' in first.back
-    assert '<span class="missing-picture">[图片 picture: 示意]</span>' in second.back
+    assert '<span class="missing-picture">[图片 picture: ReLU 曲线 (relu.png)]</span>' in first.back
+    assert '<span class="missing-picture">[图片 picture: 示意 (x.png)]</span>' in second.back
     assert "<img" not in first.back + second.back
     assert any(w.startswith("n.md:3: picture C:\\Users\\me\\Typora\\relu.png points at another computer") for w in
                warnings(note))
@@ -38,7 +38,7 @@ def test_an_existing_file_outside_the_notes_root_is_never_packed(tmp_path):
     root.mkdir()
     note = parse(root, f"- **a:** ![x]({secret})\n- **b:** ![y](../private.png)\n")
     assert note.media == {}
-    assert all("private.png" not in c.back for c in note.cards)
+    assert all("<img" not in c.back for c in note.cards)  # a placeholder, never a link to the private file
     assert any("points at an absolute path and is not packed" in w for w in warnings(note))
     assert any("n.md:2: picture ../private.png is outside the notes' folder and is not packed" in w
                for w in warnings(note))
@@ -63,4 +63,4 @@ def test_remote_pictures_stay_as_links_with_a_warning(tmp_path):
 
 def test_missing_picture_outside_any_card_is_still_reported_with_its_line(tmp_path):
     note = parse(tmp_path, "# T\n\n- **a:** b\n\n正文\n\n![缺](gone.png)\n")
-    assert "n.md:7: picture gone.png not found; the card shows its description instead" in warnings(note)
+    assert "n.md:7: picture gone.png not found; the card shows a placeholder with its name instead" in warnings(note)

@@ -23,7 +23,7 @@ from pathlib import Path
 from studykit.notes.model import Card, NoteFile, Problem
 from studykit.notes.source import stat_entry
 
-FORMAT = 2  # an entry: a header line {key, inputs}, then the note
+FORMAT = 3  # an entry: a header line {key, inputs}, then the note
 ENV = "STUDYKIT_CACHE_DIR"
 
 
@@ -137,9 +137,9 @@ class NoteCache:
 def _note_to_json(note: NoteFile) -> dict:
     return {
         "path": str(note.path), "relpath": note.relpath, "title": note.title,
-        "deck": list(note.deck), "tags": list(note.tags),
+        "deck": list(note.deck), "tags": list(note.tags), "note_id": note.note_id, "explicit_id": note.explicit_id,
         "cards": [[c.kind, c.front, c.back, c.context, c.source, list(c.key), c.line] for c in note.cards],
-        "problems": [[p.file, p.line, p.message] for p in note.problems],
+        "problems": [[p.file, p.line, p.message, p.kind] for p in note.problems],
         "media": {name: str(path) for name, path in note.media.items()},
     }
 
@@ -147,9 +147,9 @@ def _note_to_json(note: NoteFile) -> dict:
 def _note_from_json(data: dict) -> NoteFile:
     return NoteFile(
         path=Path(data["path"]), relpath=data["relpath"], title=data["title"],
-        deck=tuple(data["deck"]), tags=tuple(data["tags"]),
+        deck=tuple(data["deck"]), tags=tuple(data["tags"]), note_id=data["note_id"], explicit_id=data["explicit_id"],
         cards=[Card(kind, front, back, context, source, tuple(key), line)
                for kind, front, back, context, source, key, line in data["cards"]],
-        problems=[Problem(file, line, message) for file, line, message in data["problems"]],
+        problems=[Problem(file, line, message, kind) for file, line, message, kind in data["problems"]],
         media={name: Path(path) for name, path in data["media"].items()},
     )

@@ -11,11 +11,13 @@ KINDS = ("question", "term", "table", "cloze", "qa", "section")
 
 @dataclass(frozen=True)
 class Problem:
-    """A warning about the notes, always with the file and line it is about."""
+    """A warning about the notes, always with the file and line it is about, and its kind (summaries count
+    warnings by kind: picture, table, html, empty, long-back, duplicate, …)."""
 
     file: str
     line: int
     message: str
+    kind: str = "note"
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
@@ -44,6 +46,8 @@ class NoteFile:
     title: str
     deck: tuple[str, ...]  # subdeck path below the root deck
     tags: tuple[str, ...]
+    note_id: str = ""  # the first part of every card key: front matter `id:`, else relpath without `.md`
+    explicit_id: bool = False  # whether note_id came from front matter
     cards: list[Card] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     media: dict[str, Path] = field(default_factory=dict)  # packed name → file

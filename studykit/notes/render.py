@@ -9,17 +9,26 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
+from studykit.notes.cjk import cjk_friendly_plugin
+from studykit.notes.html import html_plugin
 from studykit.notes.mark import mark_plugin
+from studykit.notes.tables import tables_plugin
+from studykit.notes.typora import typora_plugin
 from studykit.notes.source import stat_entry
 
 IMAGE_DIRS = ("", "assets", "images", "img", "media")  # where a picture with a foreign path is looked for
@@ -151,6 +160,21 @@ class PictureResolver:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
         return f"sk-{digest}{path.suffix.lower()}", path
 
+    def _trailing_match(self, parts: list[str]) -> Path | None:
+        """The file inside the notes' root whose path ends with the longest trailing part of `parts`: looked for
+        beside the note, then in each folder above it up to the root (`…\\repo\\pic\\3.png` → `pic/3.png`)."""
+        bases = [self.note_dir]
+        while bases[-1] != self.root and self.root in bases[-1].parents:
+            bases.append(bases[-1].parent)
+        names = [p for p in parts if p not in ("", ".", "..") and not p.endswith(":")]
+        for start in range(len(names)):
+            tail = names[start:]
+            for base in bases:
+                candidate = base.joinpath(*tail)
+                if self._probe(candidate) and self._inside_root(candidate):
+                    return candidate
+        return self._by_name(names[-1]) if names else None
+
     def _resolve(self, src: str, line: int) -> tuple[str | None, Path | None]:
         lowered = src.lower()
         if lowered.startswith(("http://", "https://", "//")):
@@ -159,38 +183,40 @@ class PictureResolver:
         if lowered.startswith("data:"):
             return src, None
         if lowered.startswith("file://"):
-            src = unquote(src[7:])
-            if re.match(r"^/[a-zA-Z]:", src):
-                src = src[1:]
-        src = unquote(src.split("#")[0].split("?")[0])
-        if not src:
+            src = src[7:]
+        src = unquote(src.split("?")[0])
+        if re.match(r"^/[a-zA-Z]:[\\/]", src):
+            src = src[1:]
+        if not src.strip():
             self._warn(line, "picture with an empty path")
             return None, None
-        windows = bool(re.match(r"^[a-zA-Z]:[\\/]", src)) or src.startswith("\\\\") or "\\" in src
-        name = PureWindowsPath(src).name if windows else PurePosixPath(src).name
-        if windows or src.startswith("/") or src.startswith("~"):
-            found = self._by_name(name)
-            where = "another computer" if windows else "an absolute path"
-            if found:
-                self._warn(line, f"picture {src} points at {where}; used {found.relative_to(self.note_dir).as_posix()} "
-                                 f"found next to the note instead")
-                return self._packed(found)
-            self._warn(line, f"picture {src} points at {where} and is not packed (a shared deck must not carry "
+        parts = re.split(r"[\\/]", src.strip())  # Windows and POSIX separators alike
+        windows = bool(re.match(r"^[a-zA-Z]:[\\/]", src)) or src.startswith("\\\\")
+        absolute = windows or src.startswith(("/", "~"))
+        shown = src.strip()
+        outside = False
+        if not absolute:
+            target = self.note_dir.joinpath(*parts)
+            outside = not self._inside_root(target)
+            if not outside and self._probe(target):
+                return self._packed(target)
+        found = self._trailing_match(parts)
+        where = "another computer" if windows else "an absolute path"
+        if found is not None:
+            used = os.path.relpath(found, self.note_dir).replace(os.sep, "/")
+            why = (f"points at {where}" if absolute else
+                   "is outside the notes' folder" if outside else "not found")
+            self._warn(line, f"picture {shown} {why}; used {used} instead")
+            return self._packed(found)
+        if absolute:
+            self._warn(line, f"picture {shown} points at {where} and is not packed (a shared deck must not carry "
                              f"private files); copy it next to the note and use a relative path")
-            return None, None
-        target = self.note_dir / src
-        if not self._inside_root(target):
-            self._warn(line, f"picture {src} is outside the notes' folder and is not packed (a shared deck must not "
+        elif outside:
+            self._warn(line, f"picture {shown} is outside the notes' folder and is not packed (a shared deck must not "
                              f"carry private files); move it inside the notes' folder")
-            return None, None
-        if not self._probe(target):
-            found = self._by_name(name)
-            if found and found.resolve() != target.resolve():
-                self._warn(line, f"picture {src} not found; used {found.relative_to(self.note_dir).as_posix()} instead")
-                return self._packed(found)
-            self._warn(line, f"picture {src} not found; the card shows its description instead")
-            return None, None
-        return self._packed(target)
+        else:
+            self._warn(line, f"picture {shown} not found; the card shows a placeholder with its name instead")
+        return None, None
 
 
 def check_pictures(tokens, pictures: "PictureResolver") -> None:
@@ -215,7 +241,8 @@ def _each_img(fragment: str, line: int, pictures: "PictureResolver") -> None:
 
 
 def _placeholder(alt: str, src: str) -> str:
-    label = alt or PurePosixPath(src.replace("\\", "/")).name or "picture"
+    name = re.split(r"[\\/]", unquote(src).strip())[-1] or "picture"
+    label = name if not alt.strip() or alt.strip() in (name, PurePosixPath(name).stem) else f"{alt.strip()} ({name})"
     return f'<span class="missing-picture">[图片 picture: {escapeHtml(label)}]</span>'
 
 
@@ -290,13 +317,31 @@ def _html_block(self, tokens, idx, options, env) -> str:
     return rewrite_img_tags(token.content, env["pictures"], line)
 
 
+def _footnote_ref(self, tokens, idx, options, env) -> str:
+    """A footnote reference on a card: its number; the card rules append the footnote's text to the back."""
+    number = tokens[idx].meta["id"]
+    env.setdefault("footnotes_used", []).append(number)
+    return f'<sup class="footnote-ref">[{number + 1}]</sup>'
+
+
 def make_markdown() -> MarkdownIt:
+    """The notes' dialect: CommonMark + GFM tables and strikethrough, Typora's extras (CJK-friendly emphasis,
+    HTML lines, `##标题`, `[toc]`, `$$` after a text line, ==mark==, ~sub~, ^sup^, task lists, footnotes), dollar
+    maths for MathJax, and HTML filtered for a shared deck."""
     md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight, "breaks": False})
     md.enable("table")
     md.enable("strikethrough")
     md.use(front_matter_plugin)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
+    md.use(typora_plugin)
     md.use(mark_plugin)
+    md.use(sub_plugin)
+    md.use(superscript_plugin)
+    md.use(tasklists_plugin)
+    md.use(footnote_plugin, inline=True)
+    md.use(tables_plugin)
+    md.use(html_plugin)
+    md.use(cjk_friendly_plugin)
     md.add_render_rule("math_inline", _math_inline)
     md.add_render_rule("math_inline_double", _math_inline_double)
     md.add_render_rule("math_block", _math_block)
@@ -304,4 +349,5 @@ def make_markdown() -> MarkdownIt:
     md.add_render_rule("image", _image)
     md.add_render_rule("html_inline", _html_inline)
     md.add_render_rule("html_block", _html_block)
+    md.add_render_rule("footnote_ref", _footnote_ref)
     return md

@@ -1,0 +1,28 @@
+"""The card rules, each a small recogniser over markdown-it tokens, in the order they are tried.
+
+Blocks are visited once, top to bottom, by `studykit.notes.cards.Walker`:
+
+| block | rule (module) | card kind |
+|---|---|---|
+| heading ending in ?/？ (or any heading with `cards: sections`) | `headings.heading` | question / section |
+| table | `rows.table` — one card per body row | table |
+| paragraph | the paragraph rules below, first match wins | |
+
+Paragraph rules, in order (a paragraph makes the cards of the first rule that takes it):
+1. `cloze.rule` — `==highlight==` or an explicit `{{c1::…}}`: the whole paragraph is a cloze (so a term line
+   with a highlight is only a cloze: the highlight is the question);
+2. `qa.rule` — `Q:`/`A:`, `问：`/`答：`;
+3. `bold.rule` — a paragraph whose first line is only bold: a bold question (ends in ?/？) or a bold label
+   (a short term, no sentence punctuation), answered by the rest of the paragraph and the blocks after it;
+   then every line that starts with a bold term and a colon is a definition; else a bold question with its
+   answer on the same line.
+A card's blocks may hold paragraphs that are cards of their own (terms under a question): both are made.
+"""
+
+from __future__ import annotations
+
+
+def paragraph_rules():
+    from studykit.notes.rules import bold, cloze, qa
+
+    return (cloze.rule, qa.rule, bold.rule)

@@ -1,0 +1,47 @@
+"""Tables: one card per body row, named by its first column; the back lists the row's other cells under their
+headers (empty cells left out)."""
+
+from __future__ import annotations
+
+
+def table(w, i: int) -> int:
+    """Cards for the table opening at `i`; returns the index of its closing token."""
+    tokens = w.tokens
+    end = w.closing(i)
+    headers: list = []
+    rows: list[tuple[int, list]] = []
+    row: list | None = None
+    row_line = 0
+    for j in range(i, end):
+        t = tokens[j]
+        if t.type == "tr_open":
+            row = []
+            row_line = t.map[0] + 1 if t.map else 0
+        elif t.type == "tr_close" and row is not None:
+            if headers:
+                rows.append((row_line, row))
+            else:
+                headers = row
+            row = None
+        elif t.type == "inline" and row is not None:
+            row.append(t)
+    if len(headers) < 2:
+        return end
+    head_html = [w.inline(h.children or []) for h in headers]
+    columns = " · ".join(h for h in head_html[1:] if h)
+    for r_line, cells in rows:
+        name_source = cells[0].content.strip() if cells else ""
+        if not name_source:
+            w.warn(r_line, "table row with an empty first column makes no card", "table")
+            continue
+        pairs = [(head_html[k] if k < len(head_html) else "", w.inline(c.children or []))
+                 for k, c in enumerate(cells[1:], start=1)]
+        pairs = [(h, v) for h, v in pairs if v]
+        if not pairs:
+            w.warn(r_line, f"table row {name_source!r} has no cells to ask about", "table")
+            continue
+        label = f"{head_html[0]}：" if head_html[0] else ""
+        front = f'{label}{w.inline(cells[0].children or [])}<div class="columns">{columns}</div>'
+        back = '<dl class="row">' + "".join(f"<dt>{h}</dt><dd>{v}</dd>" for h, v in pairs) + "</dl>"
+        w.add("table", front, back, i, r_line, headers[0].content.strip(), name_source)
+    return end

@@ -1,0 +1,111 @@
+"""Small readings of markdown-it inline tokens that several card rules share."""
+
+from __future__ import annotations
+
+from markdown_it.token import Token
+
+COLONS = ("：", ":")
+QUESTION_MARKS = ("?", "？")
+SENTENCE_MARKS = "。！!；;？?"  # a label is a term or phrase, not a sentence
+LABEL_MAX = 40  # characters of a bold label (a term or a short phrase)
+BREAKS = ("softbreak", "hardbreak")
+
+
+def text_token(content: str) -> Token:
+    """A new text token: cheaper than copying a token, and the parse's own tokens stay untouched."""
+    return Token("text", "", 0, content=content)
+
+
+def plain(children: list[Token]) -> str:
+    """The visible text of inline tokens (text, code, maths as written)."""
+    return "".join(c.content for c in children if c.type in ("text", "code_inline", "math_inline", "softbreak")
+                   or c.type.startswith("math")).strip()
+
+
+def strip_leading_blank(children: list[Token]) -> list[Token]:
+    k = 0
+    while k < len(children) and children[k].type == "text" and not children[k].content.strip():
+        k += 1  # markdown-it starts a paragraph that opens with ** with an empty text token
+    return children[k:]
+
+
+def lines(children: list[Token]) -> list[list[Token]]:
+    """The children split at line breaks that are not inside bold, emphasis or a link."""
+    out: list[list[Token]] = [[]]
+    depth = 0
+    for child in children:
+        if child.type in BREAKS and depth == 0:
+            out.append([])
+            continue
+        depth += child.nesting
+        out[-1].append(child)
+    return out
+
+
+def emphasis_run(children: list[Token]) -> int | None:
+    """If `children` start with bold (`**…**`, `__…__`, or bold inside/around italics), the index of the token
+    that closes it; else None."""
+    if not children:
+        return None
+    first = children[0]
+    if first.type != "strong_open" and not (first.type == "em_open" and len(children) > 1
+                                            and children[1].type == "strong_open"):
+        return None
+    depth = 0
+    for k in range(len(children)):
+        depth += children[k].nesting
+        if depth == 0:
+            return k
+    return None
+
+
+def bold_alone(line: list[Token]) -> tuple[list[Token], bool] | None:
+    """(the bold's inner tokens, whether a colon follows or ends it) when `line` is nothing but bold text,
+    optionally followed by a colon; else None."""
+    line = strip_leading_blank(line)
+    close = emphasis_run(line)
+    if close is None:
+        return None
+    rest = "".join(c.content if c.type == "text" else "\0" for c in line[close + 1:]).strip()
+    if rest not in ("", "：", ":"):
+        return None
+    inner = line[1:close]
+    if inner and inner[0].type == "strong_open" and line[0].type == "em_open":
+        inner = inner[1:-1]
+    text = plain(inner)
+    return inner, bool(rest) or text.endswith(COLONS)
+
+
+def is_question(text: str) -> bool:
+    return text.rstrip().rstrip("*_ ").endswith(QUESTION_MARKS)
+
+
+def is_label(text: str) -> bool:
+    """A term or short phrase: at most LABEL_MAX characters without the colon, no sentence punctuation."""
+    label = text.strip().rstrip("：:").strip()
+    return (0 < len(label) <= LABEL_MAX and not any(mark in label for mark in SENTENCE_MARKS)
+            and not label.endswith((".", "，", ",", "、")))
+
+
+def term_start(line: list[Token]) -> tuple[list[Token], list[Token]] | None:
+    """(term tokens, explanation tokens) when `line` starts with a bold term whose colon is inside the bold or
+    right after it (`**术语：**解释`, `**term**: text`); else None. The explanation may be empty."""
+    line = strip_leading_blank(line)
+    if not line or line[0].type != "strong_open":
+        return None
+    close = emphasis_run(line)
+    if close is None:
+        return None
+    term = list(line[1:close])
+    after = list(line[close + 1:])
+    if term and term[-1].type == "text" and term[-1].content.rstrip().endswith(COLONS):
+        term[-1] = text_token(term[-1].content.rstrip()[:-1])
+    elif after and after[0].type == "text" and after[0].content.lstrip().startswith(COLONS):
+        after[0] = text_token(after[0].content.lstrip()[1:])
+    else:
+        return None
+    if after and after[0].type == "text":
+        after[0] = text_token(after[0].content.lstrip())
+    if not plain(term):
+        return None
+    return term, after

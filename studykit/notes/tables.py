@@ -1,0 +1,144 @@
+"""GFM tables as Typora shows them: `|` inside `$…$` belongs to the maths, and ragged rows are kept.
+
+markdown-it splits a row at every unescaped `|`, so `$|x|$` in a cell cuts the row in three; Typora keeps the
+maths whole. This rule wraps markdown-it's own table rule: before it runs, every `|` inside a `$…$` span of the
+table's lines is swapped for a private-use character of the same length (offsets stay valid), and swapped back
+in the cells afterwards. `\\|` keeps GFM's meaning (a literal `|`, also inside maths). A body row with fewer cells
+than the header is padded (markdown-it does that); one with more keeps its extra cells — both with a warning,
+as is a header whose cell count does not match the line below it (then it is no table at all).
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_block.table import escapedSplit
+from markdown_it.rules_block.table import table as gfm_table
+from markdown_it.token import Token
+
+PIPE = "\ue000"  # stands for a `|` inside maths while markdown-it splits the row
+
+
+def _mask_maths(line: str) -> str:
+    """`line` with every `|` inside a `$…$`/`$$…$$` span replaced by PIPE (code spans and `\\$` respected);
+    unchanged when a span is left open."""
+    out = list(line)
+    k, n = 0, len(line)
+    inside = 0  # 0, or the number of dollars that opened the span
+    changed = False
+    while k < n:
+        ch = line[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if ch == "`" and not inside:
+            run = len(line) - len(line[k:].lstrip("`"))
+            close = line.find("`" * run, k + run)
+            k = close + run if close >= 0 else k + run
+            continue
+        if ch == "$":
+            run = 2 if line.startswith("$$", k) else 1
+            if not inside:
+                inside = run
+            elif run >= inside:
+                run = inside
+                inside = 0
+            k += run
+            continue
+        if ch == "|" and inside:
+            out[k] = PIPE
+            changed = True
+        k += 1
+    return "".join(out) if changed and not inside else line
+
+
+def _delimiter_row(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and text[0] in "|-:" and "-" in text and all(c in "|-: \t" for c in text)
+
+
+def _cells(text: str) -> list[str]:
+    cells = escapedSplit(text.strip())
+    if cells and cells[0].strip() == "":
+        cells.pop(0)
+    if cells and cells[-1].strip() == "":
+        cells.pop()
+    return cells
+
+
+def table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    if startLine + 2 > endLine:
+        return False
+    line_text = [state.src[state.bMarks[k] + state.tShift[k]:state.eMarks[k]] for k in (startLine, startLine + 1)]
+    if not _delimiter_row(line_text[1]) or "|" not in line_text[0]:
+        return False
+    original = state.src
+    last = startLine
+    while last < endLine and not state.isEmpty(last):
+        last += 1
+    masked = list(original)
+    changed = False
+    for k in range(startLine, last):
+        begin, end = state.bMarks[k], state.eMarks[k]
+        segment = original[begin:end]
+        if "$" in segment and "|" in segment:
+            replaced = _mask_maths(segment)
+            if replaced is not segment:
+                masked[begin:end] = replaced
+                changed = True
+    first_token = len(state.tokens)
+    if changed:
+        state.src = "".join(masked)
+    try:
+        found = gfm_table(state, startLine, endLine, silent)
+        masked_src = state.src
+    finally:
+        state.src = original
+    if silent:
+        return found
+    warnings = state.env.setdefault("warnings", [])
+    if not found:
+        header, delimiter = _cells(masked_src[state.bMarks[startLine]:state.eMarks[startLine]]), \
+            [c for c in line_text[1].strip().strip("|").split("|")]
+        if len(header) >= 2 and len(header) != len(delimiter):
+            warnings.append((startLine + 1, "table", f"not a table: the header has {len(header)} cells but the line "
+                                                     f"below it {len(delimiter)}; it shows as text"))
+        return False
+    _finish(state, first_token, masked_src, warnings)
+    return True
+
+
+def _finish(state: StateBlock, first_token: int, masked_src: str, warnings: list) -> None:
+    """Put the maths' `|` back and keep the cells of rows longer than the header (with a warning)."""
+    tokens = state.tokens
+    columns = sum(1 for t in tokens[first_token:] if t.type == "th_open")
+    k = first_token
+    body = False
+    while k < len(tokens):
+        token = tokens[k]
+        body = body or token.type == "tbody_open"
+        if token.type == "inline" and PIPE in token.content:
+            token.content = token.content.replace(PIPE, "|")
+        elif token.type == "tr_open" and body and token.map:
+            line = token.map[0]
+            cells = _cells(masked_src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]])
+            if len(cells) < columns:
+                warnings.append((line + 1, "table", f"table row has {len(cells)} of the header's {columns} cells; "
+                                                    f"the missing ones are left empty"))
+            elif len(cells) > columns:
+                close = next(j for j in range(k, len(tokens)) if tokens[j].type == "tr_close")
+                extra = []
+                level = tokens[k + 1].level
+                for cell in cells[columns:]:
+                    opening = Token("td_open", "td", 1, level=level)
+                    inline = Token("inline", "", 0, level=level + 1, content=cell.strip().replace(PIPE, "|"),
+                                   map=[line, line + 1], children=[])
+                    extra += [opening, inline, Token("td_close", "td", -1, level=level)]
+                tokens[close:close] = extra
+                warnings.append((line + 1, "table", f"table row has {len(cells)} cells but the header {columns}; "
+                                                    f"the extra cells are kept without a header"))
+        k += 1
+
+
+def tables_plugin(md: MarkdownIt) -> None:
+    md.block.ruler.at("table", table, {"alt": ["paragraph", "reference"]})

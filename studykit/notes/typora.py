@@ -1,0 +1,125 @@
+"""What Typora shows that plain CommonMark does not, as markdown-it rules.
+
+- `##标题` without a space after the hashes is a heading (Typora's default, non-strict mode) when the text
+  starts with a CJK character or the level is 2 or more — `#tag` and `#include` stay text;
+- `[toc]` alone on a line is Typora's table of contents: it makes nothing on a card;
+- `$$` on the line right after a text line opens display maths (CommonMark would keep it in the paragraph);
+- `![alt](img/my picture.png)`: a picture path with spaces (Typora writes them unescaped) is a picture.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import isStrSpace, mdTrim
+from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_inline.state_inline import StateInline
+
+from studykit.notes.cjk import is_cjk
+
+
+def heading_without_space(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    pos = state.bMarks[startLine] + state.tShift[startLine]
+    maximum = state.eMarks[startLine]
+    if state.is_code_block(startLine) or state.src[pos:pos + 1] != "#":
+        return False
+    level = 0
+    while pos < maximum and state.src[pos] == "#" and level <= 6:
+        level += 1
+        pos += 1
+    if level > 6 or pos >= maximum:
+        return False
+    first = state.src[pos]
+    if isStrSpace(first) or not (is_cjk(first) or (level >= 2 and not first.isspace())):
+        return False  # `# title` is markdown-it's own heading; `#tag` stays text
+    if silent:
+        return True
+    maximum = state.skipSpacesBack(maximum, pos)
+    state.line = startLine + 1
+    token = state.push("heading_open", f"h{level}", 1)
+    token.markup = "#" * level
+    token.map = [startLine, state.line]
+    token = state.push("inline", "", 0)
+    token.content = mdTrim(state.src[pos:maximum])
+    token.map = [startLine, state.line]
+    token.children = []
+    token = state.push("heading_close", f"h{level}", -1)
+    token.markup = "#" * level
+    return True
+
+
+def toc(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    pos = state.bMarks[startLine] + state.tShift[startLine]
+    if state.is_code_block(startLine) or state.src[pos:pos + 5].lower() != "[toc]":
+        return False
+    if state.src[pos + 5:state.eMarks[startLine]].strip():
+        return False
+    if not silent:
+        state.line = startLine + 1
+    return True
+
+
+def _interrupting(rule):
+    """A block rule that may also end a paragraph: markdown-it asks such rules in silent mode first."""
+
+    def interrupting(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        if not silent:
+            return rule(state, startLine, endLine, False)
+        tokens, line = len(state.tokens), state.line
+        found = rule(state, startLine, endLine, False)  # dollarmath's rule pushes even when silent
+        del state.tokens[tokens:]
+        state.line = line
+        return found
+
+    return interrupting
+
+
+def picture_with_spaces(state: StateInline, silent: bool) -> bool:
+    """`![alt](path with spaces.png "title")` — tried only after markdown-it's own image rule failed."""
+    src, start = state.src, state.pos
+    if not src.startswith("![", start):
+        return False
+    label_end = state.md.helpers.parseLinkLabel(state, start + 1, False)
+    if label_end < 0 or src[label_end + 1:label_end + 2] != "(":
+        return False
+    depth, pos = 0, label_end + 2
+    while pos < state.posMax and src[pos] != "\n":
+        if src[pos] == "(":
+            depth += 1
+        elif src[pos] == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        pos += 1
+    if pos >= state.posMax or src[pos] != ")":
+        return False
+    inside = src[label_end + 2:pos].strip()
+    title = ""
+    if inside.endswith('"') and ' "' in inside:
+        inside, _, title = inside.rpartition(' "')
+        title = title[:-1]
+    destination = inside.strip()
+    if not destination or " " not in destination or "<" in destination:
+        return False
+    if not silent:
+        content = src[start + 2:label_end]
+        children: list = []
+        state.md.inline.parse(content, state.md, state.env, children)
+        token = state.push("image", "img", 0)
+        token.attrs = {"src": state.md.normalizeLink(destination), "alt": ""}
+        token.children = children or None
+        token.content = content
+        if title:
+            token.attrSet("title", title)
+    state.pos = pos + 1
+    return True
+
+
+def typora_plugin(md: MarkdownIt) -> None:
+    """Use after dollarmath_plugin (its `$$` rule is made able to end a paragraph)."""
+    md.block.ruler.before("heading", "heading_without_space", heading_without_space,
+                          {"alt": ["paragraph", "reference", "blockquote"]})
+    md.block.ruler.before("paragraph", "toc", toc)
+    rules = md.block.ruler.__rules__
+    math = rules[md.block.ruler.__find__("math_block")].fn
+    md.block.ruler.at("math_block", _interrupting(math), {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.inline.ruler.after("image", "picture_with_spaces", picture_with_spaces)
