@@ -64,3 +64,42 @@ def test_remote_pictures_stay_as_links_with_a_warning(tmp_path):
 def test_missing_picture_outside_any_card_is_still_reported_with_its_line(tmp_path):
     note = parse(tmp_path, "# T\n\n- **a:** b\n\n正文\n\n![缺](gone.png)\n")
     assert "n.md:7: picture gone.png not found; the card shows a placeholder with its name instead" in warnings(note)
+
+
+def test_picture_paths_as_they_come_in_a_built_deck(tmp_path):
+    """Backslashes, percent-encoded backslashes, spaces, %20, CJK names and paths from another computer all find
+    the picture inside the notes' folder; the package holds only content-hash names."""
+    from anki_import import import_package, notes_of, open_collection
+    from deck_helpers import build_and_import
+
+    built = build_and_import(tmp_path, {
+        "img/ch14/1.png": PNG + b"1",
+        "pic/3.png": PNG + b"3",
+        "pic/我的 图.png": PNG + b"cjk",
+        "ch14/notes.md": """
+            # 第十四章
+
+            ## 图片路径？
+
+            ![反斜杠](..\\img\\ch14\\1.png)
+            ![编码](..%5Cimg%5Cch14%5C1.png)
+            ![空格](../pic/我的 图.png) ![百分号](../pic/我的%20图.png)
+            ![别的电脑](C:\\Users\\me\\Desktop\\repo\\pic\\3.png)
+            <img src="/Users/someone/repo/pic/3.png" style="zoom:50%">
+            ![没有](C:\\Users\\me\\Desktop\\repo\\pic\\gone%20away.png)
+        """,
+    })
+    (card,) = built.cards("ch14/notes.md")
+    back = card.fields["Back"]
+    assert back.count('<img src="sk-') == 6
+    assert '<span class="missing-picture">[图片 picture: 没有 (gone away.png)]</span>' in back
+    assert "%5C" not in back and "%20" not in back and "\\" not in back
+    media = sorted(p.name for p in (tmp_path / "anki" / "collection.media").iterdir())
+    assert len(media) == 3 and all(name.startswith("sk-") and name.endswith(".png") for name in media)
+    warnings = built.warnings("ch14/notes.md")
+    assert any("ch14/notes.md:8: picture C:\\Users\\me\\Desktop\\repo\\pic\\3.png points at another computer; "
+               "used ../pic/3.png instead" in w for w in warnings)
+    assert any("ch14/notes.md:9: picture /Users/someone/repo/pic/3.png points at an absolute path; used ../pic/3.png"
+               in w for w in warnings)
+    assert any("ch14/notes.md:10:" in w and "gone away.png" in w for w in warnings)
+    assert len(warnings) == 3

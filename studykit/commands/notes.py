@@ -51,10 +51,11 @@ def _batch_allocations():
 
 
 def _parse(paths: tuple[str, ...], use_cache: bool, each=None, background: bool = False):
-    """(notes in file order, the cache used or None). `each(index, note)` is called as notes become ready,
-    while the rest are still being parsed (with `background`, in worker processes even when few)."""
-    from studykit.notes.batch import parse_iter
+    """(notes in file order, the cache used or None, warnings across notes). `each(index, note)` is called as notes
+    become ready, while the rest are still being parsed (with `background`, in worker processes even when few)."""
+    from studykit.notes.batch import parse_iter, separate_same_paths
     from studykit.notes.cache import NoteCache, default_dir
+    from studykit.notes.lint import duplicate_fronts
 
     files = _collect(paths)
     cache = None
@@ -69,11 +70,17 @@ def _parse(paths: tuple[str, ...], use_cache: bool, each=None, background: bool 
         if len(files) >= PROGRESS_FROM and sys.stderr.isatty():
             ready = stack.enter_context(click.progressbar(ready, length=len(files), label="reading notes",
                                                           file=sys.stderr))
+        several_roots = len({root for _, root in files}) > 1  # same-named notes need every note first
         for index, note in ready:
             notes[index] = note
-            if each:
+            if each is not None and not several_roots:
                 each(index, note)
-    return notes, cache
+    if several_roots:
+        separate_same_paths(notes, files)
+        if each is not None:
+            for index, note in enumerate(notes):
+                each(index, note)
+    return notes, cache, duplicate_fronts(notes)
 
 
 def _print_problems(problems) -> None:
@@ -81,13 +88,20 @@ def _print_problems(problems) -> None:
         click.echo(f"warning: {problem}", err=True)
 
 
-def _summary(notes, problems, cache) -> str:
-    kinds = Counter(card.kind for note in notes for card in note.cards)
+def _count(counter: Counter) -> str:
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _summary(notes, problems, cache, cards: Counter | None = None) -> str:
+    """One line: files, cards by kind (`cards`: what the package holds; else what the notes give), media and
+    warnings by kind."""
+    kinds = cards if cards is not None else Counter(card.kind for note in notes for card in note.cards)
     media = {name for note in notes for name in note.media}
-    by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "none"
     unchanged = f" ({cache.hits} unchanged since the last run)" if cache is not None and cache.hits else ""
-    return (f"{len(notes)} files{unchanged} · {sum(kinds.values())} cards ({by_kind}) · {len(media)} media · "
-            f"{len(problems)} warnings")
+    by_kind = Counter(p.kind for p in problems)
+    warnings = f"{len(problems)} warnings" + (f" ({_count(by_kind)})" if problems else "")
+    return (f"{len(notes)} files{unchanged} · {sum(kinds.values())} cards ({_count(kinds) or 'none'}) · "
+            f"{len(media)} media · {warnings}")
 
 
 no_cache_option = click.option(
@@ -117,39 +131,71 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
 
     writer = PackageWriter(deck.strip())  # adds each note as soon as it is ready, while others are parsed
     with _batch_allocations():
-        notes, cache = _parse(paths, not no_cache, each=writer.add, background=True)
+        notes, cache, across = _parse(paths, not no_cache, each=writer.add, background=True)
         try:
             stats = writer.write(out)
         except OSError as exc:
             click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
             sys.exit(2)
-    _print_problems(stats.problems)
-    click.echo(_summary(notes, stats.problems, cache))
+    problems = _in_order(stats.problems + across)
+    _print_problems(problems)
+    click.echo(_summary(notes, problems, cache, cards=stats.cards))
     click.echo(f"wrote {out}  (Anki: File → Import; re-importing updates cards and keeps reviews)")
-    if strict and stats.problems:
-        click.echo(f"--strict: {len(stats.problems)} warnings", err=True)
+    if strict and problems:
+        click.echo(f"--strict: {len(problems)} warnings", err=True)
         sys.exit(1)
+
+
+def _in_order(problems):
+    return sorted(problems, key=lambda p: (p.file, p.line))
+
+
+def _shorten(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _card_rows(notes):
+    """What became a card, one row each: where, kind, context and front as a learner will read them."""
+    from studykit.notes.lint import text_of
+
+    for note in notes:
+        for card in note.cards:
+            front = text_of(card.front.replace('<div class="columns">', " · "))
+            yield {"file": note.relpath, "line": card.line, "kind": card.kind, "front": " ".join(front.split()),
+                   "context": " ".join(text_of(card.context).split())}
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the warnings and counts as one JSON object.")
+@click.option("--cards", "list_cards", is_flag=True,
+              help="Also list every card: file:line, kind and front, as a learner will see it.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when there are warnings.")
 @no_cache_option
-def check(paths: tuple[str, ...], as_json: bool, strict: bool, no_cache: bool) -> None:
+def check(paths: tuple[str, ...], as_json: bool, list_cards: bool, strict: bool, no_cache: bool) -> None:
     """Lint notes: the same parse and warnings as build, with file:line, and no package written."""
     with _batch_allocations():
-        notes, cache = _parse(paths, not no_cache)
-    problems = [p for note in notes for p in note.problems]
+        notes, cache, across = _parse(paths, not no_cache)
+    problems = _in_order([p for note in notes for p in note.problems] + across)
     if as_json:
         kinds = Counter(card.kind for note in notes for card in note.cards)
-        click.echo(json.dumps({
+        result = {
             "files": len(notes),
             "cards": sum(kinds.values()),
             "cards_by_kind": dict(sorted(kinds.items())),
-            "warnings": [{"file": p.file, "line": p.line, "message": p.message} for p in problems],
-        }, ensure_ascii=False, indent=2))
+            "warnings_by_kind": dict(sorted(Counter(p.kind for p in problems).items())),
+            "warnings": [{"file": p.file, "line": p.line, "kind": p.kind, "message": p.message} for p in problems],
+        }
+        if list_cards:  # "cards" is then the list itself; the count moves to "card_count"
+            result["card_count"] = result["cards"]
+            result["cards"] = list(_card_rows(notes))
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
+        if list_cards:
+            for row in _card_rows(notes):
+                where = f"{row['file']}:{row['line']}"
+                click.echo(f"{where:<28} {row['kind']:<9} {_shorten(row['front'])}")
         _print_problems(problems)
         click.echo(_summary(notes, problems, cache))
     if strict and problems:

@@ -108,7 +108,7 @@ class PackageWriter:
             for card, guid, anki_note in prepared:
                 if guid in guids:
                     stats.problems.append(Problem(note.relpath, card.line, f"same identity as the card at "
-                                                  f"{guids[guid]} (two notes with the same `id:`?); skipped"))
+                                                  f"{guids[guid]} (two notes with the same `id:`?); skipped", "identity"))
                     continue
                 guids[guid] = f"{note.relpath}:{card.line}"
                 deck.add_note(anki_note)

@@ -132,6 +132,31 @@ def parse_files(files: list[tuple[Path, Path]], on_done=None, cache=None) -> lis
     return notes  # type: ignore[return-value]
 
 
+def separate_same_paths(notes: list[NoteFile], files: list[tuple[Path, Path]]) -> None:
+    """Give distinct identities to notes that have the same path below two different PATHs (`build a/ b/`, both with
+    `x.md`): the first keeps its id, a later one is identified as `<its PATH's folder name>/x` (more of the PATH's
+    own path when that is not enough). Notes with an explicit `id:` keep it. Changes the notes' card keys in place."""
+    taken: dict[str, Path] = {}
+    for note, (_, root) in zip(notes, files):
+        if note is None or note.explicit_id:
+            continue
+        owner = taken.setdefault(note.note_id, root.resolve())
+        if owner == root.resolve():
+            continue
+        parts = root.resolve().parts
+        for depth in range(1, len(parts) + 1):
+            candidate = "/".join([*parts[len(parts) - depth:], note.note_id]).lstrip("/")
+            if candidate not in taken:
+                break
+        old = note.note_id
+        note.note_id = candidate
+        taken[candidate] = root.resolve()
+        note.cards = [c._replace(key=(candidate, *c.key[1:])) if c.key and c.key[0] == old else c for c in note.cards]
+
+
 def parse_paths(paths: Iterable[Path]) -> list[NoteFile]:
     """Every note under `paths` (files or folders, recursively). Raises NotesPathError for a missing path."""
-    return parse_files(collect(list(paths)))
+    files = collect(list(paths))
+    notes = parse_files(files)
+    separate_same_paths(notes, files)
+    return notes

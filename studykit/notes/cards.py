@@ -98,12 +98,12 @@ class Walker:
 
     def scope_end(self, i: int, stop) -> int:
         """Where the blocks that belong to the paragraph at `i` end: the end of its container, the next heading
-        or thematic break, or the next block at the same level for which `stop(j)` is true."""
+        or thematic break, or the next block at the same level for which `stop(j)` is true (j: its first token)."""
         level = self.tokens[i].level
         j = self.closing(i) + 1
         while j < self.limit:
             t = self.tokens[j]
-            if t.level < level or t.type in ("heading_open", "hr") or (t.type == "paragraph_open" and stop(j)):
+            if t.level < level or t.type in ("heading_open", "hr") or stop(j):
                 break
             j = self.closing(j) + 1
         return j
@@ -208,8 +208,11 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
     tokens = markdown().parse(text, env)
     for tok in tokens:
         if tok.type == "inline" and tok.map:
+            line = tok.map[0] + 1
             for child in tok.children or []:
-                child.meta["line"] = tok.map[0] + 1
+                child.meta["line"] = line
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
 
     front: dict[str, object] = {}
     if tokens and tokens[0].type == "front_matter":

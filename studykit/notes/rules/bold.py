@@ -63,8 +63,14 @@ def _question_start(line: list[Token]) -> tuple[list[Token], list[Token]] | None
 
 
 def starts_a_card(w, j: int) -> bool:
-    """Whether the paragraph at `j` begins a card of this module (it ends a label's or question's blocks)."""
-    children = strip_leading_blank(w.tokens[j + 1].children or [])
+    """Whether the block at `j` begins a card of this module (it ends a label's or question's blocks): a paragraph
+    that is a bold label, question or definition, or a list whose first item starts with one."""
+    tokens = w.tokens
+    if tokens[j].type in ("bullet_list_open", "ordered_list_open") and j + 2 < len(tokens):
+        j += 2
+    if tokens[j].type != "paragraph_open":
+        return False
+    children = strip_leading_blank(tokens[j + 1].children or [])
     if not children or children[0].type not in ("strong_open", "em_open"):
         return False
     first = lines(children)[0]
