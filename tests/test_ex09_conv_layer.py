@@ -66,6 +66,6 @@ def test_padded_dx_is_partial_credit_and_the_report_says_which_half():
 
 def test_db_per_image_gets_the_sum_hint():
     wrong = failing(graded("ex09", "ex09_db_per_image"))
-    assert "db: shape (2, 4), expected (4,)." in wrong["backward: stride 1, no padding"]
+    assert "db (stride 1, padding 0, X (2, 3, 6, 5), W (4, 3, 3, 3)): shape (2, 4), expected (4,)." in wrong["backward: stride 1, no padding"]
     assert "sum dout over N, H_out and W_out" in wrong["backward: stride 1, no padding"]
     assert not any(name.startswith("forward") for name in wrong)

@@ -82,7 +82,8 @@ def test_unknown_symbols_name_the_right_variables():
 
 def test_parse_errors_say_where_and_how():
     verdict = check_answer("2x + 1", D_SIGMOID, ("x",))
-    assert "cannot parse the answer at column" in verdict.message and "2*x" in verdict.hint
+    assert verdict.message.startswith("cannot read the answer at column 2") and verdict.message.endswith("\n  2x + 1\n   ^")
+    assert verdict.hint == "write products with `*`: 2*x + 1"
     verdict = check_answer("sigmoid(x", D_SIGMOID, ("x",))
     assert "cannot parse" in verdict.message
 
@@ -146,3 +147,73 @@ def test_answers_in_several_variables():
     assert check_answer("sigmoid(z1 - z2) - 1", expected, ("z1", "z2")).equal
     wrong = check_answer("exp(z1)/(exp(z1)+exp(z2))", expected, ("z1", "z2"))
     assert not wrong.equal and "at z1 = " in wrong.message and ", z2 = " in wrong.message
+
+
+TANH = sp.tanh(x)
+D_TANH = sp.diff(TANH, x)
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("sech(x)**2", D_TANH), ("1/cosh(x)^2", D_TANH), ("4/(exp(x)+exp(-x))**2", D_TANH),
+    ("1/(4*cosh(x/2)**2)", D_SIGMOID), ("(1 - tanh(x/2)**2)/4", D_SIGMOID), ("1/(2 + 2*cosh(x))", D_SIGMOID),
+    ("csch(x)**2 * sinh(x)**2 * sech(x)**2", D_TANH), ("1 - coth(x)**(-2)", D_TANH),
+    ("log(exp(sech(x)**2), e)", D_TANH), ("ln(exp(1))*sech(x)^2", D_TANH), ("diff_free := 1", None),
+])
+def test_functions_sympy_knows_are_accepted_as_strings(answer, expected):
+    if expected is None:
+        assert not check_answer(answer, D_TANH, ("x",)).equal  # := is still refused
+        return
+    verdict = check_answer(answer, expected, ("x",))
+    assert verdict.equal, verdict
+
+
+@pytest.mark.parametrize("answer", ["Heaviside(x)", "heaviside(x)", "(sign(x) + 1)/2", "Max(0, sign(x))",
+                                    "(1 + x/Abs(x))/2", "(x + abs(x))/(2*x)", "Heaviside(x, 0)", "Min(1, Max(0, sign(x)))"])
+def test_relu_derivative_written_with_step_sign_abs_max_min(answer):
+    verdict = check_answer(answer, sp.Heaviside(x), ("x",))
+    assert verdict.equal, verdict
+
+
+@pytest.mark.parametrize("answer", ["asinh(x)", "acosh(2+x**2)", "atanh(x/100)", "atan2(1, 2)*x", "root(x**2+1, 3)",
+                                    "cbrt(x)", "log(x**2+1, 2)", "erf(x)", "pow(x, 2)"])
+def test_other_functions_parse_behind_the_whitelist(answer):
+    expr = parse_answer(answer, ("x",))
+    assert expr.free_symbols <= {x}
+
+
+@pytest.mark.parametrize("answer, column, fixed", [
+    ("(1+tanh(x))(1-tanh(x))", 12, "(1+tanh(x))*(1-tanh(x))"),
+    ("sigmoid(x)(1-sigmoid(x))", 11, "sigmoid(x)*(1-sigmoid(x))"),
+    ("x(1-x)", 2, "x*(1-x)"),
+    ("2(1 - tanh(x)**2)/2", 2, "2*(1 - tanh(x)**2)/2"),
+    ("1 - tanh(x)tanh(x)", 12, "1 - tanh(x)*tanh(x)"),
+])
+def test_implicit_products_show_a_caret_and_say_write_products_with_star(answer, column, fixed):
+    verdict = check_answer(answer, D_TANH, ("x",))
+    assert not verdict.equal and "is not allowed" not in verdict.message
+    first, text, caret = verdict.message.split("\n")
+    assert first.startswith(f"cannot read the answer at column {column}:")
+    assert caret.index("^") - 2 == column - 1 and text.strip() == answer
+    assert verdict.hint == f"write products with `*`: {fixed}"
+    if "tanh" in fixed:  # the suggested fix is the learner's own formula, read as they meant it
+        assert check_answer(fixed, D_TANH, ("x",)).equal
+
+
+def test_a_call_of_an_unknown_function_is_refused_not_read_as_a_product():
+    verdict = check_answer("foo(x)", D_TANH, ("x",))
+    assert verdict.message.startswith("calling foo(...) is not allowed") and "sech" in verdict.message
+
+
+@pytest.mark.parametrize("answer, expected", [("1", sp.Heaviside(x)), ("x/x", sp.Heaviside(x)),
+                                              ("tanh(x)", TANH), ("sech(x)**2 + 0", D_TANH * (1 + 0 * x))])
+def test_a_factor_of_one_is_never_named(answer, expected):
+    verdict = check_answer(answer, expected, ("x",))
+    assert "factor of 1:" not in (verdict.hint or "")
+    if not verdict.equal:
+        assert "yours = " in verdict.message and "expected = " in verdict.message  # a counterexample instead
+
+
+def test_relu_derivative_1_gets_a_counterexample_where_x_is_negative():
+    verdict = check_answer("1", sp.Heaviside(x), ("x",))
+    assert not verdict.equal and verdict.hint is None
+    assert "yours = 1, expected = 0" in verdict.message

@@ -20,25 +20,41 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import io
 import math
 import random
 import signal
 import time
+import tokenize
 from dataclasses import dataclass
 from typing import Iterator
 
 import sympy as sp
 
-FUNCTIONS = {
-    "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
-    "exp": sp.exp,
-    "log": sp.log,
-    "ln": sp.log,
-    "tanh": sp.tanh,
-    "sqrt": sp.sqrt,
-    "Heaviside": sp.Heaviside,
-    "Abs": sp.Abs,
-}
+def _sigmoid(a):
+    return 1 / (1 + sp.exp(-a))
+
+
+# name → (sympy builder, fewest arguments, most arguments): every function of sympy's that a learner might write for
+# these derivatives, under the names people write them (ln, abs, max, arcsinh, …). Nothing else can be called.
+_ONE_ARGUMENT = ("exp", "log", "sqrt", "cbrt", "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan", "acot",
+                 "asec", "acsc", "sinh", "cosh", "tanh", "coth", "sech", "csch", "asinh", "acosh", "atanh", "acoth",
+                 "asech", "acsch", "Abs", "sign", "erf")
+FUNCTIONS: dict[str, tuple] = {name: (getattr(sp, name), 1, 1) for name in _ONE_ARGUMENT}
+FUNCTIONS.update({
+    "sigmoid": (_sigmoid, 1, 1),
+    "log": (sp.log, 1, 2),  # log(x) is natural; log(x, b) has base b
+    "Heaviside": (sp.Heaviside, 1, 2),  # Heaviside(x) or Heaviside(x, H0) with the value at 0
+    "Max": (sp.Max, 2, 8), "Min": (sp.Min, 2, 8),
+    "atan2": (sp.atan2, 2, 2),
+    "root": (sp.root, 2, 2),
+    "pow": (sp.Pow, 2, 2),
+})
+ALIASES = {"ln": "log", "abs": "Abs", "max": "Max", "min": "Min", "heaviside": "Heaviside", "H": "Heaviside",
+           "sgn": "sign", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
+           "arccosh": "acosh", "arctanh": "atanh", "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh"}
+FUNCTIONS.update({alias: FUNCTIONS[name] for alias, name in ALIASES.items()})
+SHOWN_FUNCTIONS = ", ".join(sorted(set(FUNCTIONS) - set(ALIASES), key=str.lower))
 CONSTANTS = {"e": sp.E, "pi": sp.pi}
 MAX_CONSTANT = 1e6
 MAX_EXPONENT = 100
@@ -137,8 +153,8 @@ class _Builder:
             if name in FUNCTIONS:
                 raise AnswerError(f"{name} is a function: call it, e.g. {name}(x)")
             listing = ", ".join(self.symbols)
-            raise AnswerError(f"you used {name}; the answer is in {listing}", f"use only {listing} and the functions "
-                              f"{', '.join(sorted(set(FUNCTIONS) - {'ln'}))}")
+            raise AnswerError(f"you used {name}; the answer is in {listing}",
+                              f"use only {listing}, e, pi and the functions {SHOWN_FUNCTIONS}")
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = self.build(node.operand)
             return -inner if isinstance(node.op, ast.USub) else inner
@@ -162,11 +178,14 @@ class _Builder:
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 called = ast.unparse(node.func)
-                raise AnswerError(f"calling {called}(...) is not allowed; the functions you may use are "
-                                  f"{', '.join(sorted(set(FUNCTIONS) - {'ln'}))}")
-            if node.keywords or len(node.args) != 1:
-                raise AnswerError(f"{node.func.id}(...) takes exactly one argument")
-            return FUNCTIONS[node.func.id](self.build(node.args[0]))
+                raise AnswerError(f"calling {called}(...) is not allowed; the functions you may use are {SHOWN_FUNCTIONS}")
+            builder, fewest, most = FUNCTIONS[node.func.id]
+            name = node.func.id
+            if node.keywords or not fewest <= len(node.args) <= most:
+                count = f"exactly {fewest}" if fewest == most else f"{fewest} to {most}"
+                raise AnswerError(f"{name}(...) takes {count} argument{'s' if most > 1 else ''}, "
+                                  f"got {len(node.args) + len(node.keywords)}")
+            return builder(*(self.build(arg) for arg in node.args))
         what = _NODE_NAMES.get(type(node), type(node).__name__)
         raise AnswerError(f"{what} is not part of a mathematical expression here")
 
@@ -187,23 +206,55 @@ def parse_answer(answer, symbols: tuple[str, ...]) -> sp.Expr:
         raise AnswerError(f"the answer must be a string (or a sympy expression), not {type(answer).__name__}")
     if len(answer) > MAX_LENGTH:
         raise AnswerError(f"the answer is longer than {MAX_LENGTH} characters")
-    text = answer.replace("^", "**").replace("·", "*").replace("−", "-").replace("×", "*")
+    text = answer.replace("^", "**").replace("·", "*").replace("−", "-").replace("×", "*").strip()
+    gaps = _implicit_products(text, set(declared) | set(CONSTANTS))
+    if gaps:
+        fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)]))
+        column = gaps[0]
+        raise AnswerError(f"cannot read the answer at column {column + 1}: two factors side by side with nothing "
+                          f"between them\n  {text}\n  {' ' * column}^",
+                          f"write products with `*`: {fixed}")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         column = exc.offset or 0
-        hint = None
-        if any(a.isdigit() and (b.isalpha() or b == "(") or (a == ")" and (b.isalnum() or b == "("))
-               for a, b in zip(text, text[1:])):
-            hint = "write every product with *, e.g. 2*x and (1+x)*(1-x), not 2x or (1+x)(1-x)"
-        raise AnswerError(f"cannot parse the answer at column {column}: {exc.msg}\n  {text.strip()}\n  "
-                          f"{' ' * max(column - 1, 0)}^", hint) from None
+        raise AnswerError(f"cannot parse the answer at column {column}: {exc.msg}\n  {text}\n  "
+                          f"{' ' * max(column - 1, 0)}^") from None
     try:
         expr = _Builder(declared).build(tree)
     except RecursionError:
         raise AnswerError("the answer is nested too deeply") from None
     _check_exponents(expr)
     return expr
+
+
+def _implicit_products(text: str, names: set[str]) -> list[int]:
+    """Columns where two factors stand side by side with no operator (2x, 2(x+1), x(1-x), (a)(b), f(x)(1-f(x))),
+    reported only when putting `*` at every such column makes the answer parse: then that IS the mistake."""
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                  if t.type in (tokenize.NUMBER, tokenize.NAME, tokenize.OP)]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    gaps = []
+    for before, after in zip(tokens, tokens[1:]):
+        ends = before.type == tokenize.NUMBER or before.string == ")" or (
+            before.type == tokenize.NAME and (before.string in names or after.string != "("))
+        starts = after.type in (tokenize.NUMBER, tokenize.NAME) or after.string == "("
+        if before.type == tokenize.NAME and before.string in FUNCTIONS and after.string == "(":
+            continue  # a call of an allowed function
+        if before.type == tokenize.NAME and before.string not in names and after.string == "(":
+            continue  # a call of something else: refused, with its own message, when the tree is checked
+        if ends and starts and before.end[0] == after.start[0] == 1:
+            gaps.append(after.start[1])
+    if not gaps:
+        return []
+    fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)]))
+    try:
+        ast.parse(fixed, mode="eval")
+    except SyntaxError:
+        return []
+    return gaps
 
 
 def _check_exponents(expr: sp.Expr) -> None:
@@ -269,15 +320,20 @@ def equivalent(answer: sp.Expr, expected: sp.Expr, symbols: tuple[str, ...], see
     yours = "undefined" if a is None else _fmt(a)
     message = f"not equivalent: at {where}, yours = {yours}, expected = {_fmt(b)}"
     hint = None
-    ratios = [a / b for _, a, b in pairs if a is not None and abs(b) > 1e-12]
-    if ratios and abs(ratios[0]) > 1e-6 and all(abs(r - ratios[0]) < 1e-7 * max(1.0, abs(ratios[0])) for r in ratios):
-        factor = ratios[0].real
-        shown = f"{factor:.6g}" if abs(factor - round(factor)) > 1e-9 else f"{round(factor)}"
-        hint = f"off by a factor of {shown}: " + ("check the sign." if shown == "-1" else "check a constant factor.")
-    else:
-        diffs = [a - b for _, a, b in pairs if a is not None]
-        if diffs and len(diffs) == len(pairs) and all(abs(d - diffs[0]) < 1e-7 * max(1.0, abs(diffs[0])) for d in diffs):
-            hint = f"off by a constant {diffs[0].real:+.6g}"
+    # a constant factor k ≠ 1 (or an added constant c ≠ 0) only when yours = k·expected (or expected + c) at EVERY
+    # point, including where the expected value is 0 — else the counterexample above is the whole story
+    nonzero = [(a, b) for _, a, b in pairs if a is not None and abs(b) > 1e-12]
+    if nonzero and all(a is not None for _, a, _ in pairs):
+        factor = nonzero[0][0] / nonzero[0][1]
+        if abs(factor - 1) > 1e-9 and abs(factor) > 1e-9 and all(
+                abs(a - factor * b) <= 1e-7 * max(1.0, abs(factor * b)) for _, a, b in pairs):
+            k = factor.real
+            shown = f"{round(k)}" if abs(k - round(k)) < 1e-9 else f"{k:.6g}"
+            hint = f"off by a factor of {shown}: " + ("check the sign." if shown == "-1" else "check a constant factor.")
+        else:
+            offset = pairs[0][1] - pairs[0][2]
+            if abs(offset) > 1e-9 and all(abs((a - b) - offset) <= 1e-7 * max(1.0, abs(offset)) for _, a, b in pairs):
+                hint = f"off by a constant {offset.real:+.6g}"
     return Verdict(False, message, hint)
 
 

@@ -143,7 +143,17 @@ def _(sol, rng):
 def _(sol, rng):
     Z, y = _problem(rng, 4, 3)
     func = checks.need(sol, "softmax_cross_entropy")
-    _, dZ = _call(sol, Z, y)
+    loss, dZ = _call(sol, Z, y)
     numeric = numerical_gradient(lambda v: checks.as_float("loss", func(v, y)[0]), Z.copy())
-    checks.check_gradient("dZ", dZ, numeric, threshold=1e-6,
-                          hint="your dZ is not the derivative of your own loss: compare the two formulas term by term.")
+    expected_loss, expected_dZ = ref(Z, y)
+    n = Z.shape[0]
+    right = {"ok": lambda: expected_dZ}
+    # name the mistake by comparing both halves with the reference, never by elimination
+    if checks.match_variant(loss, {"summed": lambda: n * expected_loss}) and checks.match_variant(dZ, right):
+        hint = ("your dZ is right — the gradient of the MEAN loss — but your loss is summed over the N examples, "
+                "so its derivative is N times your dZ: divide the loss by N (take the mean).")
+    elif checks.match_variant(loss, {"ok": lambda: expected_loss}) and checks.match_variant(dZ, {"n": lambda: n * expected_dZ}):
+        hint = "your loss is the mean over N examples, so its gradient has a / N too: dZ = (softmax(Z) − onehot(y)) / N."
+    else:
+        hint = None
+    checks.check_gradient("dZ", dZ, numeric, threshold=1e-6, hint=hint)

@@ -29,6 +29,7 @@ def _dropped_fraction(sol, p, rng):
     out, _ = _forward(sol, X, p, train=True, rng=rng)
     out = checks.as_array("out", out)
     checks.check_shape("out", out, X.shape)
+    checks.check_finite(f"out (p = {p:g})", out)
     return float(np.mean(out == 0)), out, X
 
 
@@ -58,6 +59,7 @@ def _(sol, rng):
     X = rng.uniform(1, 2, size=(50, 40))
     out, _ = _forward(sol, X, p, train=True, rng=rng)
     out = checks.as_array("out", out)
+    checks.check_finite(f"out (p = {p:g})", out)
     kept = out != 0
     if not kept.any():
         raise checks.CheckFailed("out: every entry was dropped with p = 0.25.")
@@ -80,18 +82,29 @@ def _(sol, rng):
                                  "E[out] = (1 − p) · x/(1 − p) = x: that is what the 1/(1 − p) scaling is for.")
 
 
+def _all(value, like):
+    return np.full(np.shape(like), value)
+
+
 @cases("edge: p = 0 keeps everything, p = 1 drops everything", part="forward", kind="edge")
 def _(sol, rng):
-    X = rng.standard_normal((3, 4))
-    with checks.strict_numerics("dropout_forward", "with p = 0 nothing is dropped and 1/(1 − p) = 1. A division by p "
-                                                   "means you used the other convention: p as the KEEP probability."):
+    X = rng.uniform(1, 2, size=(3, 4)) * np.where(rng.random((3, 4)) < 0.5, -1, 1)
+    with checks.numerics_watch() as warned:
         out, _ = _forward(sol, X, 0.0, train=True, rng=rng)
-    checks.check_close("out (p = 0)", out, X, rtol=1e-15, atol=0,
-                       hint="with p = 0 nothing is dropped: out equals X exactly.")
-    with checks.strict_numerics("dropout_forward", "with p = 1 do not divide by 1 − p = 0: return zeros."):
+    # the keep-probability convention at p = 0 keeps nothing and divides by p: 0/0 everywhere
+    p0 = {"with p = 0 nothing is dropped and 1/(1 − p) = 1; you kept nothing and divided by p = 0 (0/0 = nan): "
+          + CONVENTION: lambda: _all(np.nan, X),
+          "with p = 0 nothing is dropped and 1/(1 − p) = 1; you divided by p = 0.": lambda: np.sign(X) * np.inf}
+    checks.check_close("out (p = 0)", out, X, rtol=1e-15, atol=0, hint=checks.match_variant(out, p0)
+                       or "with p = 0 nothing is dropped: out equals X exactly.")
+    checks.no_warnings("dropout_forward (p = 0)", warned, checks.match_variant(out, p0))
+    with checks.numerics_watch() as warned:
         out, _ = _forward(sol, X, 1.0, train=True, rng=rng)
-    checks.check_close("out (p = 1)", out, np.zeros_like(X), rtol=0, atol=0,
-                       hint="with p = 1 every unit is dropped: the output is all zeros (and no division by zero).")
+    p1 = {"with p = 1 every unit is dropped and X · 0 / (1 − p) = 0/0 = nan: return zeros without dividing by "
+          "1 − p = 0.": lambda: _all(np.nan, X)}
+    checks.check_close("out (p = 1)", out, np.zeros_like(X), rtol=0, atol=0, hint=checks.match_variant(out, p1)
+                       or "with p = 1 every unit is dropped: the output is all zeros.")
+    checks.no_warnings("dropout_forward (p = 1)", warned, checks.match_variant(out, p1))
 
 
 @cases("uses the rng it is given (reproducible), and rng=None works", part="forward", kind="property")
@@ -106,18 +119,37 @@ def _(sol, rng):
                        "with rng=None make a fresh generator: np.random.default_rng().")
 
 
-@cases("backward: consistent with the forward's mask", part="backward", kind="property")
-def _(sol, rng):
-    p = 0.4
-    X = rng.uniform(1, 2, size=(5, 6))
+def _check_backward(sol, X, p, rng, where=""):
     out, mask = _forward(sol, X, p, train=True, rng=rng)
+    out = checks.as_array("out" + where, out)
+    checks.check_finite("out" + where, out, "dX is checked against your forward's own mask, so the forward must "
+                                           "work for this p first (see the forward cases).")
     backward = checks.need(sol, "dropout_backward")
     dout = rng.standard_normal(X.shape)
-    with checks.unchanged("dropout_backward", dout=dout):
+    with checks.numerics_watch() as warned, checks.unchanged("dropout_backward", dout=dout):
         dX = backward(dout, mask, p)
-    # out is linear in X for a fixed mask: the Jacobian is diag(out / X)
-    expected = dout * (np.asarray(out) / X)
-    checks.check_close("dX", dX, expected, rtol=1e-12, atol=1e-15, hint=checks.match_variant(dX, {
-        "the backward pass must scale by 1/(1 − p) too: it is the same linear map as the forward.":
-            lambda: dout * (np.asarray(out) != 0),
-    }) or "dX = dout ⊙ mask / (1 − p): gradient flows only through the kept units, with the same scale.")
+    # out is linear in X for a fixed mask: the Jacobian is diag(out / X), whatever form the mask takes
+    expected = dout * (out / X)
+    with np.errstate(all="ignore"):
+        variants = {
+            "the backward pass must scale by 1/(1 − p) too: it is the same linear map as the forward.":
+                lambda: dout * (out != 0),
+            f"with p = {p:g} every unit was dropped, so dX is all zeros; dividing by 1 − p = 0 gives 0/0 = nan — "
+            "handle p = 1 without the division, as in the forward.": lambda: _all(np.nan, X) if p == 1 else None,
+        }
+        hint = checks.match_variant(dX, variants)
+    checks.check_close("dX" + where, dX, expected, rtol=1e-12, atol=1e-15,
+                       hint=hint or "dX = dout ⊙ mask / (1 − p): the same linear map as the forward, whatever "
+                                    "form your mask takes.")
+    checks.no_warnings("dropout_backward" + where, warned, hint)
+
+
+@cases("backward: consistent with the forward's mask", part="backward", kind="property")
+def _(sol, rng):
+    _check_backward(sol, rng.uniform(1, 2, size=(5, 6)), 0.4, rng)
+
+
+@cases("backward: p = 0, p = 1 and a batch of one", part="backward", kind="edge")
+def _(sol, rng):
+    for p, shape in ((0.0, (4, 3)), (1.0, (4, 3)), (0.5, (1, 7))):
+        _check_backward(sol, rng.uniform(1, 2, size=shape), p, rng, where=f" (p = {p:g}, X {shape})")

@@ -51,6 +51,32 @@ def _shape_hint(shape, X, W, stride, padding):
     return SHAPE_HINT
 
 
+ROTATED = ("your dX equals the right one computed with W rotated by 180°. In the scatter form "
+           "dX[n, :, window] += dout[n, o, i, j] · W[o] uses W as it is (no rotation); written as a full "
+           "correlation of the zero-padded dout, the kernel must be rotated: W[:, :, ::-1, ::-1] — so either "
+           "you rotated W in the scatter form, or you forgot to rotate it in the full-correlation form.")
+
+
+def _padded(X, padding):
+    return np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+
+
+def _dx_shape_hint(shape, X, padding):
+    """What a dX of the wrong shape says about the crop of the padded border, when it says it unambiguously."""
+    n, c, h, w = X.shape
+    if len(shape) != 4 or tuple(shape[:2]) != (n, c):
+        return "dX has the shape of X (N, C_in, H, W)."
+    rings = [(shape[2] - h) / 2, (shape[3] - w) / 2]
+    if padding and rings == [padding, padding]:
+        return ("dX has the shape of X: with padding > 0, cut the padded border off before returning, "
+                "dX_padded[:, :, P:P + H, P:P + W] with P = padding.")
+    if padding and rings[0] == rings[1] and rings[0] == int(rings[0]) and padding > rings[0] >= -padding:
+        cut = padding - int(rings[0])
+        return (f"you cut {cut} ring(s) off dX_padded but padding = {padding} added {padding}: cut exactly `padding` "
+                f"rows and columns from each side, dX_padded[:, :, P:P + H, P:P + W].")
+    return "dX has the shape of X (N, C_in, H, W)."
+
+
 def _backward(sol, X, W, b, stride, padding, rng):
     dout = rng.standard_normal(ref_forward(X, W, b, stride, padding).shape)
     func = checks.need(sol, "conv2d_backward")
@@ -59,23 +85,35 @@ def _backward(sol, X, W, b, stride, padding, rng):
     if not (isinstance(out, tuple) and len(out) == 3):
         raise checks.CheckFailed("conv2d_backward must return a triple (dX, dW, db).")
     dX, dW, db = (checks.as_array(name, v) for name, v in zip(("dX", "dW", "db"), out))
+    where = f" (stride {stride}, padding {padding}, X {X.shape}, W {W.shape})"
     eX, eW, eb = ref_backward(dout, X, W, b, stride, padding)
-    checks.check_shape("db", db, eb.shape, "db has one entry per output channel: sum dout over N, H_out and W_out.")
-    checks.check_close("db", db, eb, rtol=1e-7, atol=1e-9, hint=checks.match_variant(db, {
+    checks.check_shape("db" + where, db, eb.shape, "db has one entry per output channel: sum dout over N, H_out and W_out.")
+    checks.check_close("db" + where, db, eb, rtol=1e-7, atol=1e-9, hint=checks.match_variant(db, {
         "db is the SUM of dout over N, H_out and W_out (every output position adds b once), not the mean.":
             lambda: dout.mean(axis=(0, 2, 3)),
         "db sums dout over the batch too, not only over H_out and W_out of the first image.":
             lambda: dout[0].sum(axis=(1, 2)),
     }))
-    checks.check_shape("dW", dW, eW.shape)
-    checks.check_close("dW", dW, eW, rtol=1e-6, atol=1e-9, hint=checks.match_variant(dW, {
-        "dW[o] correlates the input windows with dout — no kernel flip here.": lambda: eW[:, :, ::-1, ::-1],
+    checks.check_shape("dW" + where, dW, eW.shape, "dW has the shape of W (C_out, C_in, kh, kw).")
+    checks.check_close("dW" + where, dW, eW, rtol=1e-6, atol=1e-9, hint=checks.match_variant(dW, {
+        "your dW equals the right one rotated by 180°: dW[o, c] correlates the (padded) input windows with dout — "
+        "no rotation of the result or of the windows.": lambda: eW[:, :, ::-1, ::-1],
     }))
-    checks.check_shape("dX", dX, eX.shape, "dX has the shape of X: with padding > 0, cut the padded border off "
-                                            "dX_padded[:, :, p:-p, p:-p] before returning.")
-    checks.check_close("dX", dX, eX, rtol=1e-6, atol=1e-9, hint=checks.match_variant(dX, {
-        "dX[n, :, window] += dout[n, o, i, j] · W[o] — no kernel flip in this direction either (it is the forward "
-        "that is a cross-correlation; you flipped W here).": lambda: ref_backward(dout, X, W[:, :, ::-1, ::-1], b, stride, padding)[0],
+    checks.check_shape("dX" + where, dX, eX.shape, _dx_shape_hint(dX.shape, X, padding))
+    h, w = X.shape[2:]
+
+    def cropped_at(offset):
+        full = ref_backward(dout, _padded(X, padding), W, b, stride, 0)[0]
+        return full[:, :, offset:offset + h, offset:offset + w]
+
+    wrong_crop = {
+        f"you cut the padded border at offset {o} instead of {padding}: dX = dX_padded[:, :, P:P + H, P:P + W] "
+        f"with P = padding = {padding}.": (lambda o=o: cropped_at(o))
+        for o in range(2 * padding + 1) if o != padding
+    }
+    checks.check_close("dX" + where, dX, eX, rtol=1e-6, atol=1e-9, hint=checks.match_variant(dX, {
+        ROTATED: lambda: ref_backward(dout, X, W[:, :, ::-1, ::-1], b, stride, padding)[0],
+        **wrong_crop,
     }))
     return dout, dX, dW, db
 
@@ -113,23 +151,47 @@ def _(sol, rng):
     _backward(sol, *_problem(rng, n=2, c_in=2, c_out=3, h=7, w=6), stride=2, padding=1, rng=rng)
 
 
+SWEEP = [(stride, padding) for stride in (1, 2, 3) for padding in (0, 1, 2, 3)]
+
+
+def _sweep_problem(rng, stride, padding):
+    """Small, non-square inputs and kernels; a batch of one every other setting."""
+    kh, kw = ((3, 2), (2, 3), (1, 3), (3, 3))[padding]
+    return _problem(rng, n=1 + (stride + padding) % 2, c_in=2, c_out=3, h=5 + stride, w=4 + padding, kh=kh, kw=kw)
+
+
+@cases("forward: every stride 1–3 with every padding 0–3", part="forward", kind="random")
+def _(sol, rng):
+    for stride, padding in SWEEP:
+        _forward(sol, *_sweep_problem(rng, stride, padding), stride=stride, padding=padding)
+
+
+@cases("backward: every stride 1–3 with every padding 0–3", part="backward", kind="random")
+def _(sol, rng):
+    for stride, padding in SWEEP:
+        _backward(sol, *_sweep_problem(rng, stride, padding), stride=stride, padding=padding, rng=rng)
+
+
 @cases("backward: matches finite differences of your forward", part="backward", kind="property")
 def _(sol, rng):
-    X, W, b = _problem(rng, n=1, c_in=2, c_out=2, h=5, w=4, kh=3, kw=2)
     forward = checks.need(sol, "conv2d_forward")
-    own = checks.as_array("conv2d_forward(X, W, b, stride=2, padding=1)", forward(X, W, b, stride=2, padding=1))
-    checks.check_shape("conv2d_forward(X, W, b, stride=2, padding=1)", own, ref_forward(X, W, b, 2, 1).shape,
-                       "finite differences need your forward's shape to be right first: " + SHAPE_HINT)
-    dout, dX, dW, db = _backward(sol, X, W, b, 2, 1, rng)
-    for name, got, arg in (("dX", dX, 0), ("dW", dW, 1), ("db", db, 2)):
-        args = [X, W, b]
+    for stride, padding, (kh, kw) in ((2, 1, (3, 2)), (1, 2, (2, 3)), (3, 3, (3, 3))):
+        X, W, b = _problem(rng, n=1, c_in=2, c_out=2, h=5, w=4, kh=kh, kw=kw)
+        call = f"conv2d_forward(X, W, b, stride={stride}, padding={padding})"
+        own = checks.as_array(call, forward(X, W, b, stride=stride, padding=padding))
+        checks.check_shape(call, own, ref_forward(X, W, b, stride, padding).shape,
+                           "finite differences need your forward's shape to be right first: " + SHAPE_HINT)
+        dout, dX, dW, db = _backward(sol, X, W, b, stride, padding, rng)
+        for name, got, arg in (("dX", dX, 0), ("dW", dW, 1), ("db", db, 2)):
+            args = [X, W, b]
 
-        def f(v, arg=arg):
-            trial = list(args)
-            trial[arg] = v
-            return forward(*trial, stride=2, padding=1)
+            def f(v, arg=arg):
+                trial = list(args)
+                trial[arg] = v
+                return forward(*trial, stride=stride, padding=padding)
 
-        checks.check_gradient(name, got, numerical_gradient_array(f, args[arg].copy(), dout), threshold=1e-6)
+            checks.check_gradient(f"{name} (stride {stride}, padding {padding})", got,
+                                  numerical_gradient_array(f, args[arg].copy(), dout), threshold=1e-6)
 
 
 @cases("speed: your forward on N=8, C=16, 32×32, 3×3", kind="speed", scored=False, timeout=30)

@@ -32,18 +32,28 @@ def _forward(sol, X, size, stride):
     }))
 
 
-def _assigned(dout, X, size, stride):
-    """The backward of a learner who writes dX[max position] = dout (last window wins) instead of +=."""
-    dX = np.zeros_like(X)
+def _assigned(dout, X, size, stride, whole_window=False):
+    """The backward of a learner who assigns (=) instead of accumulating (+=), windows visited row by row, so the
+    last window wins where windows overlap: either dX[max position] = dout, or the whole window
+    dX[window] = (window == max) · dout (which also wipes an earlier window's gradient with zeros)."""
+    dX = np.zeros(X.shape, dtype=np.result_type(dout, X))
     n, c, ho, wo = dout.shape
     windows = np.lib.stride_tricks.sliding_window_view(X, (size, size), axis=(2, 3))[:, :, ::stride, ::stride]
     argmax = windows.reshape(n, c, ho, wo, size * size).argmax(axis=-1)
+    nn, cc = np.meshgrid(np.arange(n), np.arange(c), indexing="ij")
     for i in range(ho):
         for j in range(wo):
-            a, b = np.divmod(argmax[:, :, i, j], size)
-            nn, cc = np.meshgrid(np.arange(n), np.arange(c), indexing="ij")
-            dX[nn, cc, i * stride + a, j * stride + b] = dout[:, :, i, j]
+            if whole_window:
+                at_max = (np.arange(size * size) == argmax[:, :, i, j, None]).reshape(n, c, size, size)
+                dX[:, :, i * stride:i * stride + size, j * stride:j * stride + size] = at_max * dout[:, :, i, j, None, None]
+            else:
+                a, b = np.divmod(argmax[:, :, i, j], size)
+                dX[nn, cc, i * stride + a, j * stride + b] = dout[:, :, i, j]
     return dX
+
+
+ACCUMULATE = ("overlapping windows can share a maximum, and each window's gradient must be added: accumulate with "
+              "dX[...] += dout[...] — with = the last window overwrites what an earlier one wrote there.")
 
 
 def _backward(sol, X, size, stride, rng):
@@ -51,9 +61,10 @@ def _backward(sol, X, size, stride, rng):
     func = checks.need(sol, "max_pool2d_backward")
     with checks.unchanged("max_pool2d_backward", dout=dout, X=X):
         got = func(dout, X, size=size, stride=stride)
-    got = checks.as_array("dX", got)
+    where = f" (size {size}, stride {stride}, X {X.shape})"
+    got = checks.as_array("dX" + where, got)
     expected = ref_backward(dout, X, size, stride)
-    checks.check_shape("dX", got, X.shape)
+    checks.check_shape("dX" + where, got, X.shape, "dX has the shape of X: one gradient per input entry.")
 
     def spread():
         dX = np.zeros_like(X)
@@ -63,13 +74,22 @@ def _backward(sol, X, size, stride, rng):
                 dX[:, :, i:i + stride * ho:stride, j:j + stride * wo:stride] += dout / (size * size)
         return dX
 
-    checks.check_close("dX", got, expected, rtol=1e-12, atol=1e-15, hint=checks.match_variant(got, {
+    checks.check_close("dX" + where, got, expected, rtol=1e-12, atol=1e-15, hint=checks.match_variant(got, {
         "you spread each gradient over the whole window (that is average pooling's backward); max pooling sends "
         "it only to the position of the window's maximum.": spread,
-        "overlapping windows can share a maximum: accumulate with dX[...] += dout[...], do not assign with =.":
-            lambda: _assigned(dout, X, size, stride),
+        ACCUMULATE: lambda: _assigned(dout, X, size, stride),
+        ACCUMULATE + " (Assigning the whole window, dX[window] = mask · dout, also writes zeros over it.)":
+            lambda: _assigned(dout, X, size, stride, whole_window=True),
     }))
     return dout, got
+
+
+SWEEP = [(size, stride) for size in (1, 2, 3) for stride in (1, 2, 3)]
+
+
+def _sweep_input(rng, size, stride):
+    """Non-square, sizes that leave a remainder; a batch of one every other setting."""
+    return _distinct(rng, (1 + (size + stride) % 2, 2, 4 + size + stride, 3 + 2 * size))
 
 
 @cases("forward: 2×2 windows, stride 2", part="forward")
@@ -87,6 +107,12 @@ def _(sol, rng):
     _forward(sol, _distinct(rng, (1, 2, 5, 6)), 2, 1)
 
 
+@cases("forward: every window size 1–3 with every stride 1–3", part="forward", kind="random")
+def _(sol, rng):
+    for size, stride in SWEEP:
+        _forward(sol, _sweep_input(rng, size, stride), size, stride)
+
+
 @cases("backward: 2×2 windows, stride 2", part="backward")
 def _(sol, rng):
     _backward(sol, _distinct(rng, (2, 2, 4, 6)), 2, 2, rng)
@@ -95,6 +121,12 @@ def _(sol, rng):
 @cases("backward: overlapping windows (3×3, stride 2)", part="backward", kind="random")
 def _(sol, rng):
     _backward(sol, _distinct(rng, (2, 3, 7, 7)), 3, 2, rng)
+
+
+@cases("backward: every window size 1–3 with every stride 1–3", part="backward", kind="random")
+def _(sol, rng):
+    for size, stride in SWEEP:
+        _backward(sol, _sweep_input(rng, size, stride), size, stride, rng)
 
 
 @cases("backward: matches finite differences of your forward", part="backward", kind="property")

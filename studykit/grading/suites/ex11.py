@@ -141,10 +141,14 @@ def _check_eval(sol, X, gamma, beta, mm, mv):
         "evaluation mode must use the moving statistics, not the batch's — at inference a batch may be one "
         "example.": lambda: ref(X, gamma, beta, mm, mv, True)[0],
     }))
-    checks.check_close("new_moving_mean (eval)", nm, mm, rtol=0, atol=0,
-                       hint="evaluation does not update the moving statistics: return them as they are.")
-    checks.check_close("new_moving_var (eval)", nv, mv, rtol=0, atol=0,
-                       hint="evaluation does not update the moving statistics: return them as they are.")
+    axes = _axes(X)
+    updated = "evaluation does not update the moving statistics: you updated them with this batch; return them as they are."
+    checks.check_close("new_moving_mean (eval)", nm, mm, rtol=0, atol=0, hint=checks.match_variant(nm, {
+        updated: lambda: 0.9 * mm + 0.1 * X.mean(axis=axes), updated + " ": lambda: 0.1 * mm + 0.9 * X.mean(axis=axes),
+    }))
+    checks.check_close("new_moving_var (eval)", nv, mv, rtol=0, atol=0, hint=checks.match_variant(nv, {
+        updated: lambda: 0.9 * mv + 0.1 * X.var(axis=axes), updated + " ": lambda: 0.1 * mv + 0.9 * X.var(axis=axes),
+    }))
 
 
 @cases("eval (N, D): uses the moving statistics and returns them unchanged", part="forward")
@@ -168,9 +172,21 @@ def _check_backward(sol, X, gamma, rng):
     eX, eg, eb = ref_backward(dY, X, gamma)
     axes, shape = _axes(X), _shape(X)
     over = "axis 0 for (N, D), axes (0, 2, 3) for (N, C, H, W) — one value per feature / channel"
-    checks.check_close("dbeta", dbeta, eb, rtol=1e-7, hint=f"dβ sums dY over the normalized axes: {over}.")
-    checks.check_close("dgamma", dgamma, eg, rtol=1e-7, hint=f"dγ sums dY · x̂ over the normalized axes: {over}.")
     inv_std = 1 / np.sqrt(X.var(axis=axes, keepdims=True) + 1e-5)
+    x_hat = (X - X.mean(axis=axes, keepdims=True)) * inv_std
+    axis0 = f"sum over the normalized axes — {over} — not over axis 0 alone."
+    checks.check_shape("dbeta", dbeta, eb.shape, checks.match_variant(dbeta, {axis0: lambda: dY.sum(axis=0)})
+                       or f"dβ has one value per feature / channel: shape {eb.shape}.")
+    checks.check_close("dbeta", dbeta, eb, rtol=1e-7, hint=checks.match_variant(dbeta, {
+        "dβ is the SUM of dY over the normalized axes (β is added to every one of them), not the mean.":
+            lambda: dY.mean(axis=axes),
+    }))
+    checks.check_shape("dgamma", dgamma, eg.shape, checks.match_variant(dgamma, {axis0: lambda: (dY * x_hat).sum(axis=0)})
+                       or f"dγ has one value per feature / channel: shape {eg.shape}.")
+    checks.check_close("dgamma", dgamma, eg, rtol=1e-7, hint=checks.match_variant(dgamma, {
+        "dγ = Σ dY · x̂ with x̂ the NORMALIZED input, not Σ dY · X.": lambda: (dY * X).sum(axis=axes),
+        "dγ is the SUM of dY · x̂ over the normalized axes, not the mean.": lambda: (dY * x_hat).mean(axis=axes),
+    }))
     checks.check_close("dX", dX, eX, rtol=1e-6, atol=1e-10, hint=checks.match_variant(dX, {
         "the batch mean and variance depend on X too: dX = γ/(m·σ) · (m·dY − Σ dY − x̂ · Σ(dY · x̂)), not just "
         "dY · γ/σ.": lambda: dY * gamma.reshape(shape) * inv_std,
@@ -193,6 +209,12 @@ def _(sol, rng):
 @cases("backward (N, C, H, W) with a batch of one image", part="backward", kind="edge")
 def _(sol, rng):
     X, gamma, *_ = _problem(rng, (1, 3, 3, 2))
+    _check_backward(sol, X, gamma, rng)
+
+
+@cases("backward (N, D) with a batch of one: x̂ = 0, so dX = 0 and dγ = 0", part="backward", kind="edge")
+def _(sol, rng):
+    X, gamma, *_ = _problem(rng, (1, 4))
     _check_backward(sol, X, gamma, rng)
 
 

@@ -1,0 +1,83 @@
+"""Issue #12, item 1: every backward is tried across the parameter ranges its forward is, and a NaN or inf in any
+result fails with its own message. Each former false pass is a learner-style solution graded through the CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+from ex_helpers import failing, graded
+
+NOT_FINITE = "not finite"
+
+
+def test_a_conv_backward_that_crops_one_ring_fails_for_padding_two_and_three():
+    result = graded("ex09", "ex09_crop_one_ring")
+    wrong = failing(result)
+    assert result["status"] == "fail" and result["parts"]["forward"]["passed"] == result["parts"]["forward"]["total"]
+    text = wrong["backward: every stride 1–3 with every padding 0–3"]
+    assert "padding 2" in text and "you cut 1 ring(s) off dX_padded but padding = 2 added 2" in text
+    # the old cases (padding 0 and 1) still pass: it is the new coverage that catches it
+    assert "backward: stride 1, no padding" not in wrong and "backward: stride 2, padding 1, C_in ≠ C_out" not in wrong
+
+
+def test_a_conv_backward_with_the_right_shape_but_a_crop_at_one_fails_with_the_offset_named():
+    wrong = failing(graded("ex09", "ex09_crop_at_one"))
+    text = wrong["backward: every stride 1–3 with every padding 0–3"]
+    assert "you cut the padded border at offset 1 instead of 2" in text
+
+
+def test_an_unusual_correct_conv_backward_passes():
+    result = graded("ex09", "ex09_full_corr_rotated")
+    assert result["status"] == "pass", failing(result)
+
+
+def test_dropout_backward_returning_nan_at_p_one_fails_with_its_own_message():
+    result = graded("ex07", "ex07_backward_p1_nan")
+    wrong = failing(result)
+    assert set(wrong) == {"backward: p = 0, p = 1 and a batch of one"}
+    text = wrong["backward: p = 0, p = 1 and a batch of one"]
+    assert "dX (p = 1, X (4, 3)): 12 of 12 entries are not finite, first nan" in text
+    assert "dividing by 1 − p = 0 gives 0/0 = nan" in text
+
+
+def test_batch_norm_backward_is_tried_with_a_batch_of_one(grade_source):
+    # the unbiased variance divides by m − 1 = 0 for one example: nan, named as such
+    from conftest import SOLUTIONS
+
+    source = (SOLUTIONS / "ex11_correct.py").read_text(encoding="utf-8")
+    assert "def batch_norm_backward" in source
+    broken = source + '''
+
+def batch_norm_backward(dY, X, gamma, eps=1e-5):
+    axes = (0,) if X.ndim == 2 else (0, 2, 3)
+    shape = (1, -1) if X.ndim == 2 else (1, -1, 1, 1)
+    m = X.size // X.shape[1]
+    var = X.var(axis=axes, ddof=1, keepdims=True)  # unbiased: nan for a batch of one
+    xhat = (X - X.mean(axis=axes, keepdims=True)) / np.sqrt(var + eps)
+    g = dY * gamma.reshape(shape)
+    dX = (m * g - g.sum(axis=axes, keepdims=True) - xhat * (g * xhat).sum(axis=axes, keepdims=True)) / (m * np.sqrt(var + eps))
+    return dX, (dY * xhat).sum(axis=axes), dY.sum(axis=axes)
+'''
+    proc, result = grade_source("ex11", broken, "--seed", "4")
+    wrong = failing(result)
+    assert NOT_FINITE in wrong["backward (N, D) with a batch of one: x̂ = 0, so dX = 0 and dγ = 0"]
+
+
+@pytest.mark.parametrize("exercise, solution", [("ex10", "ex10_correct"), ("ex09", "ex09_correct_im2col"),
+                                                ("ex07", "ex07_correct"), ("ex11", "ex11_correct")])
+def test_correct_solutions_pass_the_wider_coverage(exercise, solution):
+    assert graded(exercise, solution)["status"] == "pass"
+
+
+def test_assigning_the_whole_pooling_window_is_told_to_accumulate():
+    wrong = failing(graded("ex10", "ex10_assign_window"))
+    assert "backward: 2×2 windows, stride 2" not in wrong  # no overlap: = and += agree
+    for name in ("backward: overlapping windows (3×3, stride 2)", "backward: every window size 1–3 with every stride 1–3"):
+        assert "accumulate with dX[...] += dout[...]" in wrong[name] and "dX[window] = mask · dout" in wrong[name]
+
+
+def test_an_unrotated_full_correlation_is_told_to_rotate_not_that_it_flipped():
+    wrong = failing(graded("ex09", "ex09_full_corr_unrotated"))
+    text = wrong["backward: stride 1, no padding"]
+    assert "forgot to rotate it in the full-correlation form" in text and "W[:, :, ::-1, ::-1]" in text
+    assert "you flipped W here" not in text
