@@ -63,11 +63,13 @@ def card_problems(card: Card) -> list[tuple[str, str]]:
 
 
 def _front_text(card: Card) -> str:
-    return re.sub(r"\s+", " ", text_of(card.front)).strip()
+    """The front as the learner reads it: its context line (title › headings › term) and the prompt."""
+    return re.sub(r"\s+", " ", f"{text_of(card.context)} | {text_of(card.front)}").strip()
 
 
 def duplicate_fronts(notes: list[NoteFile]) -> list[Problem]:
-    """A warning for every card whose deck already has a card with the same front but a different back."""
+    """A warning for every card whose deck already has a card with the same front (context line and prompt) but a
+    different back."""
     first: dict[tuple, tuple[NoteFile, Card]] = {}
     problems = []
     for note in notes:
@@ -84,6 +86,6 @@ def duplicate_fronts(notes: list[NoteFile]) -> list[Problem]:
             if text_of(other.back).split() != text_of(card.back).split():
                 problems.append(Problem(note.relpath, card.line,
                                         f"same front as the card at {other_note.relpath}:{other.line} "
-                                        f"({key[1][:60]!r}) but a different back: a learner sees two cards that "
+                                        f"({key[1].split(' | ', 1)[-1][:60]!r}) but a different back: a learner sees two cards that "
                                         f"ask the same and expect different answers", "duplicate"))
     return problems
