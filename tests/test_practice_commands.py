@@ -33,17 +33,22 @@ def test_a_failing_grade_says_to_fix_it_and_how_to_get_help(workspace):
     assert "replay exactly this run: studykit grade ex01 --seed " in proc.stdout
 
 
-def test_hint_levels_are_per_workspace_and_stop_at_the_last(workspace, tmp_path):
+def test_hint_levels_are_per_workspace_and_past_the_last_say_there_are_no_more(workspace, tmp_path):
     ex = find("ex01")
-    for _ in range(len(ex.hints) + 2):
-        last = run_studykit("hint", "ex01", cwd=workspace).stdout
-    assert f"hint {len(ex.hints)}/{len(ex.hints)}" in last and "(more:" not in last
+    outputs = [run_studykit("hint", "ex01", cwd=workspace).stdout for _ in range(len(ex.hints) + 2)]
+    last = outputs[len(ex.hints) - 1]
+    assert f"hint {len(ex.hints)}/{len(ex.hints)}" in last and "(that was the last hint)" in last
+    for past in outputs[len(ex.hints):]:
+        assert past.startswith(f"no more hints for ex01: you have seen all {len(ex.hints)}.")
+        assert ex.hints[-1].strip()[:20] not in past  # the last hint is not silently repeated
+        assert past.rstrip().splitlines()[-1] == "next: try it, then `studykit grade ex01`"
+    assert f"hint {len(ex.hints)}/" in run_studykit("hint", "ex01", "--level", str(len(ex.hints)), cwd=workspace).stdout
     other = tmp_path / "other"
     assert run_studykit("init", str(other)).returncode == 0
     assert "hint 1/" in run_studykit("hint", "ex01", cwd=other).stdout
 
 
-def test_next_skips_solved_exercises_and_returns_to_one_that_broke(workspace):
+def test_a_solved_exercise_stays_solved_and_its_latest_failing_grade_is_shown(workspace):
     target = next((workspace / "exercises").glob("ex01-*")) / "solution.py"
     target.write_text((SOLUTIONS / "ex01_correct.py").read_text(), encoding="utf-8")
     assert run_studykit("grade", "ex01", cwd=workspace).returncode == 0
@@ -51,9 +56,11 @@ def test_next_skips_solved_exercises_and_returns_to_one_that_broke(workspace):
     assert run_studykit("next", cwd=workspace).stdout.startswith(second)
     target.write_text((SOLUTIONS / "ex01_sign_flipped.py").read_text(), encoding="utf-8")
     assert run_studykit("grade", "ex01", cwd=workspace).returncode == 1
-    assert run_studykit("next", cwd=workspace).stdout.startswith("ex01")  # failing now: back to it
+    assert run_studykit("next", cwd=workspace).stdout.startswith(second)  # solved stays solved
     listing = run_studykit("list", cwd=workspace).stdout
-    assert "✗ ex01  100%" in listing  # best score is kept, the mark shows the latest verdict
+    assert "✓ ex01  100%  latest ✗  " in listing  # solved, best kept, and the latest verdict beside it
+    progress = run_studykit("progress", cwd=workspace).stdout
+    assert "solved 1/" in progress and "✓ ex01 ██████████ best 100%  latest ✗" in progress
 
 
 def test_reset_twice_keeps_both_backups_and_a_pristine_file_needs_none(workspace):

@@ -47,13 +47,13 @@ def test_grade_in_a_workspace_records_progress_and_says_what_is_next(workspace):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "all checks pass" in proc.stdout and "next: `studykit show ex02`" in proc.stdout
     listing = run_studykit("list", cwd=workspace).stdout
-    assert "✓ ex01  100%" in listing and "· ex02" in listing
+    assert "✓ ex01  100%  latest ✓ 100%" in listing and "· ex02" in listing
     nxt = run_studykit("next", cwd=workspace).stdout
     assert nxt.startswith("ex02") and "studykit grade ex02" in nxt
     run_studykit("grade", "ex02", cwd=workspace)  # the starter: fails
-    assert "✗ ex02    0%" in run_studykit("list", cwd=workspace).stdout
+    assert "✗ ex02    0%  latest ✗   0%" in run_studykit("list", cwd=workspace).stdout
     progress = run_studykit("progress", cwd=workspace).stdout
-    assert "solved 1/" in progress and "2 grades in all" in progress and "ex01 ██████████ best 100%" in progress
+    assert "solved 1/" in progress and "2 grades in all" in progress and "✓ ex01 ██████████ best 100%" in progress
 
 
 def test_hints_go_one_step_further_each_call(workspace):

@@ -56,16 +56,46 @@ def _store(root: Path | None):
 
 
 def _next_exercise(store) -> catalog.Exercise | None:
+    """The first exercise not solved yet: the one standing that list, progress, next and watch all use."""
     for ex in catalog.all_exercises():
-        if store is None or store.standing(ex.id).last_status != "pass":
+        if store is None or not store.standing(ex.id).solved:
             return ex
     return None
+
+
+def _mark(standing) -> str:
+    """✓ solved (a grade of the workspace's own file passed), ✗ attempted, · not graded yet."""
+    return "✓" if standing.solved else ("✗" if standing.attempts else "·")
+
+
+def _latest(standing) -> str:
+    """The latest grade of the workspace's own file, e.g. `latest ✗ 40%`; empty when there is none."""
+    if not standing.attempts:
+        return ""
+    return f"latest {'✓' if standing.last_status == 'pass' else '✗'} {standing.last_score:>4.0%}"
+
+
+def _regressions(store) -> list[str]:
+    """Solved exercises whose latest grade fails (the learner broke them again)."""
+    return [ex.id for ex in catalog.all_exercises()
+            if (s := store.standing(ex.id)).solved and s.last_status != "pass"]
+
+
+NO_WORKSPACE = ("no workspace here (a folder with exercises/ and .studykit/). Make one:\n"
+                "  studykit init my-practice     # copies every exercise into my-practice/exercises/\n"
+                "  cd my-practice")
 
 
 def _say_next(store, after: str | None = None) -> None:
     ex = _next_exercise(store)
     if ex is None:
-        click.echo("next: every exercise passes — review your deck with `studykit build`, or try `studykit progress`.")
+        broken = _regressions(store) if store is not None else []
+        if broken:
+            click.echo(f"next: every exercise is solved; your latest grade of {', '.join(broken)} fails — "
+                       f"`studykit grade {broken[0]}` once it is fixed again.")
+        else:
+            click.echo("next: every exercise is solved — review your deck with `studykit build`, or try "
+                       "`studykit progress`.")
     elif ex.id == after or (store is not None and store.standing(ex.id).attempts):
         click.echo(f"next: fix {ex.id}, then `studykit grade {ex.id}` (stuck? `studykit hint {ex.id}`)")
     else:
@@ -85,29 +115,35 @@ def _replay_command(ex: catalog.Exercise, seed: int, file: str | None, timeout: 
 
 
 def _grade_once(ex: catalog.Exercise, path: Path, seed: int, timeout: float | None, root: Path | None,
-                replay: str | None = None) -> dict:
+                replay: str | None = None, trial: bool = False) -> dict:
+    """Grade `path` and record it in the workspace's store; `trial` = it is not the workspace's own solution.py."""
     from studykit.grading.runner import run_in_child
 
     result = run_in_child(ex, path, seed=seed, timeout=timeout, replay=replay)
     if root is not None:
         with _store(root) as store:
-            store.record_grade(ex.id, result["status"], result["score"], seed, result["duration"])
+            store.record_grade(ex.id, result["status"], result["score"], seed, result["duration"],
+                               file=str(path) if trial else None)
     return result
 
 
-def _solution_for(ex: catalog.Exercise, file: str | None) -> tuple[Path, Path | None]:
+def _solution_for(ex: catalog.Exercise, file: str | None) -> tuple[Path, Path | None, bool]:
+    """(the file to grade, the workspace it belongs to or None, whether it is a trial of another file)."""
     from studykit.workspace import find_workspace, solution_path
 
     if file:
         path = Path(file).expanduser()
         if not path.is_file():
             _fail(f"no such file: {file}")
-        return path.resolve(), find_workspace()
+        path = path.resolve()
+        root = find_workspace()
+        own = root is not None and path == solution_path(root, ex).resolve()
+        return path, root, not own
     root = _workspace()
     path = solution_path(root, ex)
     if not path.is_file():
         _fail(f"{path} does not exist; restore the starter with `studykit reset {ex.id}`.")
-    return path, root
+    return path, root, False
 
 
 @click.command()
@@ -121,14 +157,19 @@ def grade(exercise: str, file: str | None, as_json: bool, seed: int | None, time
     from studykit.grading.report import render_json, render_table
 
     ex = _exercise(exercise)
-    path, root = _solution_for(ex, file)
+    path, root, trial = _solution_for(ex, file)
     seed = seed if seed is not None else secrets.randbelow(100_000)
-    result = _grade_once(ex, path, seed, timeout, root, _replay_command(ex, seed, file, timeout))
+    result = _grade_once(ex, path, seed, timeout, root, _replay_command(ex, seed, file, timeout), trial=trial)
     if as_json:
         click.echo(render_json(result))
     else:
         click.echo(render_table(result, color=_color()))
-        if root is not None and not file:
+        if root is not None and trial:
+            from studykit.workspace import solution_path
+
+            click.echo(f"(a trial of {path}: recorded apart from {ex.id}'s standing, which only a grade of "
+                       f"{solution_path(root, ex)} changes)")
+        if root is not None:
             with _store(root) as store:
                 _say_next(store, after=ex.id)
     sys.exit(0 if result["status"] == "pass" else 1)
@@ -136,28 +177,197 @@ def grade(exercise: str, file: str | None, as_json: bool, seed: int | None, time
 
 @click.command("list")
 def list_() -> None:
-    """Every exercise with its status (✓ pass, ✗ attempted, · not yet), best score and topic."""
+    """Every exercise: ✓ solved, ✗ attempted, · not yet; best and latest score of your solution.py; topics."""
     root = _workspace(required=False)
     store = _store(root)
     for ex in catalog.all_exercises():
-        mark, best = "·", ""
+        mark, best, latest = "·", "", ""
         if store is not None:
             s = store.standing(ex.id)
-            if s.attempts:
-                mark = "✓" if s.last_status == "pass" else "✗"
-                best = f"{s.best_score:.0%}"
-        click.echo(f"{mark} {ex.id}  {best:>4}  {ex.title}  ({', '.join(ex.topics)})")
+            mark, latest = _mark(s), _latest(s)
+            best = f"{s.best_score:.0%}" if s.attempts else ""
+        click.echo(f"{mark} {ex.id}  {best:>4}  {latest:<11}  {ex.title}  ({', '.join(ex.topics)})")
     if store is None:
-        click.echo("\n(no workspace here: `studykit init DIR` creates one; progress is not shown)")
+        click.echo("\nprogress is not shown: " + NO_WORKSPACE)
+        click.echo("next: `studykit init my-practice`, then `cd my-practice && studykit next`")
     else:
+        click.echo("\n✓ solved (your solution.py passed once) · ✗ attempted · latest = your last grade of solution.py")
         _say_next(store)
         store.close()
 
 
+# LaTeX → readable Unicode for the terminal: the commands the task texts use (rich renders Markdown, not maths)
+_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η",
+    "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ",
+    "omega": "ω", "Delta": "Δ", "Sigma": "Σ", "partial": "∂", "nabla": "∇", "sum": "Σ", "prod": "Π", "int": "∫",
+    "top": "ᵀ", "odot": "⊙", "otimes": "⊗", "cdot": "·", "times": "×", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥",
+    "ne": "≠", "neq": "≠", "pm": "±", "approx": "≈", "in": "∈", "infty": "∞", "to": "→", "rightarrow": "→",
+    "leftarrow": "←", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉", "ldots": "…", "dots": "…",
+    "cdots": "⋯", "mid": "|", "ell": "ℓ", "prime": "′", "quad": "  ", "qquad": "    ", "log": "log", "exp": "exp",
+    "tanh": "tanh", "max": "max", "min": "min", "sin": "sin", "cos": "cos", "odot ": "⊙",
+}
+_SUPER = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW−",
+                  "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ⁻"))
+_SUPER.update({"ᵀ": "ᵀ", "′": "′", "'": "′"})
+_WITH_ARGUMENT = ("sqrt", "hat", "bar", "tilde", "vec", "mathrm", "text", "mathbf", "mathit", "operatorname",
+                  "textbf", "mathsf", "mathbb")
+_SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx−", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₋"))
+
+
+def _latex_to_text(src: str) -> str:
+    """A LaTeX formula as plain Unicode: \\frac{a}{b} → a/b (parenthesised when needed), x^{2} → x², \\sigma → σ,
+    \\hat y → ŷ, matrices → [[…], […]]. Unknown commands keep their name without the backslash."""
+    import re
+
+    def group(text: str, i: int) -> tuple[str, int]:
+        """The argument starting at text[i]: a {braced} group, a \\command or one character; and the index after it."""
+        while i < len(text) and text[i] == " ":
+            i += 1
+        if i >= len(text):
+            return "", i
+        if text[i] == "{":
+            depth, j = 0, i
+            while j < len(text):
+                depth += {"{": 1, "}": -1}.get(text[j], 0)
+                if depth == 0:
+                    return text[i + 1:j], j + 1
+                j += 1
+            return text[i + 1:], len(text)
+        if text[i] == "\\":
+            m = re.match(r"\\([A-Za-z]+)", text[i:])
+            if m:
+                j = i + len(m.group(0))
+                arguments = 2 if m.group(1) == "frac" else 1 if m.group(1) in _WITH_ARGUMENT else 0
+                for _ in range(arguments):
+                    j = group(text, j)[1]
+                return text[i:j], j
+        return text[i], i + 1
+
+    def wrap(t: str) -> str:
+        return t if re.fullmatch(r"[\w.′ᵀ∂∇\u0302\u0304\u0303⁰-⁹₀-₉]+|\([^()]*\)", t) else f"({t})"
+
+    def script(t: str, table: dict, mark: str) -> str:
+        return "".join(table[c] for c in t) if t and all(c in table for c in t) else f"{mark}{wrap(t)}"
+
+    def convert(text: str) -> str:
+        out, i = [], 0
+        while i < len(text):
+            c = text[i]
+            if c == "\\":
+                m = re.match(r"\\([A-Za-z]+|.)", text[i:])
+                name = m.group(1)
+                i += len(m.group(0))
+                if name == "frac":
+                    a, i = group(text, i)
+                    b, i = group(text, i)
+                    fraction = f"{wrap(convert(a))}/{wrap(convert(b))}"
+                    followed = i < len(text) and text[i] not in " ,;)]}=+-" and not text.startswith("\\\\", i)
+                    out.append(f"({fraction})" if followed else fraction)
+                elif name == "sqrt":
+                    a, i = group(text, i)
+                    out.append(f"√{wrap(convert(a))}")
+                elif name in ("hat", "bar", "tilde", "vec"):
+                    a, i = group(text, i)
+                    accent = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "vec": "\u20d7"}[name]
+                    inner = convert(a)
+                    out.append(inner + accent if len(inner) == 1 else f"{name}({inner})")
+                elif name in ("mathrm", "text", "mathbf", "mathit", "operatorname", "textbf", "mathsf"):
+                    a, i = group(text, i)
+                    out.append(convert(a))
+                elif name == "mathbb":
+                    a, i = group(text, i)
+                    out.append({"R": "ℝ", "N": "ℕ", "Z": "ℤ", "E": "𝔼"}.get(a, a))
+                elif name == "begin":
+                    env, i = group(text, i)
+                    end = text.find("\\end{" + env + "}", i)
+                    body = text[i:end if end >= 0 else len(text)]
+                    i = end + len("\\end{" + env + "}") if end >= 0 else len(text)
+                    rows = [r for r in (row.strip() for row in body.split("\\\\")) if r]
+                    out.append("[" + ", ".join("[" + ", ".join(convert(cell.strip()) for cell in r.split("&")) + "]"
+                                               for r in rows) + "]")
+                elif name in ("left", "right", "big", "Big", "bigg", "Bigg", "displaystyle"):
+                    pass
+                elif name in (",", ";", " ", ":", "!"):
+                    out.append(" " if name != "!" else "")
+                elif name in ("{", "}", "|", "_", "%", "#", "&"):
+                    out.append({"|": "‖"}.get(name, name))
+                else:
+                    out.append(_SYMBOLS.get(name, name))
+                    if name in ("partial", "nabla", "pm", "lfloor", "lceil", "sqrt"):  # a prefix: no space after it
+                        while i < len(text) and text[i] == " ":
+                            i += 1
+            elif c in "^_":
+                a, i = group(text, i + 1)
+                inner = convert(a)
+                out.append(script(inner, _SUPER if c == "^" else _SUB, c))
+            elif c in "{}":
+                i += 1
+            elif c == "-":
+                out.append("−")
+                i += 1
+            else:
+                out.append(c)
+                i += 1
+        return "".join(out)
+
+    return re.sub(r" {2,}(?=\S)", lambda m: m.group(0) if len(m.group(0)) >= 4 else " ", convert(src)).strip()
+
+
+def _escape_markdown(text: str) -> str:
+    return "".join("\\" + ch if ch in "\\`*_[]<>|" else ch for ch in text)
+
+
+def _for_terminal(markdown: str, base: Path) -> str:
+    """The task's Markdown with maths as Unicode (display maths as a quoted block) and every relative link as a
+    path that exists from here (a link whose target is missing keeps only its text)."""
+    import os
+    import re
+
+    def display(m: re.Match) -> str:
+        return "\n\n> " + _escape_markdown(_latex_to_text(" ".join(m.group(1).split()))) + "\n\n"
+
+    def inline(m: re.Match) -> str:
+        return _escape_markdown(_latex_to_text(m.group(1)))
+
+    def link(m: re.Match) -> str:
+        text, target = m.group(1), m.group(2)
+        if re.match(r"[a-z]+:", target) or target.startswith("#"):
+            return m.group(0)
+        path = (base / target.split("#")[0]).resolve()
+        if not path.exists():
+            return text
+        try:
+            shown = os.path.relpath(path)
+        except ValueError:  # another drive (Windows)
+            shown = str(path)
+        shown = shown if not shown.startswith("../../..") else str(path)
+        return f"[{text}]({shown})"
+
+    parts = re.split(r"(```.*?```|`[^`\n]*`)", markdown, flags=re.S)  # code is left exactly as written
+    for k in range(0, len(parts), 2):
+        piece = re.sub(r"\$\$(.+?)\$\$", display, parts[k], flags=re.S)
+        piece = re.sub(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$", inline, piece)
+        parts[k] = re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", link, piece)
+    return "".join(parts)
+
+
+def render_task(markdown: str, base: Path, color: bool) -> str:
+    """The task rendered for a terminal by rich (headings, emphasis, code blocks, tables, lists)."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console(highlight=False, force_terminal=color, no_color=not color, width=None if color else 100)
+    with console.capture() as captured:
+        console.print(Markdown(_for_terminal(markdown, base), hyperlinks=False, code_theme="ansi_dark"))
+    return "\n".join(line.rstrip() for line in captured.get().rstrip().splitlines())
+
+
 @click.command()
 @click.argument("exercise")
-def show(exercise: str) -> None:
-    """Show an exercise's task (its README) and where its file is."""
+@click.option("--raw", is_flag=True, help="Print the README's Markdown as it is (for a Markdown viewer).")
+def show(exercise: str, raw: bool) -> None:
+    """Show an exercise's task (its README, rendered for the terminal) and where its file is."""
     from studykit.workspace import find_workspace, solution_path
 
     ex = _exercise(exercise)
@@ -165,13 +375,15 @@ def show(exercise: str) -> None:
     readme = (root / "exercises" / ex.folder / "README.md") if root else None
     if readme is None or not readme.is_file():
         readme = ex.starter_dir / "README.md"
-    click.echo(readme.read_text(encoding="utf-8").rstrip())
+    text = readme.read_text(encoding="utf-8")
+    click.echo(text.rstrip() if raw else render_task(text, readme.parent, _color()))
     click.echo("")
     if root:
         click.echo(f"edit:  {solution_path(root, ex)}")
+        click.echo(f"next: edit solution.py, then `studykit grade {ex.id}` (stuck? `studykit hint {ex.id}`)")
     else:
-        click.echo(f"(no workspace here: `studykit init DIR` copies every starter into DIR/exercises/)")
-    click.echo(f"next: edit solution.py, then `studykit grade {ex.id}` (stuck? `studykit hint {ex.id}`)")
+        click.echo(NO_WORKSPACE)
+        click.echo(f"next: `studykit init my-practice`, then `cd my-practice && studykit show {ex.id}`")
 
 
 @click.command()
@@ -185,36 +397,59 @@ def hint(exercise: str, level: int | None) -> None:
         return
     root = _workspace(required=False)
     store = _store(root)
-    if level is None:
-        level = min((store.hint_level(ex.id) if store else 0) + 1, len(ex.hints))
-    elif level > len(ex.hints):
-        _fail(f"{ex.id} has {len(ex.hints)} hints; use --level 1 to {len(ex.hints)}.")
-    click.echo(f"hint {level}/{len(ex.hints)} for {ex.id}:\n")
-    click.echo(ex.hints[level - 1].strip())
-    if store is not None:
-        store.set_hint_level(ex.id, max(level, store.hint_level(ex.id)))
-        store.close()
+    total = len(ex.hints)
+    try:
+        if level is None:
+            seen = store.hint_level(ex.id) if store else 0
+            if seen >= total:
+                click.echo(f"no more hints for {ex.id}: you have seen all {total}. "
+                           f"`studykit hint {ex.id} --level N` shows hint N (1–{total}) again, and "
+                           f"`studykit show {ex.id}` has the task with its maths.")
+                click.echo(f"next: try it, then `studykit grade {ex.id}`")
+                return
+            level = seen + 1
+        elif level > total:
+            _fail(f"{ex.id} has {total} hints; use --level 1 to {total}.")
+        click.echo(f"hint {level}/{total} for {ex.id}:\n")
+        click.echo(ex.hints[level - 1].strip())
+        if store is not None:
+            store.set_hint_level(ex.id, max(level, store.hint_level(ex.id)))
+    finally:
+        if store is not None:
+            store.close()
     click.echo("")
-    if level < len(ex.hints):
-        click.echo(f"(more: `studykit hint {ex.id} --level {level + 1}`)")
+    if level < total:
+        click.echo(f"(more: `studykit hint {ex.id}` again shows hint {level + 1})")
+    else:
+        click.echo("(that was the last hint)")
+    if store is None:
+        click.echo("(no workspace here, so the hints seen are not remembered: use --level N)")
     click.echo(f"next: try it, then `studykit grade {ex.id}`")
 
 
 @click.command("next")
 def next_() -> None:
-    """The first exercise that is not solved yet (or fails now)."""
+    """The first exercise that is not solved yet, and what to do."""
     root = _workspace(required=False)
-    store = _store(root)
-    ex = _next_exercise(store)
-    if ex is None:
-        click.echo("Every exercise passes. 🎉")
-    else:
-        s = store.standing(ex.id) if store else None
-        state = "not started" if not s or not s.attempts else f"attempted {s.attempts}×, best {s.best_score:.0%}"
+    if root is None:
+        first = catalog.all_exercises()[0]
+        click.echo(NO_WORKSPACE)
+        click.echo(f"then start with {first.id} · {first.title}")
+        click.echo("next: `studykit init my-practice`, then `cd my-practice && studykit next`")
+        return
+    from studykit.workspace import solution_path
+
+    with _store(root) as store:
+        ex = _next_exercise(store)
+        if ex is None:
+            click.echo("Every exercise is solved. 🎉")
+            _say_next(store)
+            return
+        s = store.standing(ex.id)
+        state = "not started" if not s.attempts else f"attempted {s.attempts}×, best {s.best_score:.0%}, {_latest(s)}"
         click.echo(f"{ex.id} · {ex.title} ({state})")
-        click.echo(f"next: studykit show {ex.id}, edit exercises/{ex.folder}/solution.py, then studykit grade {ex.id}")
-    if store:
-        store.close()
+        click.echo(f"edit:  {solution_path(root, ex)}")
+        click.echo(f"next: `studykit show {ex.id}`, edit that file, then `studykit grade {ex.id}`")
 
 
 @click.command()
@@ -223,18 +458,21 @@ def progress() -> None:
     root = _workspace()
     with _store(root) as store:
         exercises = catalog.all_exercises()
-        solved = [ex for ex in exercises if store.standing(ex.id).passed]
+        solved = [ex for ex in exercises if store.standing(ex.id).solved]
         history = store.history()
         click.echo(f"solved {len(solved)}/{len(exercises)} exercises · {len(history)} grades in all")
         click.echo("")
         for ex in exercises:
             s = store.standing(ex.id)
-            if not s.attempts:
+            if not s.attempts and not s.trials:
                 continue
             bar = "█" * round(s.best_score * 10) + "░" * (10 - round(s.best_score * 10))
             when = time.strftime("%Y-%m-%d", time.localtime(s.first_pass_at)) if s.first_pass_at else "not yet"
             attempts = f"{s.attempts:>3} attempt" + ("s" if s.attempts != 1 else " ")
-            click.echo(f"{ex.id} {bar} best {s.best_score:>4.0%}  {attempts}  solved: {when}")
+            line = f"{_mark(s)} {ex.id} {bar} best {s.best_score:>4.0%}  {_latest(s) or 'latest —':<11}  {attempts}  solved: {when}"
+            if s.trials:
+                line += f"  (+{s.trials} of other files)"
+            click.echo(line)
         days: dict[str, int] = {}
         for _, _, _, at in history:
             day = time.strftime("%Y-%m-%d", time.localtime(at))

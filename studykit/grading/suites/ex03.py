@@ -15,18 +15,31 @@ STABLE_HINT = ("for logits like ±1e4, exp overflows. Use log-softmax: log softm
                "with m = max(z); never take log(softmax(z)) of a probability that rounded to 0.")
 
 
+def _naive(Z, y):
+    """(loss, dZ) as log(softmax(Z)) without the max subtracted gives them: inf/nan where exp overflowed."""
+    with np.errstate(all="ignore"):
+        Z = np.asarray(Z, dtype=np.float64)
+        n = Z.shape[0]
+        p = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+        dZ = p.copy()
+        dZ[np.arange(n), y] -= 1
+        return -np.mean(np.log(p[np.arange(n), y])), dZ / n
+
+
 def _call(sol, Z, y, strict=False):
     func = checks.need(sol, "softmax_cross_entropy")
-    with checks.unchanged("softmax_cross_entropy", Z=Z, y=y):
-        if strict:
-            with checks.strict_numerics("softmax_cross_entropy", STABLE_HINT):
-                out = func(Z, y)
-        else:
-            out = func(Z, y)
+    with checks.unchanged("softmax_cross_entropy", Z=Z, y=y), checks.numerics_watch() as warned:
+        out = func(Z, y)
     if not (isinstance(out, tuple) and len(out) == 2):
         raise checks.CheckFailed(f"softmax_cross_entropy must return a pair (loss, dZ); got {type(out).__name__}.")
     loss, dZ = out
-    return checks.as_float("loss", loss), checks.as_array("dZ", dZ)
+    loss, dZ = checks.as_float("loss", loss), checks.as_array("dZ", dZ)
+    if strict and warned:
+        naive_loss, naive_dZ = _naive(Z, y)
+        # only when the results are what exp without the max gives: that is the mistake STABLE_HINT names
+        named = checks.match_variant(loss, {"n": lambda: naive_loss}) or checks.match_variant(dZ, {"n": lambda: naive_dZ})
+        checks.no_warnings("softmax_cross_entropy", warned, STABLE_HINT if named else None)
+    return loss, dZ
 
 
 def _check_loss(loss, Z, y, rtol=1e-7, name="loss"):
@@ -34,7 +47,7 @@ def _check_loss(loss, Z, y, rtol=1e-7, name="loss"):
     expected, _ = ref(Z, y)
     n = Z.shape[0]
     rows = np.arange(n)
-    checks.check_finite(name, loss, STABLE_HINT)
+    checks.check_finite(name, loss, STABLE_HINT if checks.match_variant(loss, {"n": lambda: _naive(Z, y)[0]}) else None)
     checks.check_close(name, loss, expected, rtol=rtol, atol=1e-10, hint=checks.match_variant(loss, {
         "the loss is the MEAN over the N examples: you summed (divide by N).": lambda: expected * n,
         "cross-entropy is −log of the probability of the TRUE class: check the sign.": lambda: -expected,
@@ -50,7 +63,7 @@ def _check_grad(dZ, Z, y, rtol=1e-6, atol=1e-10, name="dZ"):
     p = softmax(Z, axis=1)
     onehot = np.eye(c)[y]
     checks.check_shape(name, dZ, Z.shape, "dZ has one entry per logit: shape (N, C), like Z.")
-    checks.check_finite(name, dZ, STABLE_HINT)
+    checks.check_finite(name, dZ, STABLE_HINT if checks.match_variant(dZ, {"n": lambda: _naive(Z, y)[1]}) else None)
     checks.check_close(name, dZ, expected, rtol=rtol, atol=atol, hint=checks.match_variant(dZ, {
         "you forgot the / N: the loss is a mean over N examples, so each row's gradient is divided by N.":
             lambda: expected * n,
