@@ -76,7 +76,7 @@ NOTES = {
 
         ## 为什么会显示星号？
 
-        这里的 **粗体 ** 没有闭合。
+        这里的 **粗体 ** 有空格，那里的 **粗体没有结尾。
     """,
 }
 
@@ -91,7 +91,8 @@ def test_a_question_heading_ends_at_its_first_sub_question(built):
     assert cards["14.1 什么是超参数？"] == "<p>模型训练前人为设定的参数。</p>"
     assert cards["14.1.1 学习率为什么重要？"] == "<p>太大发散，太小收敛慢。</p>"  # a sibling ### ends it, as before
     assert cards["14.1.2 批量大小怎么选？"] == "<p>看显存。</p>"
-    assert "14.2 什么是网格搜索？" not in cards  # nothing of its own: its sub-question is the card
+    assert cards["14.2 什么是网格搜索？"] == ('<p class="subquestions">分为这几个小问题 (sub-questions)：</p>\n'
+                                         '<ul><li>14.2.1 优点是什么？</li></ul>')  # nothing of its own: an outline
     assert cards["14.2.1 优点是什么？"] == "<p>简单。</p>"
     assert built.warnings("chapter.md") == []  # a question made only of sub-questions is not "empty"
 
@@ -112,9 +113,10 @@ def test_a_cloze_that_hides_nearly_its_whole_sentence_is_a_warning(built):
     assert not any("cloze.md:5:" in w for w in warnings)
 
 
-def test_markdown_that_would_show_as_typed_is_a_warning(built):
+def test_unmatched_stars_are_paired_within_a_line_and_a_lone_one_is_a_warning(built):
     (card,) = built.cards("leftover.md")
-    assert "**" in answer(card)  # CommonMark (and Typora) do not close `** ` after a space…
+    assert "<strong>粗体 </strong> 有空格" in answer(card)  # `** ` after a space: CommonMark leaves it, we pair it
+    assert "那里的 **粗体没有结尾" in answer(card)  # a lone `**` shows as typed…
     assert any("leftover.md:3:" in w and "`**`" in w for w in built.warnings("leftover.md"))  # …so we say so
 
 

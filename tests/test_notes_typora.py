@@ -121,7 +121,7 @@ def test_scripts_event_handlers_and_embedded_pages_never_reach_the_deck(built):
 def test_a_pipe_inside_table_maths_belongs_to_the_maths(built):
     rows = built.cards("tables.md")
     assert [prompt(r).split(" 公式")[0] for r in rows] == ["名称：L1 范数", "名称：绝对值", "名称：条件概率", "名称：多余"]
-    assert r"\(|w|_1 = \sum_i |w_i|\)" in answer(rows[0])  # `\|` is GFM's escaped pipe: `|` in the maths too
+    assert r"\(\|w\|_1 = \sum_i |w_i|\)" in answer(rows[0])  # TeX's norm bars stay TeX
     assert r"\(|x|\)" in answer(rows[1]) and "分段线性" in answer(rows[1])
     assert r"\(P(y|x)\)" in answer(rows[2])
 

@@ -20,7 +20,7 @@ from studykit.notes.render import PictureResolver, check_pictures, make_markdown
 from studykit.notes.rules import paragraph_rules
 from studykit.notes.rules.headings import heading
 from studykit.notes.rules.rows import table
-from studykit.notes.rules.tokens import is_question, plain
+from studykit.notes.rules.tokens import is_question, plain, question_text
 from studykit.notes.source import decode
 
 SEP = " › "
@@ -67,18 +67,20 @@ class Walker:
         return self.md.renderer.render(self.tokens[start:min(end, self.limit)], self.md.options, self.env).strip()
 
     # -- structure
-    def _heading_paths(self) -> list[tuple[tuple[str, str], ...]]:
-        """For every token index, the headings above it as (source text, HTML) pairs."""
-        stack: list[tuple[int, str, str]] = []
+    def _heading_paths(self) -> list[tuple[tuple[str, str, str], ...]]:
+        """For every token index, the headings above it as (source text, HTML, plain text) triples: the source text
+        is part of card keys (identity), the HTML is shown in the context line, the plain text in the Source line."""
+        stack: list[tuple[int, str, str, str]] = []
         paths = []
         for i, tok in enumerate(self.tokens):
             if tok.type == "heading_open":
                 level = int(tok.tag[1])
                 inline = self.tokens[i + 1]
                 stack = [s for s in stack if s[0] < level]
-                if not (level == 1 and inline.content.strip() == self.title and not stack):
-                    stack.append((level, inline.content.strip(), self.inline(inline.children or [])))
-            paths.append(tuple((s[1], s[2]) for s in stack))
+                text = plain(inline.children or []) or inline.content.strip()
+                if not (level == 1 and text == self.title and not stack):
+                    stack.append((level, inline.content.strip(), self.inline(inline.children or []), text))
+            paths.append(tuple((s[1], s[2], s[3]) for s in stack))
         return paths
 
     def closing(self, i: int) -> int:
@@ -109,22 +111,23 @@ class Walker:
         return j
 
     def is_question_heading(self, i: int) -> bool:
-        return is_question(plain(self.tokens[i + 1].children or []))
+        return is_question(question_text(self.tokens[i + 1].children or []))
 
     # -- card making
     def context(self, i: int, exclude_last: bool = False) -> str:
         path = self.paths[i][:-1] if exclude_last else self.paths[i]
-        return SEP.join([escapeHtml(self.title)] + [h for _, h in path] + [h for _, _, h in self.context_stack])
+        return SEP.join([escapeHtml(self.title)] + [h for _, h, _ in path] + [h for _, _, h in self.context_stack])
 
     def source(self, i: int, exclude_last: bool = False) -> str:
         """`file › heading path` for the card's back. No line number: it would change whenever text above the card
         changes, and Anki would then report (and sync) every card below an edit as updated."""
         path = self.paths[i][:-1] if exclude_last else self.paths[i]
-        return escapeHtml(SEP.join([self.note.relpath] + [s for s, _ in path]
+        return escapeHtml(SEP.join([self.note.relpath] + [p for _, _, p in path]
                                    + [s for _, s, _ in self.context_stack]))
 
     def key(self, kind: str, i: int, *parts: str) -> tuple[str, ...]:
-        base = (self.note_id, kind, *[s for s, _ in self.paths[i]], *[s for _, s, _ in self.context_stack], *parts)
+        base = (self.note_id, kind, *[s for s, _, _ in self.paths[i]], *[s for _, s, _ in self.context_stack],
+                *parts)
         n = self.seen_keys.get(base, 0)
         self.seen_keys[base] = n + 1
         return base if n == 0 else (*base, f"#{n + 1}")
@@ -221,8 +224,8 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
             note.problems.append(Problem(relpath, 1 + offset, message, "front-matter"))
     title = str(front.get("title") or "").strip()
     if not title:
-        first_h1 = next((tokens[k + 1].content.strip() for k, t in enumerate(tokens)
-                         if t.type == "heading_open" and t.tag == "h1"), "")
+        first_h1 = next((plain(tokens[k + 1].children or []) or tokens[k + 1].content.strip()
+                         for k, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"), "")
         title = first_h1 or path.stem
     note.title = title
     folder_parts = tuple(Path(relpath).parent.parts)

@@ -4,7 +4,8 @@ Three markdown-it rules:
 - `html_block` (replaces markdown-it's): CommonMark lets a `<center>`/`<div>` line swallow every line up to the
   next blank line, so `<center><img …></center>` with `### 标题` on the very next line (the way Typora saves
   it) hides the heading. Typora ends such a block where its elements close, and so do we: a block of kind 6
-  or 7 ends at the first line where every element opened in it is closed. A line starting with a tag that
+  or 7 ends at the first line where every element opened in it is closed (a first line that never closes ends
+  there when the next line is not HTML). A line starting with a tag that
   is not HTML (`<unk>`, `<EOS>`, `<Title>`) is not an HTML block at all: it is text.
 - `html_text` (core, after inline): inline "tags" that are not HTML become text, so `<Title>` or `<unk>` in
   prose is shown instead of vanishing as an unknown element.
@@ -159,6 +160,8 @@ def html_block(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
     if last - startLine > 1 and _ends_on_blank_line(first):
         lines = [state.src[state.bMarks[k] + state.tShift[k]:state.eMarks[k]] for k in range(startLine, last)]
         closed = _closed_at(lines)
+        if closed is None and not lines[1].lstrip().startswith("<"):
+            closed = 0  # never closed (`<center>图 3…`): the line is HTML, the Markdown after it is Markdown
         if closed is not None and startLine + closed + 1 < last:  # Typora: the block ends where it closes
             end = startLine + closed + 1
             state.line = end

@@ -49,7 +49,7 @@ def card_problems(card: Card) -> list[tuple[str, str]]:
         if left:
             problems.append(("markdown", f"the card's {side} shows {' and '.join(left)} as typed (unmatched "
                                          f"emphasis or maths markers?); check the Markdown around it"))
-    back_text = len(text_of(card.back).strip())
+    back_text = len(text_of(card.back).strip()) if len(card.back) > LONG_BACK else 0  # HTML ≥ its text
     if back_text > LONG_BACK and not card.is_cloze:
         problems.append(("long-back", f"the answer is {back_text} characters long — too long to recall in one go; "
                                       f"split it into sub-questions (headings ending in ?)"))
@@ -62,30 +62,23 @@ def card_problems(card: Card) -> list[tuple[str, str]]:
     return problems
 
 
-def _front_text(card: Card) -> str:
-    """The front as the learner reads it: its context line (title › headings › term) and the prompt."""
-    return re.sub(r"\s+", " ", f"{text_of(card.context)} | {text_of(card.front)}").strip()
-
-
 def duplicate_fronts(notes: list[NoteFile]) -> list[Problem]:
-    """A warning for every card whose deck already has a card with the same front (context line and prompt) but a
-    different back."""
+    """A warning for every card whose deck already has a card with the same front (context line and prompt, as
+    HTML) but a different back."""
     first: dict[tuple, tuple[NoteFile, Card]] = {}
     problems = []
     for note in notes:
         for card in note.cards:
             if card.is_cloze:
                 continue
-            key = (note.deck, _front_text(card))
-            if key not in first:
-                first[key] = (note, card)
-                continue
-            other_note, other = first[key]
-            if other.key[1:] == card.key[1:] and other_note.note_id == note.note_id:
-                continue  # the same identity: the package keeps one of them and says so
+            key = (note.deck, card.context, card.front)
+            other_note, other = first.setdefault(key, (note, card))
+            if other is card or (other.key[1:] == card.key[1:] and other_note.note_id == note.note_id):
+                continue  # the first of its front, or the same identity (the package keeps one and says so)
             if text_of(other.back).split() != text_of(card.back).split():
+                front = " ".join(text_of(card.front).split())
                 problems.append(Problem(note.relpath, card.line,
                                         f"same front as the card at {other_note.relpath}:{other.line} "
-                                        f"({key[1].split(' | ', 1)[-1][:60]!r}) but a different back: a learner sees two cards that "
+                                        f"({front[:60]!r}) but a different back: a learner sees two cards that "
                                         f"ask the same and expect different answers", "duplicate"))
     return problems

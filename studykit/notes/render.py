@@ -54,9 +54,10 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
 # ---------------------------------------------------------------- maths
 
 
-def _top_level_breaks(tex: str) -> bool:
-    r"""Whether `tex` has a `\\` outside every \begin…\end environment and brace group."""
+def _top_level(tex: str) -> tuple[bool, bool]:
+    r"""(has a `\\`, has an `&`) outside every \begin…\end environment and brace group of `tex`."""
     depth_env = depth_brace = 0
+    breaks = amp = False
     i = 0
     while i < len(tex):
         if tex.startswith("\\begin{", i):
@@ -66,29 +67,51 @@ def _top_level_breaks(tex: str) -> bool:
             depth_env -= 1
             i += 5
         elif tex.startswith("\\\\", i):
-            if depth_env == 0 and depth_brace == 0:
-                return True
+            breaks = breaks or (depth_env == 0 and depth_brace == 0)
             i += 2
         elif tex[i] == "\\":
             i += 2
         else:
             depth_brace += tex[i] == "{"
             depth_brace -= tex[i] == "}"
+            amp = amp or (tex[i] == "&" and depth_env == 0 and depth_brace == 0)
             i += 1
-    return False
+    return breaks, amp
+
+
+# TeX that KaTeX, Typora's MathJax setup or LaTeX packages accept and Anki's MathJax 3 does not (it would show
+# the macro's name in red), and a bare `%`, which TeX reads as a comment hiding the rest of the formula
+_MATHJAX_SPELLING = [
+    (re.compile(r"\\bm(?![A-Za-z])"), r"\\boldsymbol"),
+    (re.compile(r"\\bold(?![A-Za-z])"), r"\\mathbf"),
+    (re.compile(r"\\argmax(?![A-Za-z])"), r"\\operatorname*{arg\\,max}"),
+    (re.compile(r"\\argmin(?![A-Za-z])"), r"\\operatorname*{arg\\,min}"),
+    (re.compile(r"\\([RNZQC])(?![A-Za-z])"), r"\\mathbb{\1}"),
+    (re.compile(r"(?<!\\)%"), r"\\%"),
+]
+
+
+def mathjax_tex(tex: str) -> str:
+    """TeX as Anki's MathJax 3 reads it: KaTeX-only macros spelled the MathJax way, a bare `%` escaped."""
+    if "\\" in tex or "%" in tex:
+        for pattern, replacement in _MATHJAX_SPELLING:
+            tex = pattern.sub(replacement, tex)
+    return tex
 
 
 def display_tex(tex: str) -> str:
-    r"""Display TeX ready for MathJax 3: lines broken by a top-level `\\` go in gathered/aligned."""
-    body = tex.strip()
-    if _top_level_breaks(body):
-        env = "aligned" if "&" in body else "gathered"
+    r"""Display TeX ready for MathJax 3: lines broken by a top-level `\\` go in gathered/aligned, and a top-level
+    `&` (MathJax: "Misplaced &") in aligned."""
+    body = mathjax_tex(tex.strip())
+    breaks, amp = _top_level(body)
+    if breaks or amp:
+        env = "aligned" if amp else "gathered"
         body = f"\\begin{{{env}}}{body}\\end{{{env}}}"
     return body
 
 
 def _math_inline(self, tokens, idx, options, env) -> str:
-    return "\\(" + escapeHtml(tokens[idx].content) + "\\)"
+    return "\\(" + escapeHtml(mathjax_tex(tokens[idx].content)) + "\\)"
 
 
 def _math_block(self, tokens, idx, options, env) -> str:

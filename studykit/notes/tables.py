@@ -3,7 +3,8 @@
 markdown-it splits a row at every unescaped `|`, so `$|x|$` in a cell cuts the row in three; Typora keeps the
 maths whole. This rule wraps markdown-it's own table rule: before it runs, every `|` inside a `$…$` span of the
 table's lines is swapped for a private-use character of the same length (offsets stay valid), and swapped back
-in the cells afterwards. `\\|` keeps GFM's meaning (a literal `|`, also inside maths). A body row with fewer cells
+in the cells afterwards. Inside maths `\\|` stays TeX's `\\|` (‖, a norm: `$\\|w\\|_2$`); outside maths it keeps
+GFM's meaning, a literal `|`. A body row with fewer cells
 than the header is padded (markdown-it does that); one with more keeps its extra cells — both with a warning,
 as is a header whose cell count does not match the line below it (then it is no table at all).
 """
@@ -29,6 +30,9 @@ def _mask_maths(line: str) -> str:
     while k < n:
         ch = line[k]
         if ch == "\\":
+            if inside and line.startswith("\\|", k):  # TeX's \| (a norm's ‖) inside maths stays TeX
+                out[k + 1] = PIPE
+                changed = True
             k += 2
             continue
         if ch == "`" and not inside:

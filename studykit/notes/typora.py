@@ -4,15 +4,22 @@
   starts with a CJK character or the level is 2 or more — `#tag` and `#include` stay text;
 - `[toc]` alone on a line is Typora's table of contents: it makes nothing on a card;
 - `$$` on the line right after a text line opens display maths (CommonMark would keep it in the paragraph);
-- `![alt](img/my picture.png)`: a picture path with spaces (Typora writes them unescaped) is a picture.
+- `![alt](img/my picture.png)`: a picture path with spaces (Typora writes them unescaped) is a picture;
+- `**粗体 **` — a space before the closing stars — leaves both `**` as text under CommonMark's rules; the intent
+  is plain, so `**` that markdown-it left unmatched are paired within a line (an opener does not follow a
+  letter or digit, and the pair hugs its text on at least one side: `2**3` and `a ** b ** c` stay as typed).
 """
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isStrSpace, mdTrim
 from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.rules_inline.state_inline import StateInline
+from markdown_it.token import Token
 
 from studykit.notes.cjk import is_cjk
 
@@ -114,6 +121,48 @@ def picture_with_spaces(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_STARS = re.compile(r"(?<!\*)(\*\*)(?!\*)")
+
+
+def lenient_strong(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "inline" and token.children and "**" in token.content and any(
+                c.type == "text" and "**" in c.content for c in token.children):
+            token.children = _pair_stars(token.children)
+
+
+def _pair_stars(children: list[Token]) -> list[Token]:
+    pieces: list[Token] = []
+    for child in children:
+        if child.type != "text" or "**" not in child.content:
+            pieces.append(child)
+            continue
+        for part in _STARS.split(child.content):
+            if part:
+                piece = Token("text", "", 0, content=part, meta=dict(child.meta))
+                piece.info = "stars" if part == "**" else ""
+                pieces.append(piece)
+    opener, depth, opener_depth, tight = None, 0, 0, False
+    for k, piece in enumerate(pieces):
+        if piece.type in ("softbreak", "hardbreak"):
+            opener = None
+        depth += piece.nesting
+        if piece.type != "text" or piece.info != "stars":
+            continue
+        before = pieces[k - 1].content[-1:] if k and pieces[k - 1].type == "text" else " "
+        after = pieces[k + 1].content[:1] if k + 1 < len(pieces) and pieces[k + 1].type == "text" else "x"
+        if opener is not None and depth == opener_depth and k > opener + 1 and (tight or before.strip()):
+            pieces[opener] = Token("strong_open", "strong", 1, markup="**")
+            pieces[k] = Token("strong_close", "strong", -1, markup="**")
+            opener = None
+        elif opener is None and not (before.isascii() and before.isalnum()):
+            opener, opener_depth, tight = k, depth, bool(after.strip())
+    for piece in pieces:
+        if piece.type == "text":
+            piece.info = ""
+    return pieces
+
+
 def typora_plugin(md: MarkdownIt) -> None:
     """Use after dollarmath_plugin (its `$$` rule is made able to end a paragraph)."""
     md.block.ruler.before("heading", "heading_without_space", heading_without_space,
@@ -123,3 +172,4 @@ def typora_plugin(md: MarkdownIt) -> None:
     math = rules[md.block.ruler.__find__("math_block")].fn
     md.block.ruler.at("math_block", _interrupting(math), {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.inline.ruler.after("image", "picture_with_spaces", picture_with_spaces)
+    md.core.ruler.after("inline", "lenient_strong", lenient_strong)

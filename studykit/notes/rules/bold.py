@@ -1,14 +1,17 @@
-"""Paragraphs that start with bold text: labels, bold questions and bold-term definitions.
+"""Paragraph lines that start with bold text: labels, bold questions and bold-term definitions.
 
-- A first line that is nothing but bold — `**优点：**`, `**Adam 的优势**`, `**什么是过拟合？**` — is a *bold
-  question* when it ends in ?/？ and a *bold label* when it is a short term or phrase (at most 40 characters,
-  no sentence punctuation; a trailing colon is optional). Its answer is the rest of the paragraph and the blocks
-  after it: up to the next heading, thematic break, bold label/question/definition at the same level, or the end
-  of the enclosing list item or quote. A list item holding only `**label：**` takes the sibling items after it
-  (Typora users often forget to indent).
+A paragraph is read line by line (soft or hard breaks, `<br>`):
+- A line that is nothing but bold — `**优点：**`, `**Adam 的优势**`, `**什么是过拟合？**` — is a *bold question*
+  when it ends in ?/？ and a *bold label* when it is a short term or phrase (at most 40 characters, no sentence
+  punctuation; a trailing colon is optional). Its answer is the lines after it, and — when it is the paragraph's
+  last label or question — the blocks after the paragraph: up to the next heading, thematic break, bold label or
+  question at the same level (a definition paragraph too, once the answer has begun), or the end of the
+  enclosing list item or quote. When that leaves nothing, a list item holding only `**label：**` or a question
+  takes the sibling items after it, and a label or question that ends its list or quote takes the blocks after it
+  (Typora users often leave the answer at the margin).
 - Every line that starts with a bold term and a colon (`**经验风险：**…`, `**term**: …`) is a definition of its
-  own, so consecutive definition lines in one paragraph make one card each. In a list item, the item's nested
-  blocks belong to the (last) definition.
+  own; consecutive definition lines make one card each. In a list item, the item's nested blocks belong to the
+  item's last definition.
 - Otherwise a paragraph starting with a bold question followed by text (`**What is X?** X is …`) is a question
   answered by that text and the blocks after it.
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from studykit.notes.rules.tokens import (BREAKS, bold_alone, emphasis_run, is_label, is_question, lines, plain,
+from studykit.notes.rules.tokens import (bold_alone, emphasis_run, is_label, is_placeholder, is_question, lines, plain,
                                          strip_leading_blank, term_start)
 
 
@@ -25,17 +28,17 @@ def _softbreak() -> Token:
     return Token("softbreak", "br", 0)
 
 
-def _after_first_line(children: list[Token]) -> list[Token]:
-    depth = 0
-    for k, child in enumerate(children):
-        if child.type in BREAKS and depth == 0:
-            return children[k + 1:]
-        depth += child.nesting
-    return []
+def _joined(segments: list[list[Token]]) -> list[Token]:
+    out: list[Token] = []
+    for segment in segments:
+        if out:
+            out.append(_softbreak())
+        out.extend(segment)
+    return out
 
 
 def _head_kind(line: list[Token]) -> tuple[str, list[Token], bool] | None:
-    """('question' | 'term', the bold's tokens, has a colon) when `line` is a bold question or label alone."""
+    """('question' | 'label', the bold's tokens, has a colon) when `line` is a bold question or label alone."""
     alone = bold_alone(line)
     if alone is None:
         return None
@@ -44,7 +47,7 @@ def _head_kind(line: list[Token]) -> tuple[str, list[Token], bool] | None:
     if is_question(text):
         return "question", inner, colon
     if is_label(text):
-        return "term", inner, colon
+        return "label", inner, colon
     return None
 
 
@@ -62,19 +65,116 @@ def _question_start(line: list[Token]) -> tuple[list[Token], list[Token]] | None
     return inner, after
 
 
-def starts_a_card(w, j: int) -> bool:
-    """Whether the block at `j` begins a card of this module (it ends a label's or question's blocks): a paragraph
-    that is a bold label, question or definition, or a list whose first item starts with one."""
+def _starts(w, j: int) -> str | None:
+    """What the block at `j` begins: 'question' (a bold question, or a list whose first item is one), 'label',
+    'definition', or None."""
     tokens = w.tokens
-    if tokens[j].type in ("bullet_list_open", "ordered_list_open") and j + 2 < len(tokens):
+    in_list = tokens[j].type in ("bullet_list_open", "ordered_list_open")
+    if in_list and j + 2 < len(tokens):
         j += 2
-    if tokens[j].type != "paragraph_open":
-        return False
+    if tokens[j].type != "paragraph_open" or "*" not in tokens[j + 1].content and "_" not in tokens[j + 1].content:
+        return None
     children = strip_leading_blank(tokens[j + 1].children or [])
     if not children or children[0].type not in ("strong_open", "em_open"):
-        return False
+        return None
     first = lines(children)[0]
-    return _head_kind(first) is not None or term_start(first) is not None or _question_start(first) is not None
+    head = _head_kind(first)
+    if head is not None and head[0] == "question" or _question_start(first) is not None:
+        return "question"
+    if in_list:
+        return None  # a list of labels or definitions can be the answer
+    if head is not None:
+        return "label"
+    return "definition" if term_start(first) is not None else None
+
+
+def _blocks_after(w, i: int, kind: str, gathered: bool) -> tuple[str, int]:
+    """The HTML of the blocks after the block at `i` that answer a label or question, and where they end."""
+    tokens = w.tokens
+    level = tokens[i].level
+    start = j = w.closing(i) + 1
+    while j < w.limit:
+        t = tokens[j]
+        if t.level < level or t.type in ("heading_open", "hr"):
+            break
+        begins = _starts(w, j)
+        if begins == "question" or (begins == "label" and (kind == "label" or gathered)) or \
+                (begins == "definition" and gathered):
+            break
+        gathered = True
+        j = w.closing(j) + 1
+    return w.blocks(start, j), j
+
+
+_SHOWN_BLOCKS = ("math_block", "math_block_label", "table_open", "fence", "code_block", "html_block")
+
+
+def _container(w, i: int) -> int | None:
+    """The index of the token that opens the block containing the one at `i` (None at the top level)."""
+    level = w.tokens[i].level
+    for k in range(i - 1, -1, -1):
+        if w.tokens[k].nesting == 1 and w.tokens[k].level == level - 1:
+            return k
+    return None
+
+
+def _sibling_items(w, item: int) -> tuple[str, int]:
+    """`- **优点：**` alone, then `- 快` `- 省` as siblings: those items (up to the next item that is a card)."""
+    tokens = w.tokens
+    start = j = w.closing(item) + 1
+    while j < w.limit and tokens[j].type == "list_item_open":
+        if _starts(w, j + 1) is not None:
+            break
+        j = w.closing(j) + 1
+    if j == start:
+        return "", start
+    tag = tokens[_container(w, item)].tag
+    return f"<{tag}>\n{w.blocks(start, j)}\n</{tag}>", j
+
+
+def _beyond(w, i: int, kind: str, colon: bool) -> tuple[str, int]:
+    """An answer for a label or question that has nothing under it: sibling items, or what follows the list or
+    quote it ends."""
+    item = w.item_of(i)
+    if item is not None:
+        if colon or kind == "question":
+            html, end = _sibling_items(w, item)
+            if html:
+                return html, end
+        listing = _container(w, item)
+        last_item = w.closing(item) + 1 == w.closing(listing)
+        single = last_item and w.tokens[listing + 1] is w.tokens[item]
+        after = w.closing(listing) + 1
+        shown = after < w.limit and w.tokens[after].type in _SHOWN_BLOCKS  # a formula, table, code or picture
+        if last_item and (colon or kind == "question" or single or shown):
+            return _blocks_after(w, listing, kind, False)
+        return "", i
+    parent = _container(w, i)
+    if parent is not None and w.tokens[parent].type == "blockquote_open" \
+            and w.closing(i) + 1 == w.closing(parent):
+        return _blocks_after(w, parent, kind, False)
+    return "", i
+
+
+def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list[Token]], last: bool,
+          line: int) -> bool:
+    rest = _joined(span)
+    rest_html = w.inline(rest) if rest else ""
+    blocks, end = _blocks_after(w, i, kind, bool(rest_html)) if last else ("", i)
+    if last and not rest_html and not blocks:
+        blocks, end = _beyond(w, i, kind, colon)
+    back = ((f"<p>{rest_html}</p>\n" if rest_html else "") + blocks).strip()
+    text = plain(inner).rstrip("：:").strip()
+    what = "bold question" if kind == "question" else "bold label"
+    if not back or is_placeholder(back):
+        if colon or kind == "question" or w.item_of(i) is None:
+            why = "only a placeholder (TODO)" if back else "nothing under it to use as the answer"
+            w.warn(line, f"{what} {text!r} has {why}: no card", "empty")
+        return False
+    front = w.inline(_without_colon(inner) if kind == "label" else inner)
+    w.add("question" if kind == "question" else "term", front, back, i, line, text)
+    w.push_context(end if last else i + 3, text, front)
+    return True
 
 
 def _without_colon(tokens: list[Token]) -> list[Token]:
@@ -83,74 +183,38 @@ def _without_colon(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _blocks_after(w, i: int) -> tuple[str, int]:
-    """The HTML of the blocks that belong to the paragraph at `i`, and the token index where they end."""
-    end = w.scope_end(i, lambda j: starts_a_card(w, j))
-    return w.blocks(w.closing(i) + 1, end), end
-
-
-def _sibling_items(w, item: int) -> tuple[str, int]:
-    """`- **优点：**` alone, then `- 快` `- 省` as siblings: those items (up to the next item that is a card)."""
-    tokens = w.tokens
-    start = j = w.closing(item) + 1
-    while j < w.limit and tokens[j].type == "list_item_open":
-        if tokens[j + 1].type == "paragraph_open" and starts_a_card(w, j + 1):
-            break
-        j = w.closing(j) + 1
-    if j == start:
-        return "", start
-    tag = _list_tag(w, item)
-    return f"<{tag}>\n{w.blocks(start, j)}\n</{tag}>", j
-
-
-def _list_tag(w, item: int) -> str:
-    level = w.tokens[item].level
-    for k in range(item - 1, -1, -1):
-        if w.tokens[k].level == level - 1 and w.tokens[k].nesting == 1:
-            return w.tokens[k].tag
-    return "ul"
-
-
-def _head(w, i: int, children: list[Token], kind: str, inner: list[Token], colon: bool, line: int) -> None:
-    item = w.item_of(i)
-    rest = _after_first_line(children)
-    rest_html = w.inline(rest) if rest else ""
-    blocks, end = _blocks_after(w, i)
-    if not rest_html and not blocks and item is not None and (colon or kind == "question"):
-        blocks, end = _sibling_items(w, item)
-    back = (f"<p>{rest_html}</p>\n" if rest_html else "") + blocks
-    text = plain(inner).rstrip("：:").strip()
-    what = "bold question" if kind == "question" else "bold label"
-    if not back.strip():
-        if colon or item is None or kind == "question":
-            w.warn(line, f"{what} {text!r} has nothing under it to use as the answer: no card", "empty")
-        return
-    front = w.inline(_without_colon(inner) if kind == "term" else inner)
-    w.add(kind, front, back.strip(), i, line, text)
-    w.push_context(end, text, front)
-
-
 def rule(w, i: int, children: list[Token], line: int) -> bool:
-    children = strip_leading_blank(children)
     source = w.tokens[i + 1].content
-    if not children or ("**" not in source and "__" not in source):
+    if "**" not in source and "__" not in source:
         return False
+    children = strip_leading_blank(children)
     segments = lines(children)
-    made = False
-    head = _head_kind(segments[0])
-    if head is not None:
-        _head(w, i, children, head[0], head[1], head[2], line)
-        made = True
-    starts = [k for k in range(1 if made else 0, len(segments)) if term_start(segments[k]) is not None]
+    starts = []  # (line index, what, reading)
+    for k, segment in enumerate(segments):
+        head = _head_kind(segment)
+        if head is not None:
+            starts.append((k, head[0], head))
+            continue
+        term = term_start(segment)
+        if term is not None:
+            starts.append((k, "definition", term))
+    if not starts:
+        return _same_line_question(w, i, segments, line)
     item = w.item_of(i)
-    for n, k in enumerate(starts):
-        term, after = term_start(segments[k])
-        stop = starts[n + 1] if n + 1 < len(starts) else len(segments)
-        explanation = list(after)
-        for continued in segments[k + 1:stop]:
-            explanation += [_softbreak(), *continued]
-        last = n + 1 == len(starts)
-        rest = w.blocks(i + 3, w.closing(item)) if item is not None and last and not made else ""
+    head_open = False
+    for n, (k, what, reading) in enumerate(starts):
+        if what != "definition":
+            if head_open:
+                w.context_stack.pop()  # the previous label of this paragraph ends here
+            stop = next((s[0] for s in starts[n + 1:] if s[1] != "definition"), len(segments))
+            _, inner, colon = reading
+            head_open = _head(w, i, what, inner, colon, segments[k + 1:stop], stop == len(segments), line + k)
+            continue
+        term, after = reading
+        stop = starts[n + 1][0] if n + 1 < len(starts) else len(segments)
+        explanation = _joined([after, *segments[k + 1:stop]]) if after else _joined(segments[k + 1:stop])
+        last_in_item = item is not None and n + 1 == len(starts)
+        rest = w.blocks(i + 3, w.closing(item)) if last_in_item else ""
         explanation_html = w.inline(explanation)
         back = ((f"<p>{explanation_html}</p>\n" if explanation_html else "") + rest).strip()
         term_source = "".join(c.content for c in term).strip()
@@ -159,17 +223,18 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
             continue
         term_html = w.inline(term)
         w.add("term", term_html, back, i, line + k, term_source)
-        if item is not None and last and not made:
+        if last_in_item:
             w.push_context(w.closing(item), term_source, term_html)
-    if made or starts:
-        return True
+    return True
+
+
+def _same_line_question(w, i: int, segments: list[list[Token]], line: int) -> bool:
     question = _question_start(segments[0])
     if question is None:
         return False
     inner, answer = question
-    rest = _after_first_line(children)
-    answer_html = w.inline(answer + ([_softbreak(), *rest] if rest else []))
-    blocks, end = _blocks_after(w, i)
+    answer_html = w.inline(_joined([answer, *segments[1:]]))
+    blocks, end = _blocks_after(w, i, "question", True)
     back = (f"<p>{answer_html}</p>\n" + blocks).strip()
     text = plain(inner)
     front = w.inline(inner)

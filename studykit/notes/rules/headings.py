@@ -7,7 +7,24 @@ become one huge back.
 
 from __future__ import annotations
 
-from studykit.notes.rules.tokens import plain
+from studykit.notes.rules.tokens import is_placeholder, plain
+
+
+def _sub_questions(w, i: int, level: int) -> str:
+    """A question whose section holds only sub-questions: its answer is their list (each is a card of its own)."""
+    tokens, found, top = w.tokens, [], 7
+    for j in range(i + 3, w.limit):
+        if tokens[j].type != "heading_open":
+            continue
+        sub = int(tokens[j].tag[1])
+        if sub <= level:
+            break
+        if w.is_question_heading(j) and sub <= top:
+            if sub < top:
+                found, top = [], sub
+            found.append(w.inline(tokens[j + 1].children or []))
+    items = "".join(f"<li>{q}</li>" for q in found)
+    return f'<p class="subquestions">分为这几个小问题 (sub-questions)：</p>\n<ul>{items}</ul>'
 
 
 def heading(w, i: int) -> None:
@@ -19,7 +36,7 @@ def heading(w, i: int) -> None:
     question = w.is_question_heading(i)
     if not question and not w.sections:
         return
-    if level == 1 and inline.content.strip() == w.title:
+    if level == 1 and text == w.title:
         return
     end, sub_question = w.limit, False
     for j in range(i + 3, w.limit):
@@ -31,9 +48,12 @@ def heading(w, i: int) -> None:
                 end, sub_question = j, True
                 break
     back = w.blocks(i + 3, end)
-    if not back:
-        if question and not sub_question:
-            w.warn(line, f"question heading {text!r} has nothing below it to use as the answer: no card", "empty")
+    if sub_question and (not back or is_placeholder(back)):
+        back = _sub_questions(w, i, level)
+    if not back or (question and is_placeholder(back)):
+        if question:
+            why = "only a placeholder (TODO)" if back else "nothing below it to use as the answer"
+            w.warn(line, f"question heading {text!r} has {why}: no card", "empty")
         return
     kind = "question" if question else "section"
     w.add(kind, w.inline(inline.children or []), back, i + 1, line, exclude_last=True)  # key: the heading path

@@ -9,6 +9,8 @@ QUESTION_MARKS = ("?", "？")
 SENTENCE_MARKS = "。！!；;？?"  # a label is a term or phrase, not a sentence
 LABEL_MAX = 40  # characters of a bold label (a term or a short phrase)
 BREAKS = ("softbreak", "hardbreak")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters Typora and Word leave at line starts
+_PLACEHOLDERS = {"todo", "tbd", "tba", "待补充", "待完善", "待更新", "待续", "未完成", "略", "暂无", "...", "…", "……"}
 
 
 def text_token(content: str) -> Token:
@@ -22,11 +24,32 @@ def plain(children: list[Token]) -> str:
                    or c.type.startswith("math")).strip()
 
 
+def is_break(token: Token) -> bool:
+    """A line break: soft or hard, or a `<br>` written as HTML."""
+    return token.type in BREAKS or (token.type == "html_inline" and token.content[:3].lower() == "<br"
+                                    and token.content.rstrip("/> ").lower() == "<br")
+
+
 def strip_leading_blank(children: list[Token]) -> list[Token]:
     k = 0
-    while k < len(children) and children[k].type == "text" and not children[k].content.strip():
-        k += 1  # markdown-it starts a paragraph that opens with ** with an empty text token
+    while k < len(children) and children[k].type == "text" and blank(children[k].content):
+        k += 1  # markdown-it starts a paragraph that opens with ** with an empty text token; Typora leaves \u200b
     return children[k:]
+
+
+def blank(text: str) -> bool:
+    """Nothing visible: whitespace (also full-width and `&emsp;`) and zero-width characters only."""
+    return not text.strip().strip(_INVISIBLE).strip()
+
+
+def is_placeholder(back: str) -> bool:
+    """Whether an answer (HTML) says only that it is missing: `TODO`, `待补充`, an unticked task item."""
+    import re
+
+    if "<img" in back or "\\(" in back or "\\[" in back:
+        return False
+    text = re.sub(r"[\s\[\]()（）:：.。!！\-]+", "", re.sub(r"<[^>]*>", "", back)).lower()
+    return text in _PLACEHOLDERS or (text == "" and "<input" in back)
 
 
 def lines(children: list[Token]) -> list[list[Token]]:
@@ -34,7 +57,7 @@ def lines(children: list[Token]) -> list[list[Token]]:
     out: list[list[Token]] = [[]]
     depth = 0
     for child in children:
-        if child.type in BREAKS and depth == 0:
+        if depth == 0 and is_break(child):
             out.append([])
             continue
         depth += child.nesting
@@ -74,6 +97,25 @@ def bold_alone(line: list[Token]) -> tuple[list[Token], bool] | None:
         inner = inner[1:-1]
     text = plain(inner)
     return inner, bool(rest) or text.endswith(COLONS)
+
+
+def question_text(children: list[Token]) -> str:
+    """The plain text of a heading without what trails the question: `Q? [[src](…)]`, a link or picture after it."""
+    end = len(children)
+    while end:
+        last = children[end - 1]
+        if last.type == "link_close":
+            depth = 0
+            while end:
+                depth += children[end - 1].nesting
+                end -= 1
+                if depth == 0:
+                    break
+        elif last.type in ("image", "html_inline") or (last.type == "text" and not last.content.strip(" []()（）【】\t")):
+            end -= 1
+        else:
+            break
+    return plain(children[:end]).rstrip(" \t[(（【")
 
 
 def is_question(text: str) -> bool:
