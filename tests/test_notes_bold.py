@@ -94,6 +94,37 @@ NOTES = {
 
         ## Next
     """,
+    "typora-lines.md": """
+        # 损失函数
+
+        &emsp;&emsp;常见的损失函数如下。
+        **（1）0-1 损失函数**
+        &emsp;&emsp;预测错误为 1，否则为 0。
+        **（2）绝对值损失函数**
+        &emsp;&emsp;$L = |y - f(x)|$
+
+        \u200b\t**实验结果**
+
+        提升明显。
+
+        > **Personal story**<br>
+        > I failed twice.
+
+        > **优点**
+
+        引用块外面的解释。
+
+        1. **Why use cross entropy**
+
+        Because the gradient does not vanish.
+
+        - **1-范数**：列和的最大值
+        - **p-范数**
+
+        $$
+        \\|A\\|_p
+        $$
+    """,
 }
 
 
@@ -159,3 +190,16 @@ def test_label_and_question_cards_keep_their_identity_when_the_answer_changes(tm
     first = build_and_import(tmp_path / "a", {"n.md": "# T\n\n**优点：**\n\n- 快\n\n**为什么？**\n\n因为。\n"})
     second = build_and_import(tmp_path / "b", {"n.md": "# T\n\n**优点：**\n\n- 很快\n- 省内存\n\n**为什么？**\n\n所以。\n"})
     assert sorted(n.guid for n in first.notes) == sorted(n.guid for n in second.notes)
+
+
+def test_labels_as_typora_leaves_them_mid_paragraph_past_a_list_or_quote_and_after_invisible_characters(built):
+    cards = {prompt(c): c for c in built.cards("typora-lines.md")}
+    assert html_text(answer(cards["（1）0-1 损失函数"])) == "预测错误为 1，否则为 0。"
+    assert "\\(L = |y - f(x)|\\)" in answer(cards["（2）绝对值损失函数"])
+    assert html_text(answer(cards["实验结果"])) == "提升明显。"  # after a zero-width space and a tab
+    assert html_text(answer(cards["Personal story"])) == "I failed twice."  # a <br> ends the label's line
+    assert html_text(answer(cards["优点"])) == "引用块外面的解释。"  # the quote ends: the answer is after it
+    assert html_text(answer(cards["Why use cross entropy"])) == "Because the gradient does not vanish."
+    assert html_text(answer(cards["1-范数"])) == "列和的最大值"
+    assert '<div class="math">' in answer(cards["p-范数"])  # the formula at the margin after the list
+    assert len(cards) == 8 and built.warnings("typora-lines.md") == []

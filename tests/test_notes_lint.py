@@ -37,6 +37,21 @@ NOTES = {
 
         简单。
     """,
+    "todo.md": """
+        # 待办
+
+        ## 什么是注意力？
+
+        - [ ] TODO
+
+        ## 深度学习如何提取特征？
+
+        待补充
+
+        ### 如何比较文本的相似度？
+
+        - 余弦相似度
+    """,
     "long.md": f"""
         # 长
 
@@ -148,3 +163,11 @@ def test_check_lists_every_card_with_file_line_kind_and_front(tmp_path):
     assert data["card_count"] == 3
     assert data["cards"][1] == {"file": "n.md", "line": 7, "kind": "term", "front": "ReLU",
                                 "context": "激活 › 为什么需要激活函数？"}
+
+
+def test_an_answer_that_is_only_a_placeholder_makes_no_card(built):
+    cards = {prompt(c): answer(c) for c in built.cards("todo.md")}
+    assert "什么是注意力？" not in cards
+    assert "如何比较文本的相似度？" in cards[("深度学习如何提取特征？")]  # its sub-questions outline it instead
+    (warning,) = built.warnings("todo.md")
+    assert "todo.md:3:" in warning and "only a placeholder (TODO): no card" in warning

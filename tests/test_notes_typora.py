@@ -82,6 +82,29 @@ NOTES = {
 
         [^1]: 脚注的内容。
     """,
+    "plain-titles.md": """
+        # **Adversarial Attack** <a name="adv"></a>
+
+        ## **什么是对抗样本？**
+
+        加了微小扰动的输入。
+
+        #### 1) What is gradient descent? [[src](http://example.com/q)]
+
+        An optimization algorithm.
+
+        <center>图 3.1 网络结构
+        **卷积层**
+        - 提取局部特征
+
+        ## 公式写法？
+
+        $\\bm{x} \\in \\R^n$，准确率 $p = 50%$，$\\argmax_x f(x)$
+
+        $$
+        a &= b + c
+        $$
+    """,
 }
 
 
@@ -152,3 +175,24 @@ def test_typora_extras(built):
     assert "[1]" in answer(footnote) and "脚注的内容。" in answer(footnote)
     assert "#tag 不是标题" in answer(footnote)  # `#tag` is not a heading
     assert not any("[^" in c.fields["Back"] for c in built.cards("typora.md"))
+
+
+def test_titles_and_source_lines_are_plain_text_and_questions_may_end_in_a_citation(built):
+    cards = {prompt(c): c for c in built.cards("plain-titles.md")}
+    adversarial = cards["什么是对抗样本？"]
+    assert context(adversarial) == "Adversarial Attack"
+    assert html_text(adversarial.fields["Source"]) == "plain-titles.md"
+    assert "1) What is gradient descent? [ src ]" in cards  # the citation after the "?" does not hide the question
+    assert all("**" not in c.fields["Source"] + c.fields["Front"] for c in cards.values())
+
+
+def test_an_unclosed_html_line_does_not_swallow_the_markdown_after_it(built):
+    cards = {prompt(c): c for c in built.cards("plain-titles.md")}
+    assert "<li>提取局部特征</li>" in answer(cards["卷积层"])
+
+
+def test_tex_is_spelled_the_way_ankis_mathjax_reads_it(built):
+    back = answer({prompt(c): c for c in built.cards("plain-titles.md")}["公式写法？"])
+    assert r"\(\boldsymbol{x} \in \mathbb{R}^n\)" in back and r"\(p = 50\%\)" in back
+    assert r"\operatorname*{arg\,max}_x" in back
+    assert r"\[\begin{aligned}a &amp;= b + c\end{aligned}\]" in back  # a lone & needs an alignment

@@ -20,7 +20,7 @@ from studykit.notes.render import PictureResolver, check_pictures, make_markdown
 from studykit.notes.rules import paragraph_rules
 from studykit.notes.rules.headings import heading
 from studykit.notes.rules.rows import table
-from studykit.notes.rules.tokens import is_question, plain, question_text
+from studykit.notes.rules.tokens import heading_text, is_question, question_text
 from studykit.notes.source import decode
 
 SEP = " › "
@@ -77,7 +77,7 @@ class Walker:
                 level = int(tok.tag[1])
                 inline = self.tokens[i + 1]
                 stack = [s for s in stack if s[0] < level]
-                text = plain(inline.children or []) or inline.content.strip()
+                text = heading_text(inline.children or [])
                 if not (level == 1 and text == self.title and not stack):
                     stack.append((level, inline.content.strip(), self.inline(inline.children or []), text))
             paths.append(tuple((s[1], s[2], s[3]) for s in stack))
@@ -224,7 +224,7 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
             note.problems.append(Problem(relpath, 1 + offset, message, "front-matter"))
     title = str(front.get("title") or "").strip()
     if not title:
-        first_h1 = next((plain(tokens[k + 1].children or []) or tokens[k + 1].content.strip()
+        first_h1 = next((heading_text(tokens[k + 1].children or [])
                          for k, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"), "")
         title = first_h1 or path.stem
     note.title = title

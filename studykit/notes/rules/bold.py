@@ -66,12 +66,14 @@ def _question_start(line: list[Token]) -> tuple[list[Token], list[Token]] | None
 
 
 def _starts(w, j: int) -> str | None:
-    """What the block at `j` begins: 'question' (a bold question, or a list whose first item is one), 'label',
-    'definition', or None."""
+    """What the block at `j` begins: 'question' (a bold question), 'label', 'definition', or None — for a list or
+    a quote, what its first paragraph begins ('list-…' for a list)."""
     tokens = w.tokens
-    in_list = tokens[j].type in ("bullet_list_open", "ordered_list_open")
-    if in_list and j + 2 < len(tokens):
-        j += 2
+    prefix = ""
+    while tokens[j].type in ("bullet_list_open", "ordered_list_open", "list_item_open", "blockquote_open") \
+            and j + 1 < len(tokens):
+        prefix = "list-" if tokens[j].type != "blockquote_open" and not prefix else prefix
+        j += 1
     if tokens[j].type != "paragraph_open" or "*" not in tokens[j + 1].content and "_" not in tokens[j + 1].content:
         return None
     children = strip_leading_blank(tokens[j + 1].children or [])
@@ -80,12 +82,10 @@ def _starts(w, j: int) -> str | None:
     first = lines(children)[0]
     head = _head_kind(first)
     if head is not None and head[0] == "question" or _question_start(first) is not None:
-        return "question"
-    if in_list:
-        return None  # a list of labels or definitions can be the answer
+        return prefix + "question"
     if head is not None:
-        return "label"
-    return "definition" if term_start(first) is not None else None
+        return prefix + "label"
+    return prefix + "definition" if term_start(first) is not None else None
 
 
 def _blocks_after(w, i: int, kind: str, gathered: bool) -> tuple[str, int]:
@@ -97,10 +97,10 @@ def _blocks_after(w, i: int, kind: str, gathered: bool) -> tuple[str, int]:
         t = tokens[j]
         if t.level < level or t.type in ("heading_open", "hr"):
             break
-        begins = _starts(w, j)
+        begins = _starts(w, j) or ""
         if begins == "question" or (begins == "label" and (kind == "label" or gathered)) or \
-                (begins == "definition" and gathered):
-            break
+                (begins in ("definition", "list-question", "list-label", "list-definition") and gathered):
+            break  # a list of labels or definitions right after a label is its answer; later, the next card
         gathered = True
         j = w.closing(j) + 1
     return w.blocks(start, j), j

@@ -7,7 +7,7 @@ become one huge back.
 
 from __future__ import annotations
 
-from studykit.notes.rules.tokens import is_placeholder, plain
+from studykit.notes.rules.tokens import heading_text, is_placeholder
 
 
 def _sub_questions(w, i: int, level: int) -> str:
@@ -31,7 +31,7 @@ def heading(w, i: int) -> None:
     tokens = w.tokens
     level = int(tokens[i].tag[1])
     inline = tokens[i + 1]
-    text = plain(inline.children or []) or inline.content.strip()
+    text = heading_text(inline.children or [])
     line = tokens[i].map[0] + 1 if tokens[i].map else 0
     question = w.is_question_heading(i)
     if not question and not w.sections:

@@ -30,6 +30,15 @@ def is_break(token: Token) -> bool:
                                     and token.content.rstrip("/> ").lower() == "<br")
 
 
+def heading_text(children: list[Token]) -> str:
+    """A heading as plain text (what the Source line and the note's title show): its text, code and maths, or
+    the description of a picture that is all it holds — never its Markdown."""
+    text = plain(children)
+    if not text:
+        text = " ".join(c.content.strip() for c in children if c.type == "image" and c.content.strip())
+    return " ".join(text.split())
+
+
 def strip_leading_blank(children: list[Token]) -> list[Token]:
     k = 0
     while k < len(children) and children[k].type == "text" and blank(children[k].content):
