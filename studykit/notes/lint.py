@@ -25,8 +25,11 @@ def text_of(fragment: str) -> str:
     return html.unescape(_TAG.sub("", fragment))
 
 
+_SUSPECT = re.compile(r"\*\*|\$\$|__|%5[cC]|[\n>]#")
+
+
 def _leftovers(fragment: str) -> list[str]:
-    if not any(mark in fragment for mark in ("**", "$$", "__", "%5C", "%5c", "\n#", ">#")):
+    if not _SUSPECT.search(fragment):
         return []
     visible = text_of(_PROTECTED.sub(" ", fragment))
     found = []

@@ -73,7 +73,11 @@ def _cells(text: str) -> list[str]:
 def table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
     if startLine + 2 > endLine:
         return False
-    line_text = [state.src[state.bMarks[k] + state.tShift[k]:state.eMarks[k]] for k in (startLine, startLine + 1)]
+    below = state.bMarks[startLine + 1] + state.tShift[startLine + 1]
+    if state.src[below:below + 1] not in ("|", "-", ":"):  # most lines: not a table (cheap test first)
+        return False
+    line_text = [state.src[state.bMarks[startLine] + state.tShift[startLine]:state.eMarks[startLine]],
+                 state.src[below:state.eMarks[startLine + 1]]]
     if not _delimiter_row(line_text[1]) or "|" not in line_text[0]:
         return False
     original = state.src

@@ -188,7 +188,7 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     if "**" not in source and "__" not in source:
         return False
     children = strip_leading_blank(children)
-    segments = lines(children)
+    segments = lines(children) if "\n" in source or "<br" in source or "<BR" in source else [children]
     starts = []  # (line index, what, reading)
     for k, segment in enumerate(segments):
         head = _head_kind(segment)
@@ -214,7 +214,8 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
         stop = starts[n + 1][0] if n + 1 < len(starts) else len(segments)
         explanation = _joined([after, *segments[k + 1:stop]]) if after else _joined(segments[k + 1:stop])
         last_in_item = item is not None and n + 1 == len(starts)
-        rest = w.blocks(i + 3, w.closing(item)) if last_in_item else ""
+        item_end = w.closing(item) if last_in_item else 0
+        rest = w.blocks(i + 3, item_end) if item_end > i + 3 else ""
         explanation_html = w.inline(explanation)
         back = ((f"<p>{explanation_html}</p>\n" if explanation_html else "") + rest).strip()
         term_source = "".join(c.content for c in term).strip()
@@ -224,7 +225,7 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
         term_html = w.inline(term)
         w.add("term", term_html, back, i, line + k, term_source)
         if last_in_item:
-            w.push_context(w.closing(item), term_source, term_html)
+            w.push_context(item_end, term_source, term_html)
     return True
 
 

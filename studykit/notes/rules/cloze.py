@@ -15,6 +15,9 @@ EXPLICIT_GAP = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")  # the hidden text
 
 
 def rule(w, i: int, children: list[Token], line: int) -> bool:
+    source = w.tokens[i + 1].content
+    if "==" not in source and "{{c" not in source:
+        return False
     if not (any(c.type == "mark_open" for c in children)
             or any(c.type == "text" and EXPLICIT_CLOZE.search(c.content) for c in children)):
         return False

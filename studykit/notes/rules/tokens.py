@@ -98,14 +98,19 @@ def bold_alone(line: list[Token]) -> tuple[list[Token], bool] | None:
     close = emphasis_run(line)
     if close is None:
         return None
-    rest = "".join(c.content if c.type == "text" else "\0" for c in line[close + 1:]).strip()
-    if rest not in ("", "：", ":"):
-        return None
+    colon = False
+    for token in line[close + 1:]:  # only blanks and one colon may follow
+        if token.type != "text":
+            return None
+        rest = token.content.strip()
+        if rest in ("：", ":") and not colon:
+            colon = True
+        elif rest and not blank(rest):
+            return None
     inner = line[1:close]
     if inner and inner[0].type == "strong_open" and line[0].type == "em_open":
         inner = inner[1:-1]
-    text = plain(inner)
-    return inner, bool(rest) or text.endswith(COLONS)
+    return inner, colon or plain(inner).endswith(COLONS)
 
 
 def question_text(children: list[Token]) -> str:
