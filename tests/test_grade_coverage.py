@@ -5,13 +5,36 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import SOLUTIONS
 from ex_helpers import failing, graded
 
 NOT_FINITE = "not finite"
 
 
-def test_a_conv_backward_that_crops_one_ring_fails_for_padding_two_and_three():
-    result = graded("ex09", "ex09_crop_one_ring")
+def learner(solution: str, old: str, new: str) -> str:
+    """tests/solutions/<solution>.py with one line changed the way a learner would get it wrong (or right)."""
+    source = (SOLUTIONS / f"{solution}.py").read_text(encoding="utf-8")
+    assert old in source
+    return source.replace(old, new)
+
+
+LOOPS_RETURN = "return dXp[:, :, padding:padding + H, padding:padding + Wd], dW, db"
+CROP_ONE_RING = learner("ex09_loops", LOOPS_RETURN,
+                        "dX = dXp[:, :, 1:-1, 1:-1] if padding > 0 else dXp  # crops one ring of padding\n    return dX, dW, db")
+CROP_AT_ONE = learner("ex09_loops", LOOPS_RETURN,  # the right shape, the crop starting at 1 whatever the padding
+                      "return dXp[:, :, 1:1 + H, 1:1 + Wd] if padding else dXp, dW, db")
+_LOOPS = (SOLUTIONS / "ex09_loops.py").read_text(encoding="utf-8")
+ROTATED = (_LOOPS[:_LOOPS.index("def conv2d_backward")]  # one file, as a learner has it: the loop forward, and
+           + learner("ex09_full_corr_unrotated", "* W[:, c])  # W not rotated", "* W[:, c, ::-1, ::-1])")
+           .split("from ex09_loops import conv2d_forward")[1].split("\n", 1)[1])  # the full-correlation backward
+ASSIGN_WINDOW = learner("ex10_no_overlap_accumulate", """                    a, b = np.unravel_index(np.argmax(window), window.shape)
+                    dX[n, c, i * stride + a, j * stride + b] = dout[n, c, i, j]""",
+                        """                    hs, ws = i * stride, j * stride
+                    dX[n, c, hs:hs + size, ws:ws + size] = (window == window.max()) * dout[n, c, i, j]""")
+
+
+def test_a_conv_backward_that_crops_one_ring_fails_for_padding_two_and_three(grade_source):
+    _, result = grade_source("ex09", CROP_ONE_RING, "--seed", "7")
     wrong = failing(result)
     assert result["status"] == "fail" and result["parts"]["forward"]["passed"] == result["parts"]["forward"]["total"]
     text = wrong["backward: every stride 1–3 with every padding 0–3"]
@@ -20,14 +43,15 @@ def test_a_conv_backward_that_crops_one_ring_fails_for_padding_two_and_three():
     assert "backward: stride 1, no padding" not in wrong and "backward: stride 2, padding 1, C_in ≠ C_out" not in wrong
 
 
-def test_a_conv_backward_with_the_right_shape_but_a_crop_at_one_fails_with_the_offset_named():
-    wrong = failing(graded("ex09", "ex09_crop_at_one"))
+def test_a_conv_backward_with_the_right_shape_but_a_crop_at_one_fails_with_the_offset_named(grade_source):
+    _, result = grade_source("ex09", CROP_AT_ONE, "--seed", "7")
+    wrong = failing(result)
     text = wrong["backward: every stride 1–3 with every padding 0–3"]
     assert "you cut the padded border at offset 1 instead of 2" in text
 
 
-def test_an_unusual_correct_conv_backward_passes():
-    result = graded("ex09", "ex09_full_corr_rotated")
+def test_an_unusual_correct_conv_backward_passes(grade_source):
+    _, result = grade_source("ex09", ROTATED, "--seed", "7")
     assert result["status"] == "pass", failing(result)
 
 
@@ -69,8 +93,9 @@ def test_correct_solutions_pass_the_wider_coverage(exercise, solution):
     assert graded(exercise, solution)["status"] == "pass"
 
 
-def test_assigning_the_whole_pooling_window_is_told_to_accumulate():
-    wrong = failing(graded("ex10", "ex10_assign_window"))
+def test_assigning_the_whole_pooling_window_is_told_to_accumulate(grade_source):
+    _, result = grade_source("ex10", ASSIGN_WINDOW, "--seed", "7")
+    wrong = failing(result)
     assert "backward: 2×2 windows, stride 2" not in wrong  # no overlap: = and += agree
     for name in ("backward: overlapping windows (3×3, stride 2)", "backward: every window size 1–3 with every stride 1–3"):
         assert "accumulate with dX[...] += dout[...]" in wrong[name] and "dX[window] = mask · dout" in wrong[name]
