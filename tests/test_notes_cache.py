@@ -198,3 +198,10 @@ def test_background_parsing_yields_every_note_once_even_without_a_process_pool(t
     (notes / "n1.md").write_text("- **又改：** 再改\n", encoding="utf-8")
     got = dict(parse_iter(files, cache, background=True))
     assert sorted(got) == [0, 1, 2] and got[1].cards[0].front == "又改"
+
+
+def test_the_parser_fingerprint_covers_every_card_rule_module():
+    from studykit.notes.cache import parser_sources
+
+    names = {p.relative_to(p.parents[1]).as_posix() if p.parent.name == "rules" else p.name for p in parser_sources()}
+    assert {"cards.py", "cjk.py", "html.py", "render.py", "rules/bold.py", "rules/headings.py"} <= names

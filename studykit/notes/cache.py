@@ -43,7 +43,7 @@ _FINGERPRINT: bytes | None = None
 
 
 def parser_fingerprint() -> bytes:
-    """What a parse depends on besides the note and its pictures: this package's notes code, and the
+    """What a parse depends on besides the note and its pictures: this package's notes code (rules/ included), and the
     versions of markdown-it-py, mdit-py-plugins and pygments (read from their `__init__.py` files, which
     name the version, so that checking the cache never imports the parser)."""
     global _FINGERPRINT
@@ -58,10 +58,16 @@ def parser_fingerprint() -> bytes:
             digest.update(package.encode() + b"\0")
             if spec is not None and spec.origin:
                 digest.update(Path(spec.origin).read_bytes())
-        for source in sorted(Path(__file__).parent.glob("*.py")):
-            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+        here = Path(__file__).parent
+        for source in parser_sources():
+            digest.update(source.relative_to(here).as_posix().encode() + b"\0" + source.read_bytes())
         _FINGERPRINT = digest.digest()
     return _FINGERPRINT
+
+
+def parser_sources() -> list[Path]:
+    """studykit's own files a parse depends on: every module of studykit.notes, the card rules in rules/ included."""
+    return sorted(Path(__file__).parent.rglob("*.py"))
 
 
 class NoteCache:
