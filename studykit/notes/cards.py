@@ -72,6 +72,7 @@ class Walker:
         is part of card keys (identity), the HTML is shown in the context line, the plain text in the Source line."""
         stack: list[tuple[int, str, str, str]] = []
         paths = []
+        current: tuple = ()
         for i, tok in enumerate(self.tokens):
             if tok.type == "heading_open":
                 level = int(tok.tag[1])
@@ -80,7 +81,8 @@ class Walker:
                 text = heading_text(inline.children or [])
                 if not (level == 1 and text == self.title and not stack):
                     stack.append((level, inline.content.strip(), self.inline(inline.children or []), text))
-            paths.append(tuple((s[1], s[2], s[3]) for s in stack))
+                current = tuple((s[1], s[2], s[3]) for s in stack)
+            paths.append(current)
         return paths
 
     def closing(self, i: int) -> int:
@@ -209,8 +211,8 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
     pictures = PictureResolver(path, root)
     env = {"pictures": pictures}
     tokens = markdown().parse(text, env)
-    for tok in tokens:
-        if tok.type == "inline" and tok.map:
+    for tok in tokens:  # the line of each picture and HTML tag, for its warnings
+        if tok.type == "inline" and tok.map and ("<" in tok.content or "![" in tok.content):
             line = tok.map[0] + 1
             for child in tok.children or []:
                 child.meta["line"] = line

@@ -149,7 +149,6 @@ def _softbreak(self, tokens, idx, options, env) -> str:
 
 def cjk_friendly_plugin(md: MarkdownIt) -> None:
     """CJK-friendly emphasis (for this parser only) and no space at a soft line break between CJK characters."""
-    parser = _CjkFriendlyParserInline()
-    parser.ruler, parser.ruler2 = md.inline.ruler, md.inline.ruler2  # keep every inline rule already added
-    md.inline = parser
+    if type(md.inline) is ParserInline:  # keep the instance: its rules and terminator characters stay as they are
+        md.inline.__class__ = _CjkFriendlyParserInline
     md.add_render_rule("softbreak", _softbreak)

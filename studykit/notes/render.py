@@ -247,6 +247,8 @@ def check_pictures(tokens, pictures: "PictureResolver") -> None:
     for tok in tokens:
         if tok.type == "html_block":
             _each_img(tok.content, tok.map[0] + 1 if tok.map else 0, pictures)
+        if tok.type != "inline" or ("![" not in tok.content and "<" not in tok.content):
+            continue
         for child in tok.children or []:
             if child.type == "image":
                 pictures.resolve(child.attrGet("src") or "", child.meta.get("line", 0), pack=False)

@@ -76,9 +76,11 @@ def table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool
     below = state.bMarks[startLine + 1] + state.tShift[startLine + 1]
     if state.src[below:below + 1] not in ("|", "-", ":"):  # most lines: not a table (cheap test first)
         return False
-    line_text = [state.src[state.bMarks[startLine] + state.tShift[startLine]:state.eMarks[startLine]],
-                 state.src[below:state.eMarks[startLine + 1]]]
-    if not _delimiter_row(line_text[1]) or "|" not in line_text[0]:
+    header = state.src[state.bMarks[startLine] + state.tShift[startLine]:state.eMarks[startLine]]
+    if "|" not in header:
+        return False
+    line_text = [header, state.src[below:state.eMarks[startLine + 1]]]
+    if not _delimiter_row(line_text[1]):
         return False
     original = state.src
     last = startLine

@@ -71,6 +71,9 @@ def _interrupting(rule):
     def interrupting(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
         if not silent:
             return rule(state, startLine, endLine, False)
+        start = state.bMarks[startLine] + state.tShift[startLine]
+        if not state.src.startswith("$$", start):
+            return False
         tokens, line = len(state.tokens), state.line
         found = rule(state, startLine, endLine, False)  # dollarmath's rule pushes even when silent
         del state.tokens[tokens:]
