@@ -1,20 +1,30 @@
-"""Benchmark: `studykit build` on 10,000 cards in 20 files, against the floor of any genanki-based builder.
+"""Benchmark: `studykit build` on two corpora of 20 notes, each against its own floor: a minimal genanki script.
 
-The floor is a minimal genanki script that writes the same 10,000 notes (front/back text already known,
-no Markdown). Everything runs as fresh processes, best of --repeat runs; the figures to quote are ratios.
+Corpora (pick with --corpus; both by default):
+- bullets: 20 notes × 500 one-line term bullets with inline maths (10,000 term cards);
+- sections: notes shaped like real ones — 20 notes × 500 question sections, each a heading, a paragraph with
+  inline maths, bold and code, a two-line display block with `\\\\`, and a two-item list; plus per note a few
+  bold-term bullets, a bold label with a list, one table and a picture (10,000 question cards and more).
 
-Three builds are timed, each with its own empty notes cache (STUDYKIT_CACHE_DIR):
+The floor writes the same notes with genanki and nothing else: for `bullets` the term and its Markdown text, for
+`sections` the very fronts and backs studykit makes (same HTML), so the ratio is what studykit adds. Every run is a
+fresh process, best of --repeat; the figures to quote are ratios measured in the same run.
+
+Timed, each corpus with its own notes cache (STUDYKIT_CACHE_DIR):
 - cold: `--no-cache`, every note parsed (a first build; also what a build costs without the cache);
 - after editing one note: the cache holds the other 19 (the everyday rebuild while writing notes);
-- unchanged: nothing edited since the last build.
+- unchanged: nothing edited since the last build;
+- `studykit check`, cold and after editing one note; peak memory (largest process) of a cold build.
 
-    python bench/bench_build.py [--repeat 3]
+    python bench/bench_build.py [--repeat 3] [--corpus bullets|sections|both]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -23,9 +33,10 @@ import time
 from pathlib import Path
 
 FILES, CARDS_PER_FILE = 20, 500
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
-def make_corpus(root: Path) -> list[tuple[str, str]]:
+def make_bullets(root: Path) -> list[tuple[str, str]]:
     """20 notes × 500 term bullets (with inline maths); returns the (front, back) pairs for the floor script."""
     pairs = []
     for f in range(FILES):
@@ -40,6 +51,34 @@ def make_corpus(root: Path) -> list[tuple[str, str]]:
         (root / f"note{f:02d}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return pairs
 
+
+def make_sections(root: Path) -> list[tuple[str, str]]:
+    """20 notes shaped like real ones; returns the fronts and backs studykit makes of them (the floor's HTML)."""
+    (root / "img").mkdir()
+    (root / "img" / "fig.png").write_bytes(PNG)
+    for f in range(FILES):
+        lines = [f"---\ntitle: 第 {f} 章\ntags: [bench]\n---\n# 第 {f} 章\n",
+                 "![网络结构](img/fig.png)\n",
+                 "| 函数 | 值域 | 导数 |\n|---|---|---|\n| sigmoid | $(0,1)$ | $\\sigma(1-\\sigma)$ |\n"
+                 "| tanh | $(-1,1)$ | $1-\\tanh^2$ |\n| ReLU | $[0,\\infty)$ | $\\mathbb{1}[x>0]$ |\n",
+                 "**优点：**\n\n- 计算简单\n- 收敛快\n",
+                 "- **梯度消失：**深层网络中梯度逐层变小\n- **梯度爆炸**：梯度逐层变大\n"]
+        for i in range(CARDS_PER_FILE):
+            lines.append(
+                f"## {f}.{i} 为什么第 {i} 层需要激活函数？\n\n"
+                f"没有激活函数，第 {i} 层的输出 $z_{{{i}}} = W_{{{i}}} a + b$ 仍是**线性**的，见 `layer_{i}`。\n\n"
+                f"$$\na_{{{i}}} = W x + b \\\\\nz_{{{i}}} = \\sigma(a_{{{i}}})\n$$\n\n"
+                f"- 复合的线性仍是线性\n- 非线性让网络能拟合 **任意** 函数\n")
+        (root / f"note{f:02d}.md").write_text("\n".join(lines), encoding="utf-8")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from studykit.deck.package import front_field
+    from studykit.notes import parse_paths
+
+    return [(front_field(c.context, c.front), c.back) for note in parse_paths([root]) for c in note.cards]
+
+
+CORPORA = {"bullets": (make_bullets, "- **新术语{run}：** 新的解释 $x_{run}$\n"),
+           "sections": (make_sections, "## 新问题 {run}？\n\n新的回答 $x_{run}$。\n")}
 
 FLOOR = textwrap.dedent('''
     import genanki, json, sys
@@ -65,24 +104,29 @@ def best(command: list[str], repeat: int, env: dict | None = None, before=None) 
     return min(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    import json
+def peak_memory_mb(command: list[str]) -> float:
+    """The largest resident size of any process of `command` (the build and its workers), in MB."""
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, "
+            "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, *command], check=True, capture_output=True, text=True)
+    return int(out.stdout) / 1024
 
+
+def run_corpus(name: str, repeat: int) -> list[tuple[str, float, float]]:
+    make, new_text = CORPORA[name]
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         notes = root / "notes"
         notes.mkdir()
-        pairs = make_corpus(notes)
+        pairs = make(notes)
         (root / "pairs.json").write_text(json.dumps(pairs, ensure_ascii=False), encoding="utf-8")
         (root / "floor.py").write_text(FLOOR, encoding="utf-8")
         edited = notes / "note07.md"
         original = edited.read_text(encoding="utf-8")
 
         def edit(run: int) -> None:  # a new card at the end of one note, different on every run
-            edited.write_text(original + f"- **新术语{run}：** 新的解释 $x_{run}$\n", encoding="utf-8")
+            edited.write_text(original + "\n" + new_text.format(run=run), encoding="utf-8")
 
         build = [sys.executable, "-m", "studykit", "build", str(notes), "-o", str(root / "sk.apkg")]
         check = [sys.executable, "-m", "studykit", "check", str(notes)]
@@ -90,21 +134,34 @@ def main() -> None:
         subprocess.run(build, check=True, stdout=subprocess.DEVNULL, env={**os.environ, **warm_cache})  # fill it
 
         floor = best([sys.executable, str(root / "floor.py"), str(root / "pairs.json"), str(root / "floor.apkg")],
-                     args.repeat)
-        cold = best(build + ["--no-cache"], args.repeat)
-        one_edit = best(build, args.repeat, warm_cache, before=edit)
+                     repeat)
+        cold = best(build + ["--no-cache"], repeat)
+        one_edit = best(build, repeat, warm_cache, before=edit)
         edited.write_text(original, encoding="utf-8")
-        unchanged = best(build, args.repeat, warm_cache, before=lambda run: None)
-        check_cold = best(check + ["--no-cache"], args.repeat)
-        check_one = best(check, args.repeat, warm_cache, before=edit)
-    print(f"cards: {len(pairs)} in {FILES} files; {os.cpu_count()} CPUs")
-    print(f"floor (minimal genanki script):        {floor:.2f} s")
-    print(f"studykit build, cold (--no-cache):     {cold:.2f} s  = {cold / floor:.2f}× the floor")
-    print(f"studykit build after editing one note: {one_edit:.2f} s  = {one_edit / floor:.2f}× the floor")
-    print(f"studykit build, nothing changed:       {unchanged:.2f} s  = {unchanged / floor:.2f}× the floor")
-    print(f"studykit check, cold (--no-cache):     {check_cold:.2f} s  = {check_cold / floor:.2f}× the floor")
-    print(f"studykit check after editing one note: {check_one:.2f} s  = {check_one / floor:.2f}× the floor")
-    print("target: build within 1.5× of the floor")
+        unchanged = best(build, repeat, warm_cache, before=lambda run: None)
+        check_cold = best(check + ["--no-cache"], repeat)
+        check_one = best(check, repeat, warm_cache, before=edit)
+        memory = peak_memory_mb(build + ["--no-cache"])
+    print(f"\n{name}: {len(pairs)} notes for the floor, {FILES} files; {os.cpu_count()} CPUs")
+    print(f"floor (minimal genanki script, same notes): {floor:.2f} s")
+    for label, seconds, target in (("build, cold (--no-cache)", cold, "≤ 3.0×"),
+                                   ("build after editing one note", one_edit, "≤ 1.5×"),
+                                   ("build, nothing changed", unchanged, "≤ 1.3×"),
+                                   ("check, cold (--no-cache)", check_cold, ""),
+                                   ("check after editing one note", check_one, "≤ 0.2 s")):
+        print(f"  studykit {label:<30} {seconds:5.2f} s = {seconds / floor:4.2f}× the floor   {target}")
+        rows.append((label, seconds, seconds / floor))
+    print(f"  peak memory of a cold build (largest process): {memory:.0f} MB   ≤ 150 MB")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--corpus", choices=["bullets", "sections", "both"], default="both")
+    args = parser.parse_args()
+    for name in (["bullets", "sections"] if args.corpus == "both" else [args.corpus]):
+        run_corpus(name, args.repeat)
 
 
 if __name__ == "__main__":

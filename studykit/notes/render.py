@@ -54,49 +54,49 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
 # ---------------------------------------------------------------- maths
 
 
+_TEX_STRUCTURE = re.compile(r"\\begin\{|\\end\{|\\\\|\\.|[{}&]", re.DOTALL)
+
+
 def _top_level(tex: str) -> tuple[bool, bool]:
     r"""(has a `\\`, has an `&`) outside every \begin…\end environment and brace group of `tex`."""
+    if "\\\\" not in tex and "&" not in tex:
+        return False, False
     depth_env = depth_brace = 0
     breaks = amp = False
-    i = 0
-    while i < len(tex):
-        if tex.startswith("\\begin{", i):
+    for match in _TEX_STRUCTURE.finditer(tex):
+        token = match.group()
+        if token == "\\begin{":
             depth_env += 1
-            i += 7
-        elif tex.startswith("\\end{", i):
+        elif token == "\\end{":
             depth_env -= 1
-            i += 5
-        elif tex.startswith("\\\\", i):
+        elif token == "{":
+            depth_brace += 1
+        elif token == "}":
+            depth_brace -= 1
+        elif token == "\\\\":
             breaks = breaks or (depth_env == 0 and depth_brace == 0)
-            i += 2
-        elif tex[i] == "\\":
-            i += 2
-        else:
-            depth_brace += tex[i] == "{"
-            depth_brace -= tex[i] == "}"
-            amp = amp or (tex[i] == "&" and depth_env == 0 and depth_brace == 0)
-            i += 1
+        elif token == "&":
+            amp = amp or (depth_env == 0 and depth_brace == 0)
     return breaks, amp
 
 
 # TeX that KaTeX, Typora's MathJax setup or LaTeX packages accept and Anki's MathJax 3 does not (it would show
 # the macro's name in red), and a bare `%`, which TeX reads as a comment hiding the rest of the formula
-_MATHJAX_SPELLING = [
-    (re.compile(r"\\bm(?![A-Za-z])"), r"\\boldsymbol"),
-    (re.compile(r"\\bold(?![A-Za-z])"), r"\\mathbf"),
-    (re.compile(r"\\argmax(?![A-Za-z])"), r"\\operatorname*{arg\\,max}"),
-    (re.compile(r"\\argmin(?![A-Za-z])"), r"\\operatorname*{arg\\,min}"),
-    (re.compile(r"\\([RNZQC])(?![A-Za-z])"), r"\\mathbb{\1}"),
-    (re.compile(r"(?<!\\)%"), r"\\%"),
-]
+_MATHJAX_SPELLING = re.compile(r"\\(bm|bold|argmax|argmin|[RNZQC])(?![A-Za-z])|(?<!\\)%")
+_RESPELLED = {"bm": r"\boldsymbol", "bold": r"\mathbf", "argmax": r"\operatorname*{arg\,max}",
+              "argmin": r"\operatorname*{arg\,min}"}
+
+
+def _respell(match: re.Match) -> str:
+    name = match.group(1)
+    if name is None:
+        return r"\%"
+    return _RESPELLED.get(name) or rf"\mathbb{{{name}}}"
 
 
 def mathjax_tex(tex: str) -> str:
     """TeX as Anki's MathJax 3 reads it: KaTeX-only macros spelled the MathJax way, a bare `%` escaped."""
-    if "\\" in tex or "%" in tex:
-        for pattern, replacement in _MATHJAX_SPELLING:
-            tex = pattern.sub(replacement, tex)
-    return tex
+    return _MATHJAX_SPELLING.sub(_respell, tex)
 
 
 def display_tex(tex: str) -> str:
