@@ -20,6 +20,9 @@ from typing import Callable
 BUDGET_SECONDS = 4.0  # wall-clock time the timing rounds may take (at least two rounds are always run)
 ROUNDS = 5
 FULL_SIZE_LIMIT = 3.0  # seconds of CPU a learner's call may be estimated to take for the full size to be used
+# A Python-level loop costs at least ~0.3 µs per iteration; numpy, even without BLAS, computes one output of these
+# small layers in tens of ns. So a small-input time per output above this is the signature of a loop over outputs.
+LOOP_SECONDS_PER_OUTPUT = 0.3e-6
 
 
 def _cpu(func: Callable[[], object]) -> float:
@@ -47,13 +50,17 @@ def best_pair(reference: Callable[[], object], learner: Callable[[], object], ro
 
 def compare(learner_small: Callable[[], object], learner_full: Callable[[], object],
             reference_small: Callable[[], object], reference_full: Callable[[], object],
-            scale: float, small_label: str, advice: str) -> str:
-    """A sentence comparing the learner's time with the reference's; `scale` ≈ full work ÷ small work."""
+            scale: float, small_label: str, loop_advice: str, small_outputs: int, vectorized_advice: str) -> str:
+    """A sentence comparing the learner's time with the reference's; `scale` ≈ full work ÷ small work.
+
+    When the learner's code is slow, the advice names the cause the timing shows: `loop_advice` when the small input
+    took as long per output as a Python loop over outputs does (`small_outputs` = how many outputs it has), else
+    `vectorized_advice` (vectorized, but not with the fast operation)."""
     learner_small()  # warm-up: first-call costs (imports, caches) are not what is being measured
-    # CPU time, so a busy machine does not push a solution over the limit (a flip between sizes was what made the
-    # same loop solution read 38× in one grade and 539× in the next); `scale` grows with all the work, so it
+    small = min(_cpu(learner_small) for _ in range(2))
+    # CPU time, so a busy machine does not push a solution over the limit; `scale` grows with all the work, so it
     # overestimates loop solutions, whose Python overhead grows with the outputs only — they stay on the full size
-    estimate = min(_cpu(learner_small) for _ in range(2)) * scale
+    estimate = small * scale
     if estimate <= FULL_SIZE_LIMIT:
         reference, learner, where = reference_full, learner_full, ""
     else:
@@ -66,6 +73,7 @@ def compare(learner_small: Callable[[], object], learner_full: Callable[[], obje
     if ratio < 1.5:
         verdict = "about as fast as the reference" if ratio > 0.67 else f"{1 / ratio:.1f}× faster than the reference"
         return f"correct; {verdict} ({times}, {how})."
+    advice = loop_advice if small / max(small_outputs, 1) >= LOOP_SECONDS_PER_OUTPUT else vectorized_advice
     return f"correct; {ratio:.0f}× slower than the reference ({times}, {how}) — {advice}"
 
 

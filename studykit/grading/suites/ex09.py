@@ -211,4 +211,9 @@ def _(sol, rng):
                          lambda: ref_forward(*small, 1, 1), lambda: ref_forward(*big, 1, 1), scale,
                          "N=1, C=4, 16×16",
                          "vectorize: build all windows at once (numpy.lib.stride_tricks.sliding_window_view, or "
-                         "im2col) and do one matrix product instead of loops over pixels.")
+                         "im2col) and do one matrix product instead of loops over pixels.",
+                         small_outputs=1 * 4 * 16 * 16,
+                         vectorized_advice="your code is vectorized, but the multiply-and-sum is not one matrix "
+                         "product: np.einsum without optimize=True (or a sum over a broadcast product) does not use "
+                         "BLAS. Reshape the windows to (N·H_out·W_out, C_in·kh·kw) and multiply by W reshaped to "
+                         "(C_out, C_in·kh·kw)ᵀ, or use np.tensordot / np.einsum(..., optimize=True).")

@@ -153,4 +153,8 @@ def _(sol, rng):
                          lambda: ref_pool(small, 2, 2), lambda: ref_pool(big, 2, 2), (8 * 16 * 32 * 32) / (4 * 16 * 16),
                          "N=1, C=4, 16×16",
                          "vectorize: view the windows with sliding_window_view (or reshape to (N, C, H/2, 2, W/2, 2) "
-                         "for 2×2 stride 2) and take max over the window axes.")
+                         "for 2×2 stride 2) and take max over the window axes.",
+                         small_outputs=1 * 4 * 8 * 8,
+                         vectorized_advice="your code is vectorized but does more work than one max over a window "
+                         "view: take .max(axis=(-2, -1)) of sliding_window_view(X, (size, size), axis=(2, 3))"
+                         "[:, :, ::stride, ::stride] directly, without copying the windows or comparing them first.")
