@@ -164,7 +164,7 @@ def _(sol, rng):
     # name the mistake by comparing both halves with the reference, never by elimination
     if checks.match_variant(loss, {"summed": lambda: n * expected_loss}) and checks.match_variant(dZ, right):
         hint = ("your dZ is right — the gradient of the MEAN loss — but your loss is summed over the N examples, "
-                "so its derivative is N times your dZ: divide the loss by N (take the mean).")
+                "so its derivative is N times your dZ: divide the loss by N (the missing / N; take the mean).")
     elif checks.match_variant(loss, {"ok": lambda: expected_loss}) and checks.match_variant(dZ, {"n": lambda: n * expected_dZ}):
         hint = "your loss is the mean over N examples, so its gradient has a / N too: dZ = (softmax(Z) − onehot(y)) / N."
     else:

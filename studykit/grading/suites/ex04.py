@@ -22,8 +22,8 @@ TANH_HINT = ("(e^x − e^(−x)) / (e^x + e^(−x)) overflows for |x| ≳ 710 (i
 
 X_FIXED = np.array([-3.0, -1.0, 0.0, 0.5, 2.0])
 
-NP_WHERE_HINT = ("numpy warned although your values are right, on both sides of 0: np.where(cond, A, B) computes A "
-                 "AND B on every element before it chooses, so 1/(1+e^(−x)) still overflows for x ≈ −1e4 and "
+NP_WHERE_HINT = ("numpy warned although your values are right, on both sides of 0: np.where evaluates both branches — "
+                 "np.where(cond, A, B) computes A AND B on every element before it chooses, so 1/(1+e^(−x)) still overflows for x ≈ −1e4 and "
                  "e^x/(1+e^x) for x ≈ +1e4. Compute each formula only on its own elements (s[pos] = … with "
                  "pos = x >= 0, s[~pos] = …), or write both with e^(−|x|), which never overflows.")
 
