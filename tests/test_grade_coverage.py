@@ -106,3 +106,19 @@ def test_an_unrotated_full_correlation_is_told_to_rotate_not_that_it_flipped():
     text = wrong["backward: stride 1, no padding"]
     assert "forgot to rotate it in the full-correlation form" in text and "W[:, :, ::-1, ::-1]" in text
     assert "you flipped W here" not in text
+
+
+def test_nan_never_passes_a_comparison_or_a_finite_difference_check():
+    import numpy as np
+
+    from studykit.grading import checks
+    from studykit.grading.cases import CheckFailed
+
+    for call in (lambda: checks.check_gradient("dX", np.ones(3), np.array([1.0, np.nan, 1.0])),
+                 lambda: checks.check_gradient("dX", np.array([1.0, np.inf, 1.0]), np.ones(3)),
+                 lambda: checks.check_close("dX", np.array([np.nan, 1.0]), np.array([0.0, 1.0])),
+                 lambda: checks.check_close("loss", float("nan"), 1.0),
+                 lambda: checks.check_close("loss", float("inf"), 1.0)):
+        with pytest.raises(CheckFailed) as failed:
+            call()
+        assert NOT_FINITE in failed.value.message

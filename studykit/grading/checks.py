@@ -137,8 +137,12 @@ def check_gradient(name: str, got: Any, numeric: np.ndarray, *, threshold: float
     arr = as_array(name, got)
     check_shape(name, arr, numeric.shape, hint)
     check_finite(name, arr, hint)
+    bad = ~np.isfinite(numeric)
+    if bad.any():  # the finite differences of the learner's own forward: NaN there must not pass silently
+        raise CheckFailed(f"{name}: the finite differences of your forward are not finite (your forward returned nan "
+                          f"or inf near these inputs: {int(bad.sum())} of {numeric.size} entries); fix the forward first.")
     err = rel_error(arr, numeric)
-    if err > threshold:
+    if not err <= threshold:  # written so that a NaN error fails too
         diff = np.abs(arr.astype(np.float64) - numeric)
         idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), diff.shape))
         raise CheckFailed(
