@@ -102,7 +102,7 @@ def test_check_reports_the_same_warnings_as_json_and_writes_nothing(tmp_path):
 
 
 def test_failed_build_keeps_the_last_good_deck(tmp_path, monkeypatch):
-    import genanki
+    from studykit.deck import package
 
     from studykit.deck.package import write_package
     from studykit.notes import parse_paths
@@ -114,11 +114,11 @@ def test_failed_build_keeps_the_last_good_deck(tmp_path, monkeypatch):
     write_package(parse_paths([folder]), out, "studykit")
     good = out.read_bytes()
 
-    def interrupted(self, file, timestamp=None):
-        Path(file).write_bytes(b"half a zip")
+    def interrupted(database, media, target):
+        Path(target).write_bytes(b"half a zip")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(genanki.Package, "write_to_file", interrupted)
+    monkeypatch.setattr(package, "_zip_package", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_package(parse_paths([folder]), out, "studykit")
     assert out.read_bytes() == good

@@ -81,24 +81,30 @@ def test_same_picture_content_is_packed_once_under_its_hash(tmp_path):
 
 
 def test_a_failed_write_leaves_no_temporary_file_and_keeps_the_old_deck(tmp_path, monkeypatch):
-    import genanki
+    import tempfile
 
+    from studykit.deck import package
+
+    scratch = tmp_path.parent / f"{tmp_path.name}-scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the package's database is built
     notes = notes_in(tmp_path)
     out = tmp_path / "deck.apkg"
     write_package(notes, out, "studykit")
     good = out.read_bytes()
 
-    def broken(self, path, timestamp=None):
-        Path(path).write_bytes(b"half a zip")
+    def broken(database, media, target):
+        Path(target).write_bytes(b"half a zip")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(genanki.Package, "write_to_file", broken)
+    monkeypatch.setattr(package, "_zip_package", broken)
     try:
         write_package(notes, out, "studykit")
     except OSError:
         pass
     assert out.read_bytes() == good
     assert sorted(os.listdir(tmp_path)) == ["deck.apkg", "notes"]
+    assert os.listdir(scratch) == []  # nor the database it was writing
 
 
 def test_check_never_imports_genanki(tmp_path):

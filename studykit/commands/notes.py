@@ -129,14 +129,18 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
         sys.exit(2)
     from studykit.deck.package import PackageWriter
 
-    writer = PackageWriter(deck.strip())  # adds each note as soon as it is ready, while others are parsed
+    writer = PackageWriter(deck.strip(), out)  # writes each note as soon as it is ready, while others are parsed
     with _batch_allocations():
-        notes, cache, across = _parse(paths, not no_cache, each=writer.add, background=True)
         try:
+            notes, cache, across = _parse(paths, not no_cache, each=writer.add, background=True)
             stats = writer.write(out)
         except OSError as exc:
+            writer.discard()
             click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
             sys.exit(2)
+        except BaseException:
+            writer.discard()  # Ctrl-C or a usage error while parsing: no half-written database left behind
+            raise
     problems = _in_order(stats.problems + across)
     _print_problems(problems)
     click.echo(_summary(notes, problems, cache, cards=stats.cards))

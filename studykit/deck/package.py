@@ -7,8 +7,9 @@ one-second resolution, so two builds within a second must still count as newer.
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
-import shutil
 import sqlite3
 import tempfile
 import time
@@ -51,13 +52,22 @@ def previous_timestamp(path: Path) -> int:
 
 
 class PackageWriter:
-    """Builds the package note by note (in any order; `add` takes each note's place in the build), then
-    writes it. Adding is most of the work, so a build adds notes while others are still being parsed."""
+    """Builds the package note by note, in any order (`add` takes each note's place in the build). Given the
+    output path up front, it writes each note into the package's database as soon as every note before it has
+    arrived, so writing overlaps parsing; `write` then adds the media and puts the package in place atomically.
 
-    def __init__(self, root_deck: str):
+    Identity clashes are settled in build order (the first card with a GUID wins), whatever the arrival order."""
+
+    def __init__(self, root_deck: str, out: Path | None = None):
         self.root_deck = root_deck
+        self.out = out
         self._genanki = None  # imported by the first `add`: a build starts its parse first
         self._prepared: dict[int, tuple[NoteFile, list]] = {}
+        self._next = 0  # the index of the next note to write
+        self._db = None  # (path, connection, cursor, timestamp, id generator), opened by the first note written
+        self.stats = BuildStats()
+        self._media: dict[str, Path] = {}
+        self._guids: dict[str, str] = {}
 
     def _load(self):
         if self._genanki is None:
@@ -87,60 +97,108 @@ class PackageWriter:
             guid = card_guid(card.key)
             prepared.append((card, guid, self._note(model=model, fields=fields, guid=guid, tags=tags)))
         self._prepared[index] = (note, prepared)
+        if self.out is not None:
+            self._write_ready()
 
-    def write(self, out: Path) -> BuildStats:
-        """Assemble the notes in build order (decks, duplicate identities) and write `out` atomically."""
+    def _write_ready(self) -> None:
+        while self._next in self._prepared:
+            note, prepared = self._prepared.pop(self._next)
+            self._next += 1
+            self._write_note(note, prepared)
+
+    def _open(self):
+        if self._db is None:
+            from genanki.apkg_col import APKG_COL
+            from genanki.apkg_schema import APKG_SCHEMA
+
+            timestamp = max(time.time(), previous_timestamp(self.out) + 1)
+            fd, path = tempfile.mkstemp(prefix="studykit-", suffix=".anki2")
+            os.close(fd)
+            connection = sqlite3.connect(path)
+            cursor = connection.cursor()
+            cursor.executescript(APKG_SCHEMA)
+            cursor.executescript(APKG_COL)
+            self._db = (path, connection, cursor, timestamp, itertools.count(int(timestamp * 1000)))
+        return self._db
+
+    def _write_note(self, note: NoteFile, prepared: list) -> None:
         genanki = self._load()
-        stats = BuildStats(files=len(self._prepared))
-        decks: dict[str, genanki.Deck] = {}
-        media: dict[str, Path] = {}
-        guids: dict[str, str] = {}
-        for index in sorted(self._prepared):
-            note, prepared = self._prepared[index]
-            stats.problems.extend(note.problems)
-            if not prepared:
+        self.stats.files += 1
+        self.stats.problems.extend(note.problems)
+        _, _, cursor, timestamp, ids = self._open()
+        if not prepared:
+            return
+        name = "::".join((self.root_deck, *note.deck))
+        deck = genanki.Deck(deck_id(name), name)
+        self._media.update(note.media)
+        for card, guid, anki_note in prepared:
+            if guid in self._guids:
+                self.stats.problems.append(Problem(note.relpath, card.line, f"same identity as the card at "
+                                                   f"{self._guids[guid]} (two notes with the same `id:`?); skipped",
+                                                   "identity"))
                 continue
-            name = "::".join((self.root_deck, *note.deck))
-            deck = decks.get(name)
-            if deck is None:
-                deck = decks[name] = genanki.Deck(deck_id(name), name)
-            media.update(note.media)
-            for card, guid, anki_note in prepared:
-                if guid in guids:
-                    stats.problems.append(Problem(note.relpath, card.line, f"same identity as the card at "
-                                                  f"{guids[guid]} (two notes with the same `id:`?); skipped", "identity"))
-                    continue
-                guids[guid] = f"{note.relpath}:{card.line}"
-                deck.add_note(anki_note)
-                stats.cards[card.kind] += 1
-        stats.media = len(media)
-        _write_atomically(genanki, list(decks.values()), media, out)
-        return stats
+            self._guids[guid] = f"{note.relpath}:{card.line}"
+            deck.add_note(anki_note)
+            self.stats.cards[card.kind] += 1
+        deck.write_to_db(cursor, timestamp, ids)  # genanki writes the deck, the note types and the notes
+
+    def write(self, out: Path | None = None) -> BuildStats:
+        """Write every note not written yet (in build order), then the package at `out`, atomically."""
+        self.out = out or self.out
+        try:
+            for index in sorted(self._prepared):
+                note, prepared = self._prepared.pop(index)
+                self._write_note(note, prepared)
+            path, connection, *_ = self._open()
+            connection.commit()
+            connection.close()
+            self.stats.media = len(self._media)
+            _write_atomically(path, self._media, self.out)
+        finally:
+            self.discard()
+        return self.stats
+
+    def discard(self) -> None:
+        """Remove the half-written database (after `write`, or when the build stops early)."""
+        if self._db is not None:
+            path, connection = self._db[0], self._db[1]
+            self._db = None
+            try:
+                connection.close()
+            except sqlite3.Error:
+                pass
+            Path(path).unlink(missing_ok=True)
 
 
 def write_package(notes: list[NoteFile], out: Path, root_deck: str) -> BuildStats:
     """All of `notes`, in order, as one package at `out`."""
-    writer = PackageWriter(root_deck)
-    for index, note in enumerate(notes):
-        writer.add(index, note)
+    writer = PackageWriter(root_deck, out)
+    try:
+        for index, note in enumerate(notes):
+            writer.add(index, note)
+    except BaseException:
+        writer.discard()
+        raise
     return writer.write(out)
 
 
-def _write_atomically(genanki, decks: list, media: dict[str, Path], out: Path) -> None:
+def _zip_package(database: str, media: dict[str, Path], target: str) -> None:
+    """The .apkg format: the collection database, a `media` index and the media files named 0, 1, …"""
+    ordered = sorted(media.items())
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.write(database, "collection.anki2")
+        archive.writestr("media", json.dumps({str(k): packed for k, (packed, _) in enumerate(ordered)}))
+        for k, (_, source) in enumerate(ordered):
+            archive.write(source, str(k))
+
+
+def _write_atomically(database: str, media: dict[str, Path], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    timestamp = max(time.time(), previous_timestamp(out) + 1)
-    with tempfile.TemporaryDirectory(prefix="studykit-media-") as media_dir:
-        files = []
-        for packed, source in sorted(media.items()):
-            target = os.path.join(media_dir, packed)
-            shutil.copyfile(source, target)
-            files.append(target)
-        package = genanki.Package(decks, media_files=files)
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            package.write_to_file(tmp, timestamp=timestamp)
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        _zip_package(database, media, tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
