@@ -217,3 +217,14 @@ def test_relu_derivative_1_gets_a_counterexample_where_x_is_negative():
     verdict = check_answer("1", sp.Heaviside(x), ("x",))
     assert not verdict.equal and verdict.hint is None
     assert "yours = 1, expected = 0" in verdict.message
+
+
+@pytest.mark.parametrize("answer, fixed", [("1 - tanh^2(x)", "tanh(x)**2"), ("sech**2(x)", "sech(x)**2")])
+def test_a_power_written_on_the_function_name_is_explained(answer, fixed):
+    verdict = check_answer(answer, D_TANH, ("x",))
+    assert not verdict.equal and "raises the function itself to a power" in verdict.message
+    assert fixed in verdict.hint and "write products" not in verdict.hint
+
+
+def test_sigma_is_read_as_the_sigmoid():
+    assert check_answer("σ(x)*(1 - σ(x))", D_SIGMOID, ("x",)).equal

@@ -22,6 +22,7 @@ import ast
 import contextlib
 import io
 import math
+import re
 import random
 import signal
 import time
@@ -50,7 +51,7 @@ FUNCTIONS.update({
     "root": (sp.root, 2, 2),
     "pow": (sp.Pow, 2, 2),
 })
-ALIASES = {"ln": "log", "abs": "Abs", "max": "Max", "min": "Min", "heaviside": "Heaviside", "H": "Heaviside",
+ALIASES = {"σ": "sigmoid", "ln": "log", "abs": "Abs", "max": "Max", "min": "Min", "heaviside": "Heaviside", "H": "Heaviside",
            "sgn": "sign", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
            "arccosh": "acosh", "arctanh": "atanh", "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh"}
 FUNCTIONS.update({alias: FUNCTIONS[name] for alias, name in ALIASES.items()})
@@ -207,6 +208,13 @@ def parse_answer(answer, symbols: tuple[str, ...]) -> sp.Expr:
     if len(answer) > MAX_LENGTH:
         raise AnswerError(f"the answer is longer than {MAX_LENGTH} characters")
     text = answer.replace("^", "**").replace("·", "*").replace("−", "-").replace("×", "*").strip()
+    power_first = re.search(r"\b([A-Za-z]+)\s*\*\*\s*(\d+)\s*\(", text)
+    if power_first and power_first.group(1) in FUNCTIONS:  # tanh^2(x), as books write it
+        name, power = power_first.groups()
+        column = power_first.start()
+        raise AnswerError(f"cannot read the answer at column {column + 1}: {name}**{power}(…) raises the function "
+                          f"itself to a power\n  {text}\n  {' ' * column}^",
+                          f"put the power after the call: {name}(x)**{power}, not {name}**{power}(x)")
     gaps = _implicit_products(text, set(declared) | set(CONSTANTS))
     if gaps:
         fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)]))
