@@ -11,7 +11,7 @@ A paragraph is read line by line (soft or hard breaks, `<br>`):
   (Typora users often leave the answer at the margin).
 - Every line that starts with a bold term and a colon (`**经验风险：**…`, `**term**: …`) is a definition of its
   own; consecutive definition lines make one card each. In a list item, the item's nested blocks belong to the
-  item's last definition.
+  item's last definition; elsewhere the formulas, tables and code right after the paragraph belong to its last.
 - Otherwise a paragraph starting with a bold question followed by text (`**What is X?** X is …`) is a question
   answered by that text and the blocks after it.
 """
@@ -107,6 +107,14 @@ def _blocks_after(w, i: int, kind: str, gathered: bool) -> tuple[str, int]:
 
 
 _SHOWN_BLOCKS = ("math_block", "math_block_label", "table_open", "fence", "code_block", "html_block")
+
+
+def _shown_blocks_after(w, i: int) -> str:
+    """The formulas, tables, code blocks and HTML pictures right after the paragraph at `i`."""
+    start = j = w.closing(i) + 1
+    while j < w.limit and w.tokens[j].type in _SHOWN_BLOCKS and w.tokens[j].level == w.tokens[i].level:
+        j = w.closing(j) + 1
+    return w.blocks(start, j) if j > start else ""
 
 
 def _container(w, i: int) -> int | None:
@@ -216,6 +224,8 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
         last_in_item = item is not None and n + 1 == len(starts)
         item_end = w.closing(item) if last_in_item else 0
         rest = w.blocks(i + 3, item_end) if item_end > i + 3 else ""
+        if item is None and n + 1 == len(starts):
+            rest = _shown_blocks_after(w, i)  # `**损失：**定义为` then a formula, table or code: they belong to it
         explanation_html = w.inline(explanation)
         back = ((f"<p>{explanation_html}</p>\n" if explanation_html else "") + rest).strip()
         term_source = "".join(c.content for c in term).strip()
