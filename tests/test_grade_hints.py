@@ -68,3 +68,11 @@ def batch_norm(X, gamma, beta, moving_mean, moving_var, train, eps=1e-5, momentu
     wrong = failing(result)
     text = wrong["eval (N, D): uses the moving statistics and returns them unchanged"]
     assert "evaluation does not update the moving statistics: you updated them with this batch" in text
+
+
+def test_a_dropout_backward_dividing_by_p_is_named_as_the_keep_probability_convention(grade_source):
+    source = (SOLUTIONS / "ex07_correct.py").read_text(encoding="utf-8").replace(
+        "return np.where(mask, dout / (1 - p), 0.0)", "return np.where(mask, dout / p, 0.0)")
+    proc, result = grade_source("ex07", source, "--seed", "4")
+    text = failing(result)["backward: consistent with the forward's mask"]
+    assert "you divided by p: your answer matches the other convention: p as the KEEP probability" in text

@@ -144,6 +144,7 @@ def _check_backward(sol, X, p, rng, where=""):
         variants = {
             "the backward pass must scale by 1/(1 − p) too: it is the same linear map as the forward.":
                 lambda: dout * (out != 0),
+            "you divided by p: " + CONVENTION: lambda: dout * (out != 0) / p if 0 < p < 1 and p != 0.5 else None,
             f"with p = {p:g} every unit was dropped, so dX is all zeros; dividing by 1 − p = 0 gives 0/0 = nan — "
             "handle p = 1 without the division, as in the forward.": lambda: _all(np.nan, X) if p == 1 else None,
         }
