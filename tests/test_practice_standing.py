@@ -46,6 +46,8 @@ def test_grading_another_file_is_a_trial_and_never_solves_the_workspace_exercise
     proc = run_studykit("grade", "ex01", "--file", str(other), cwd=workspace)
     assert proc.returncode == 0 and "all checks pass" in proc.stdout
     assert "a trial of" in proc.stdout and str(mine(workspace, "ex01")) in proc.stdout
+    assert proc.stdout.rstrip().splitlines()[-1] == (f"next: to mark ex01 solved, put this code in "
+                                                     f"{mine(workspace, 'ex01')}, then `studykit grade ex01`")
     seen = standing_everywhere(workspace, "ex01")
     assert seen["list"] == "·" and seen["next_is_it"] and seen["solved_count"] == 0
     assert "(+1 of other files)" in seen["progress_line"]
