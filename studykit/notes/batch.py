@@ -53,10 +53,6 @@ def parse_iter(files: list[tuple[Path, Path]], cache=None, background: bool = Fa
                 cached.append((index, (path, root, data), handle))
                 continue
         jobs.append((index, (path, root, data)))
-    if len(jobs) >= 4:  # many notes to parse: import the parser once here, and the forked workers inherit it
-        from studykit.notes.cards import markdown
-
-        markdown()
     pool = _Pool.start(len(jobs)) if jobs and (background or len(jobs) >= 4) else None
     if pool is not None:
         for n, (_, job) in enumerate(jobs):

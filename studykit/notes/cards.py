@@ -57,6 +57,7 @@ class Walker:
         # terms and labels whose blocks we are inside: `- **ReLU:**` with a nested `- **优点:**` asks "ReLU › 优点"
         self.context_stack: list[tuple[int, str, str]] = []  # (token index where it ends, source text, HTML)
         self.paths = self._heading_paths()
+        self._where_memo: tuple = (None, ("", ""))
         env.pop("footnotes_used", None)
 
     # -- rendering
@@ -116,16 +117,26 @@ class Walker:
         return is_question(question_text(self.tokens[i + 1].children or []))
 
     # -- card making
-    def context(self, i: int, exclude_last: bool = False) -> str:
+    def _where(self, i: int, exclude_last: bool) -> tuple[str, str]:
+        """(context, source) of a card at token `i`: the same for every card of a section, so made once each."""
         path = self.paths[i][:-1] if exclude_last else self.paths[i]
-        return SEP.join([escapeHtml(self.title)] + [h for _, h, _ in path] + [h for _, _, h in self.context_stack])
+        memo = (path, tuple(self.context_stack))
+        if memo != self._where_memo[0]:
+            context = SEP.join([escapeHtml(self.title)] + [h for _, h, _ in path]
+                               + [h for _, _, h in self.context_stack])
+            # the Source line has no line number: it would change whenever text above the card changes, and Anki
+            # would then report (and sync) every card below an edit as updated
+            source = escapeHtml(SEP.join([self.note.relpath] + [p for _, _, p in path]
+                                         + [s for _, s, _ in self.context_stack]))
+            self._where_memo = (memo, (context, source))
+        return self._where_memo[1]
+
+    def context(self, i: int, exclude_last: bool = False) -> str:
+        return self._where(i, exclude_last)[0]
 
     def source(self, i: int, exclude_last: bool = False) -> str:
-        """`file › heading path` for the card's back. No line number: it would change whenever text above the card
-        changes, and Anki would then report (and sync) every card below an edit as updated."""
-        path = self.paths[i][:-1] if exclude_last else self.paths[i]
-        return escapeHtml(SEP.join([self.note.relpath] + [p for _, _, p in path]
-                                   + [s for _, s, _ in self.context_stack]))
+        """`file › heading path` for the card's back."""
+        return self._where(i, exclude_last)[1]
 
     def key(self, kind: str, i: int, *parts: str) -> tuple[str, ...]:
         base = (self.note_id, kind, *[s for s, _, _ in self.paths[i]], *[s for _, s, _ in self.context_stack],
@@ -147,7 +158,8 @@ class Walker:
         if used:
             back = back + self._footnotes(used)
         key = self.key(kind, i, *name)
-        card = Card(kind, front, back, self.context(i, exclude_last), self.source(i, exclude_last), key, line)
+        context, source = self._where(i, exclude_last)
+        card = Card(kind, front, back, context, source, key, line)
         self.note.cards.append(card)
         for problem_kind, message in card_problems(card):
             self.warn(line, message, problem_kind)

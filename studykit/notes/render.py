@@ -349,6 +349,26 @@ def _footnote_ref(self, tokens, idx, options, env) -> str:
     return f'<sup class="footnote-ref">[{number + 1}]</sup>'
 
 
+def _cheap_footnotes(md: MarkdownIt) -> None:
+    """mdit-py-plugins' footnote rules do their bookkeeping before looking at the text: `footnote_ref` sets up the
+    footnote store at every position it is tried, so `footnote_tail` then walks every token of every note. Here
+    each first looks for what it handles (`[^`, a footnote store with something in it)."""
+    ruler, core = md.inline.ruler, md.core.ruler
+    reference = ruler.__rules__[ruler.__find__("footnote_ref")].fn
+    tail = core.__rules__[core.__find__("footnote_tail")].fn
+
+    def footnote_ref(state, silent):
+        return state.src.startswith("[^", state.pos) and reference(state, silent)
+
+    def footnote_tail(state):
+        footnotes = state.env.get("footnotes")
+        if footnotes and (footnotes.get("list") or footnotes.get("refs")):
+            tail(state)
+
+    ruler.at("footnote_ref", footnote_ref)
+    core.at("footnote_tail", footnote_tail)
+
+
 def make_markdown() -> MarkdownIt:
     """The notes' dialect: CommonMark + GFM tables and strikethrough, Typora's extras (CJK-friendly emphasis,
     HTML lines, `##标题`, `[toc]`, `$$` after a text line, ==mark==, ~sub~, ^sup^, task lists, footnotes), dollar
@@ -364,6 +384,7 @@ def make_markdown() -> MarkdownIt:
     md.use(superscript_plugin)
     md.use(tasklists_plugin)
     md.use(footnote_plugin, inline=True)
+    _cheap_footnotes(md)
     md.use(tables_plugin)
     md.use(html_plugin)
     md.use(cjk_friendly_plugin)

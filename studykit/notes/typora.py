@@ -26,9 +26,9 @@ from studykit.notes.cjk import is_cjk
 
 def heading_without_space(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
     pos = state.bMarks[startLine] + state.tShift[startLine]
-    maximum = state.eMarks[startLine]
-    if state.is_code_block(startLine) or state.src[pos:pos + 1] != "#":
+    if state.src[pos:pos + 1] != "#" or state.is_code_block(startLine):
         return False
+    maximum = state.eMarks[startLine]
     level = 0
     while pos < maximum and state.src[pos] == "#" and level <= 6:
         level += 1
@@ -56,7 +56,7 @@ def heading_without_space(state: StateBlock, startLine: int, endLine: int, silen
 
 def toc(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
     pos = state.bMarks[startLine] + state.tShift[startLine]
-    if state.is_code_block(startLine) or state.src[pos:pos + 5].lower() != "[toc]":
+    if state.src[pos:pos + 1] != "[" or state.src[pos:pos + 5].lower() != "[toc]" or state.is_code_block(startLine):
         return False
     if state.src[pos + 5:state.eMarks[startLine]].strip():
         return False
@@ -174,5 +174,10 @@ def typora_plugin(md: MarkdownIt) -> None:
     rules = md.block.ruler.__rules__
     math = rules[md.block.ruler.__find__("math_block")].fn
     md.block.ruler.at("math_block", _interrupting(math), {"alt": ["paragraph", "reference", "blockquote", "list"]})
-    md.inline.ruler.after("image", "picture_with_spaces", picture_with_spaces)
+    image = md.inline.ruler.__rules__[md.inline.ruler.__find__("image")].fn
+
+    def picture(state: StateInline, silent: bool) -> bool:  # one rule: it is tried wherever text stops
+        return state.src.startswith("![", state.pos) and (image(state, silent) or picture_with_spaces(state, silent))
+
+    md.inline.ruler.at("image", picture)
     md.core.ruler.after("inline", "lenient_strong", lenient_strong)
