@@ -20,7 +20,7 @@ from studykit.notes.render import PictureResolver, check_pictures, make_markdown
 from studykit.notes.rules import paragraph_rules
 from studykit.notes.rules.headings import heading
 from studykit.notes.rules.rows import table
-from studykit.notes.rules.tokens import heading_text, is_question, question_text
+from studykit.notes.rules.tokens import heading_text, is_question, question_text, without_trailing_stars
 from studykit.notes.source import decode
 
 SEP = " › "
@@ -79,9 +79,10 @@ class Walker:
                 level = int(tok.tag[1])
                 inline = self.tokens[i + 1]
                 stack = [s for s in stack if s[0] < level]
-                text = heading_text(inline.children or [])
+                shown = without_trailing_stars(inline.children or [])
+                text = heading_text(shown)
                 if not (level == 1 and text == self.title and not stack):
-                    stack.append((level, inline.content.strip(), self.inline(inline.children or []), text))
+                    stack.append((level, inline.content.strip(), self.inline(shown), text))
                 current = tuple((s[1], s[2], s[3]) for s in stack)
             paths.append(current)
         return paths
@@ -238,9 +239,9 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
             note.problems.append(Problem(relpath, 1 + offset, message, "front-matter"))
     title = str(front.get("title") or "").strip()
     if not title:
-        first_h1 = next((heading_text(tokens[k + 1].children or [])
-                         for k, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"), "")
-        title = first_h1 or path.stem
+        h1s = [heading_text(without_trailing_stars(tokens[k + 1].children or []))
+               for k, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"]
+        title = (h1s[0] if len(h1s) == 1 else "") or path.stem  # several `#` headings are sections, not a title
     note.title = title
     folder_parts = tuple(Path(relpath).parent.parts)
     note.deck = (*folder_parts, str(front.get("deck") or title).strip())

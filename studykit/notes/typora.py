@@ -7,7 +7,9 @@
 - `![alt](img/my picture.png)`: a picture path with spaces (Typora writes them unescaped) is a picture;
 - `**粗体 **` — a space before the closing stars — leaves both `**` as text under CommonMark's rules; the intent
   is plain, so `**` that markdown-it left unmatched are paired within a line (an opener does not follow a
-  letter or digit, and the pair hugs its text on at least one side: `2**3` and `a ** b ** c` stay as typed).
+  letter or digit, and the pair hugs its text on at least one side or spans its whole line: `2**3` and
+  `a ** b ** c` stay as typed); stars an author puts after a line as an importance mark (`问题？**`, `…等***`)
+  are dropped.
 """
 
 from __future__ import annotations
@@ -145,24 +147,35 @@ def _pair_stars(children: list[Token]) -> list[Token]:
                 piece = Token("text", "", 0, content=part, meta=dict(child.meta))
                 piece.info = "stars" if part == "**" else ""
                 pieces.append(piece)
-    opener, depth, opener_depth, tight = None, 0, 0, False
+    opener, depth, opener_depth, tight, line_start = None, 0, 0, False, False
     for k, piece in enumerate(pieces):
         if piece.type in ("softbreak", "hardbreak"):
             opener = None
         depth += piece.nesting
         if piece.type != "text" or piece.info != "stars":
             continue
+        first = k == 0 or pieces[k - 1].type in ("softbreak", "hardbreak")
+        last = k + 1 == len(pieces) or pieces[k + 1].type in ("softbreak", "hardbreak")
         before = pieces[k - 1].content[-1:] if k and pieces[k - 1].type == "text" else " "
         after = pieces[k + 1].content[:1] if k + 1 < len(pieces) and pieces[k + 1].type == "text" else "x"
-        if opener is not None and depth == opener_depth and k > opener + 1 and (tight or before.strip()):
+        if opener is not None and depth == opener_depth and k > opener + 1 and (
+                tight or before.strip() or (line_start and last)):  # `** 整行加粗 **` alone on its line too
             pieces[opener] = Token("strong_open", "strong", 1, markup="**")
             pieces[k] = Token("strong_close", "strong", -1, markup="**")
             opener = None
         elif opener is None and not (before.isascii() and before.isalnum()):
-            opener, opener_depth, tight = k, depth, bool(after.strip())
-    for piece in pieces:
-        if piece.type == "text":
-            piece.info = ""
+            opener, opener_depth, tight, line_start = k, depth, bool(after.strip()), first
+    for k, piece in enumerate(pieces):
+        if piece.type != "text":
+            continue
+        following = pieces[k + 1].type if k + 1 < len(pieces) else "end"
+        if following in ("end", "softbreak", "hardbreak", "link_close") and piece.content.endswith("**"):
+            # `问题？**`, `…等***` at the end of a line or link: the author's importance stars, not text
+            if piece.info != "stars" and piece.content.rstrip("*"):
+                piece.content = piece.content.rstrip("*").rstrip()
+            elif piece.info == "stars" and k and pieces[k - 1].type == "text" and pieces[k - 1].content.strip():
+                piece.content = ""
+        piece.info = ""
     return pieces
 
 

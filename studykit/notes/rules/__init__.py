@@ -15,7 +15,9 @@ Paragraph rules, in order (a paragraph makes the cards of the first rule that ta
 3. `bold.rule` — a paragraph whose first line is only bold: a bold question (ends in ?/？) or a bold label
    (a short term, no sentence punctuation), answered by the rest of the paragraph and the blocks after it;
    then every line that starts with a bold term and a colon is a definition; else a bold question with its
-   answer on the same line.
+   answer on the same line;
+4. `items.rule` — a list item whose first paragraph is only a question (`- [ ] 1-1 简述…？`) and whose other
+   blocks answer it.
 A card's blocks may hold paragraphs that are cards of their own (terms under a question): both are made.
 """
 
@@ -23,6 +25,6 @@ from __future__ import annotations
 
 
 def paragraph_rules():
-    from studykit.notes.rules import bold, cloze, qa
+    from studykit.notes.rules import bold, cloze, items, qa
 
-    return (cloze.rule, qa.rule, bold.rule)
+    return (cloze.rule, qa.rule, bold.rule, items.rule)

@@ -1,6 +1,7 @@
 """Paragraph lines that start with bold text: labels, bold questions and bold-term definitions.
 
-A paragraph is read line by line (soft or hard breaks, `<br>`):
+A paragraph is read line by line (soft or hard breaks, `<br>`). A label that only introduces links to read
+(`**Reference**`, `**参考资料**`, `**相关阅读**`, …) is not a card.
 - A line that is nothing but bold — `**优点：**`, `**Adam 的优势**`, `**什么是过拟合？**` — is a *bold question*
   when it ends in ?/？ and a *bold label* when it is a short term or phrase (at most 40 characters, no sentence
   punctuation; a trailing colon is optional). Its answer is the lines after it, and — when it is the paragraph's
@@ -20,8 +21,8 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from studykit.notes.rules.tokens import (bold_alone, emphasis_run, is_label, is_placeholder, is_question, lines, plain,
-                                         strip_leading_blank, term_start)
+from studykit.notes.rules.tokens import (bold_line, emphasis_run, is_label, is_placeholder, is_question, lines, plain,
+                                         strip_leading_blank, term_start, term_start_of_alone)
 
 
 def _softbreak() -> Token:
@@ -37,12 +38,12 @@ def _joined(segments: list[list[Token]]) -> list[Token]:
     return out
 
 
-def _head_kind(line: list[Token]) -> tuple[str, list[Token], bool] | None:
+def _head_kind(line: list[Token], read=False) -> tuple[str, list[Token], bool] | None:
     """('question' | 'label', the bold's tokens, has a colon) when `line` is a bold question or label alone."""
-    alone = bold_alone(line)
-    if alone is None:
+    read = bold_line(line) if read is False else read
+    if read is None or read[0] != "alone":
         return None
-    inner, colon = alone
+    inner, colon = read[1]
     text = plain(inner)
     if is_question(text):
         return "question", inner, colon
@@ -164,8 +165,15 @@ def _beyond(w, i: int, kind: str, colon: bool) -> tuple[str, int]:
     return "", i
 
 
+_NOT_STUDY = frozenset({"reference", "references", "ref", "refs", "参考", "参考资料", "参考文献", "参考链接", "相关阅读",
+                        "相关专题", "相关链接", "延伸阅读", "扩展阅读", "推荐阅读", "链接", "links", "further reading",
+                        "see also", "resources", "citation", "citations", "source", "sources", "出处", "来源"})
+
+
 def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list[Token]], last: bool,
           line: int) -> bool:
+    if kind == "label" and plain(inner).rstrip("：: ").lower() in _NOT_STUDY:
+        return False  # `**Reference**` then links: a reading list, not something to recall
     rest = _joined(span)
     rest_html = w.inline(rest) if rest else ""
     blocks, end = _blocks_after(w, i, kind, bool(rest_html)) if last else ("", i)
@@ -199,13 +207,18 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     segments = lines(children) if "\n" in source or "<br" in source or "<BR" in source else [children]
     starts = []  # (line index, what, reading)
     for k, segment in enumerate(segments):
-        head = _head_kind(segment)
+        read = bold_line(segment)
+        if read is None:
+            continue
+        head = _head_kind(segment, read)
         if head is not None:
             starts.append((k, head[0], head))
-            continue
-        term = term_start(segment)
-        if term is not None:
-            starts.append((k, "definition", term))
+        elif read[0] == "term":
+            starts.append((k, "definition", read[1]))
+        elif read[1][1]:  # a bold sentence alone with a colon: a definition whose explanation follows
+            term = term_start_of_alone(read[1][0])
+            if term is not None:
+                starts.append((k, "definition", term))
     if not starts:
         return _same_line_question(w, i, segments, line)
     item = w.item_of(i)
@@ -228,9 +241,16 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
             rest = _shown_blocks_after(w, i)  # `**损失：**定义为` then a formula, table or code: they belong to it
         explanation_html = w.inline(explanation)
         back = ((f"<p>{explanation_html}</p>\n" if explanation_html else "") + rest).strip()
+        if not back and n + 1 == len(starts):  # `**一个长的说明性标题，带标点：**` then a list: like a label
+            back, end = _blocks_after(w, i, "label", False)
+            if not back:
+                back, end = _beyond(w, i, "label", True)
+            if back and item is not None:
+                item_end = end
         term_source = "".join(c.content for c in term).strip()
-        if not back:
-            w.warn(line + k, f"term {term_source!r} has no explanation after the colon: no card", "empty")
+        if not back or is_placeholder(back):
+            why = "only a placeholder (TODO)" if back else "no explanation after the colon"
+            w.warn(line + k, f"term {term_source!r} has {why}: no card", "empty")
             continue
         term_html = w.inline(term)
         w.add("term", term_html, back, i, line + k, term_source)

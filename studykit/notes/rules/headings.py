@@ -7,7 +7,7 @@ become one huge back.
 
 from __future__ import annotations
 
-from studykit.notes.rules.tokens import heading_text, is_placeholder
+from studykit.notes.rules.tokens import heading_text, is_placeholder, without_trailing_stars
 
 
 def _sub_questions(w, i: int, level: int) -> str:
@@ -22,7 +22,7 @@ def _sub_questions(w, i: int, level: int) -> str:
         if w.is_question_heading(j) and sub <= top:
             if sub < top:
                 found, top = [], sub
-            found.append(w.inline(tokens[j + 1].children or []))
+            found.append(w.inline(without_trailing_stars(tokens[j + 1].children or [])))
     items = "".join(f"<li>{q}</li>" for q in found)
     return f'<p class="subquestions">分为这几个小问题 (sub-questions)：</p>\n<ul>{items}</ul>'
 
@@ -31,7 +31,8 @@ def heading(w, i: int) -> None:
     tokens = w.tokens
     level = int(tokens[i].tag[1])
     inline = tokens[i + 1]
-    text = heading_text(inline.children or [])
+    shown = without_trailing_stars(inline.children or [])
+    text = heading_text(shown)
     line = tokens[i].map[0] + 1 if tokens[i].map else 0
     question = w.is_question_heading(i)
     if not question and not w.sections:
@@ -56,4 +57,4 @@ def heading(w, i: int) -> None:
             w.warn(line, f"question heading {text!r} has {why}: no card", "empty")
         return
     kind = "question" if question else "section"
-    w.add(kind, w.inline(inline.children or []), back, i + 1, line, exclude_last=True)  # key: the heading path
+    w.add(kind, w.inline(shown), back, i + 1, line, exclude_last=True)  # key: the heading path

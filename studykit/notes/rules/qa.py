@@ -17,7 +17,17 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     head = children[0].content
     first = text_token((head.split(":", 1)[-1] if head.startswith(("Q:", "问:")) else head[2:]).lstrip())
     rest = [first] + list(children[1:])
-    # the answer may follow in the same paragraph after a line break…
+    # the answer may follow on the same line (`Q: … —— A: …`)…
+    for k, c in enumerate(rest):
+        if c.type == "text":
+            for mark in (" A:", " A：", "——A:", "——A：", " 答：", "——答："):
+                at = c.content.find(mark)
+                if at > 0:
+                    question = [*rest[:k], text_token(c.content[:at].rstrip(" —"))]
+                    answer = [text_token(c.content[at + len(mark):].lstrip()), *rest[k + 1:]]
+                    _card(w, i, question, answer, line)
+                    return True
+    # …or in the same paragraph after a line break…
     for k, c in enumerate(rest):
         if c.type in ("softbreak", "hardbreak") and k + 1 < len(rest) and rest[k + 1].type == "text" \
                 and rest[k + 1].content.startswith(A_PREFIXES):

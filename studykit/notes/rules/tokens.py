@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from markdown_it.token import Token
 
 COLONS = ("：", ":")
@@ -30,6 +32,14 @@ def is_break(token: Token) -> bool:
                                     and token.content.rstrip("/> ").lower() == "<br")
 
 
+def without_trailing_stars(children: list[Token]) -> list[Token]:
+    """A heading without the importance stars some authors put after it (`## 如何初始化？***`)."""
+    if children and children[-1].type == "text" and children[-1].content.rstrip().endswith("*"):
+        kept = children[-1].content.rstrip().rstrip("*").rstrip()
+        return [*children[:-1], text_token(kept)] if kept else children[:-1]
+    return children
+
+
 def heading_text(children: list[Token]) -> str:
     """A heading as plain text (what the Source line and the note's title show): its text, code and maths, or
     the description of a picture that is all it holds — never its Markdown."""
@@ -53,12 +63,10 @@ def blank(text: str) -> bool:
 
 def is_placeholder(back: str) -> bool:
     """Whether an answer (HTML) says only that it is missing: `TODO`, `待补充`, an unticked task item."""
-    import re
-
     if "<img" in back or "\\(" in back or "\\[" in back:
         return False
     text = re.sub(r"[\s\[\]()（）:：.。!！\-]+", "", re.sub(r"<[^>]*>", "", back)).lower()
-    return text in _PLACEHOLDERS or (text == "" and "<input" in back)
+    return text in _PLACEHOLDERS or text == ""  # nothing visible (an HTML comment, an empty item) is no answer
 
 
 def lines(children: list[Token]) -> list[list[Token]]:
@@ -91,26 +99,48 @@ def emphasis_run(children: list[Token]) -> int | None:
     return None
 
 
-def bold_alone(line: list[Token]) -> tuple[list[Token], bool] | None:
-    """(the bold's inner tokens, whether a colon follows or ends it) when `line` is nothing but bold text,
-    optionally followed by a colon; else None."""
+def bold_line(line: list[Token]) -> tuple[str, tuple] | None:
+    """What a line that starts with bold is, read once: ('alone', (the bold's tokens, has a colon)) when it is
+    nothing but the bold (and a colon, and importance stars `***`), ('term', (term tokens, explanation tokens))
+    when the bold is a term with its colon inside or right after it; else None."""
     line = strip_leading_blank(line)
+    if not line or line[0].type not in ("strong_open", "em_open"):
+        return None
     close = emphasis_run(line)
     if close is None:
         return None
-    colon = False
-    for token in line[close + 1:]:  # only blanks and one colon may follow
-        if token.type != "text":
-            return None
-        rest = token.content.strip()
+    alone, colon = True, False
+    for token in line[close + 1:]:  # only blanks, one colon and stars may follow a bold alone
+        rest = token.content.strip() if token.type == "text" else "\0"
         if rest in ("：", ":") and not colon:
             colon = True
-        elif rest and not blank(rest):
-            return None
-    inner = line[1:close]
-    if inner and inner[0].type == "strong_open" and line[0].type == "em_open":
-        inner = inner[1:-1]
-    return inner, colon or plain(inner).endswith(COLONS)
+        elif rest and not blank(rest) and rest.strip("*"):
+            alone = False
+            break
+    if alone:
+        inner = line[1:close]
+        if inner and inner[0].type == "strong_open" and line[0].type == "em_open":
+            inner = inner[1:-1]
+        return "alone", (inner, colon or plain(inner).endswith(COLONS))
+    if line[0].type != "strong_open":
+        return None
+    term = list(line[1:close])
+    after = list(line[close + 1:])
+    if term and term[-1].type == "text" and term[-1].content.rstrip().endswith(COLONS):
+        term[-1] = text_token(term[-1].content.rstrip()[:-1])
+    elif after and after[0].type == "text" and after[0].content.lstrip().startswith(COLONS):
+        after[0] = text_token(after[0].content.lstrip()[1:])
+    else:
+        return None
+    if after and after[0].type == "text":
+        after[0] = text_token(after[0].content.lstrip())
+    return ("term", (term, after)) if plain(term) else None
+
+
+def bold_alone(line: list[Token]) -> tuple[list[Token], bool] | None:
+    """(the bold's inner tokens, whether a colon follows or ends it) when `line` is nothing but bold text."""
+    read = bold_line(line)
+    return read[1] if read is not None and read[0] == "alone" else None
 
 
 def question_text(children: list[Token]) -> str:
@@ -132,8 +162,28 @@ def question_text(children: list[Token]) -> str:
     return plain(children[:end]).rstrip(" \t[(（【")
 
 
+_QUESTION_PREFIX = re.compile(r"^(?:Q|Question|问题?)\s*\d*\s*[:：.、)）]", re.IGNORECASE)
+_NUMBERING = re.compile(r"^(?:[\d.]+|[(（]?\d+[)）]|[一二三四五六七八九十]+[、.]|Q\d+)\s*[、.:：)）]?\s*", re.IGNORECASE)
+_ASKING_ZH = ("为什么", "为何", "如何", "怎样", "怎么", "什么是", "是否", "简述", "简要", "列举", "比较", "对比", "谈谈",
+              "说说", "解释", "说明", "介绍一下", "请问", "哪些")
+_ASKING_EN = frozenset("what why how when where which who whom whose is are can could does do did should would "
+                       "explain describe discuss mention list compare define name give".split())
+
+
 def is_question(text: str) -> bool:
-    return text.rstrip().rstrip("*_ ").endswith(QUESTION_MARKS)
+    """A question as a reader sees one: it ends in ?/？ (importance stars after it are fine), has a ?/？ inside
+    (`What is X? Explain …`), starts `Q12:`/`问题 3：`, or starts (after its numbering) with an asking word —
+    为什么、如何、什么是、简述…, or What/Why/How/Explain… in a line of three words or more."""
+    text = text.strip().rstrip("*_# ").strip()
+    if not text:
+        return False
+    if text.endswith(QUESTION_MARKS) or "?" in text or "？" in text or _QUESTION_PREFIX.match(text):
+        return True
+    body = _NUMBERING.sub("", text, count=1)
+    if any(body.startswith(word) and len(body) >= len(word) + 2 for word in _ASKING_ZH):
+        return True
+    words = body.split()
+    return len(words) >= 3 and words[0].lower().strip(",:") in _ASKING_EN
 
 
 def is_label(text: str) -> bool:
@@ -146,22 +196,17 @@ def is_label(text: str) -> bool:
 def term_start(line: list[Token]) -> tuple[list[Token], list[Token]] | None:
     """(term tokens, explanation tokens) when `line` starts with a bold term whose colon is inside the bold or
     right after it (`**术语：**解释`, `**term**: text`); else None. The explanation may be empty."""
-    line = strip_leading_blank(line)
-    if not line or line[0].type != "strong_open":
+    read = bold_line(line)
+    if read is None:
         return None
-    close = emphasis_run(line)
-    if close is None:
-        return None
-    term = list(line[1:close])
-    after = list(line[close + 1:])
+    if read[0] == "term":
+        return read[1]
+    inner, colon = read[1]  # `**术语：**` alone: a term with an empty explanation
+    return term_start_of_alone(inner) if colon else None
+
+
+def term_start_of_alone(inner: list[Token]) -> tuple[list[Token], list[Token]] | None:
+    term = list(inner)
     if term and term[-1].type == "text" and term[-1].content.rstrip().endswith(COLONS):
         term[-1] = text_token(term[-1].content.rstrip()[:-1])
-    elif after and after[0].type == "text" and after[0].content.lstrip().startswith(COLONS):
-        after[0] = text_token(after[0].content.lstrip()[1:])
-    else:
-        return None
-    if after and after[0].type == "text":
-        after[0] = text_token(after[0].content.lstrip())
-    if not plain(term):
-        return None
-    return term, after
+    return (term, []) if plain(term) else None
