@@ -110,6 +110,15 @@ def display_tex(tex: str) -> str:
     return body
 
 
+_NEEDS_ESCAPE = re.compile('[&<>"]')
+
+
+def _text(self, tokens, idx, options, env) -> str:
+    """markdown-it's text rule, the same output: most text has nothing to escape, so look before replacing."""
+    content = tokens[idx].content
+    return escapeHtml(content) if _NEEDS_ESCAPE.search(content) else content
+
+
 def _math_inline(self, tokens, idx, options, env) -> str:
     return "\\(" + escapeHtml(mathjax_tex(tokens[idx].content)) + "\\)"
 
@@ -388,6 +397,7 @@ def make_markdown() -> MarkdownIt:
     md.use(tables_plugin)
     md.use(html_plugin)
     md.use(cjk_friendly_plugin)
+    md.add_render_rule("text", _text)
     md.add_render_rule("math_inline", _math_inline)
     md.add_render_rule("math_inline_double", _math_inline_double)
     md.add_render_rule("math_block", _math_block)

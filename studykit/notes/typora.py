@@ -71,11 +71,10 @@ def _interrupting(rule):
     """A block rule that may also end a paragraph: markdown-it asks such rules in silent mode first."""
 
     def interrupting(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        if not state.src.startswith("$$", state.bMarks[startLine] + state.tShift[startLine]):
+            return False  # most lines: a cheap test first
         if not silent:
             return rule(state, startLine, endLine, False)
-        start = state.bMarks[startLine] + state.tShift[startLine]
-        if not state.src.startswith("$$", start):
-            return False
         tokens, line = len(state.tokens), state.line
         found = rule(state, startLine, endLine, False)  # dollarmath's rule pushes even when silent
         del state.tokens[tokens:]
