@@ -104,6 +104,11 @@ NOTES = {
         $$
         a &= b + c
         $$
+
+        $$
+        y = wx + b \\\\
+        L = (y - t)^2 \\tag{3}
+        $$
     """,
 }
 
@@ -196,3 +201,4 @@ def test_tex_is_spelled_the_way_ankis_mathjax_reads_it(built):
     assert r"\(\boldsymbol{x} \in \mathbb{R}^n\)" in back and r"\(p = 50\%\)" in back
     assert r"\operatorname*{arg\,max}_x" in back
     assert r"\[\begin{aligned}a &amp;= b + c\end{aligned}\]" in back  # a lone & needs an alignment
+    assert r"L = (y - t)^2 \qquad\text{(3)}\end{gathered}" in back  # no \tag inside gathered

@@ -54,6 +54,7 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
 # ---------------------------------------------------------------- maths
 
 
+_TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
 _TEX_STRUCTURE = re.compile(r"\\begin\{|\\end\{|\\\\|\\.|[{}&]", re.DOTALL)
 
 
@@ -106,6 +107,8 @@ def display_tex(tex: str) -> str:
     breaks, amp = _top_level(body)
     if breaks or amp:
         env = "aligned" if amp else "gathered"
+        if "\\tag" in body:  # MathJax: "\tag not allowed in gathered environment": number the lines by hand
+            body = _TAG.sub(lambda m: f"\\qquad\\text{{({m.group(1)})}}", body)
         body = f"\\begin{{{env}}}{body}\\end{{{env}}}"
     return body
 
