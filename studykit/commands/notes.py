@@ -50,7 +50,7 @@ def _batch_allocations():
             gc.enable()
 
 
-def _parse(paths: tuple[str, ...], use_cache: bool, each=None, background: bool = False):
+def _parse(paths: tuple[str, ...], use_cache: bool, each=None, background: bool = False, meanwhile=None):
     """(notes in file order, the cache used or None, warnings across notes). `each(index, note)` is called as notes
     become ready, while the rest are still being parsed (with `background`, in worker processes even when few)."""
     from studykit.notes.batch import parse_iter, separate_same_paths
@@ -65,7 +65,7 @@ def _parse(paths: tuple[str, ...], use_cache: bool, each=None, background: bool 
         except (RuntimeError, KeyError, OSError):
             cache = None  # no home folder to put a cache in: parse everything
     notes = [None] * len(files)
-    ready = parse_iter(files, cache, background=background)
+    ready = parse_iter(files, cache, background=background, meanwhile=meanwhile)
     with contextlib.ExitStack() as stack:
         if len(files) >= PROGRESS_FROM and sys.stderr.isatty():
             ready = stack.enter_context(click.progressbar(ready, length=len(files), label="reading notes",
@@ -132,7 +132,8 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
     writer = PackageWriter(deck.strip(), out)  # writes each note as soon as it is ready, while others are parsed
     with _batch_allocations():
         try:
-            notes, cache, across = _parse(paths, not no_cache, each=writer.add, background=True)
+            notes, cache, across = _parse(paths, not no_cache, each=writer.add, background=True,
+                                          meanwhile=writer.prepare)
             stats = writer.write(out)
         except OSError as exc:
             writer.discard()

@@ -83,6 +83,13 @@ class PackageWriter:
             self._genanki = genanki
         return self._genanki
 
+    def prepare(self) -> None:
+        """Import genanki, make the note types and open the package's database: work that can be done while the
+        notes are still being parsed."""
+        self._load()
+        if self.out is not None:
+            self._open()
+
     def add(self, index: int, note: NoteFile) -> None:
         self._load()
         prepared = []

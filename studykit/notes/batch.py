@@ -27,7 +27,8 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def parse_iter(files: list[tuple[Path, Path]], cache=None, background: bool = False) -> Iterator[tuple[int, NoteFile]]:
+def parse_iter(files: list[tuple[Path, Path]], cache=None, background: bool = False,
+               meanwhile=None) -> Iterator[tuple[int, NoteFile]]:
     """(index into `files`, note) for every file, each exactly once, in no promised order.
 
     With a `NoteCache`, a note whose bytes, pictures and parser are unchanged since it was last parsed is
@@ -35,8 +36,8 @@ def parse_iter(files: list[tuple[Path, Path]], cache=None, background: bool = Fa
     worker processes (one per core; markdown-it's tokenizer is most of a cold build's time and notes are
     independent) when there are several, or — with `background`, when the caller has its own work to do
     with the cached notes meanwhile — even when there is one. They are found (from each cache entry's
-    first line) and started before any cached note is loaded. Without a usable pool they are parsed in
-    this process.
+    first line) and started before any cached note is loaded; `meanwhile()`, if given, runs right after. Without a
+    usable pool they are parsed in this process.
     """
     jobs: list[tuple[int, Job]] = []
     cached = []
@@ -57,6 +58,8 @@ def parse_iter(files: list[tuple[Path, Path]], cache=None, background: bool = Fa
     if pool is not None:
         for n, (_, job) in enumerate(jobs):
             pool.submit(n, job)
+    if meanwhile is not None:
+        meanwhile()  # the caller's own preparation, while the workers start and parse
     for index, job, handle in cached:
         note = cache.load(handle)
         if note is not None:
