@@ -103,7 +103,7 @@ def test_a_failed_write_leaves_no_temporary_file_and_keeps_the_old_deck(tmp_path
     except OSError:
         pass
     assert out.read_bytes() == good
-    assert sorted(os.listdir(tmp_path)) == ["deck.apkg", "notes"]
+    assert sorted(os.listdir(tmp_path)) == ["deck.apkg", "deck.memory.json", "notes"]
     assert os.listdir(scratch) == []  # nor the database it was writing
 
 

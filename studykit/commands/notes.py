@@ -75,6 +75,8 @@ def _parse(paths: tuple[str, ...], use_cache: bool, each=None, background: bool 
             notes[index] = note
             if each is not None and not several_roots:
                 each(index, note)
+    if cache is not None:
+        cache.prune()  # at most once a day: entries of notes not built for two months, and a size cap
     if several_roots:
         separate_same_paths(notes, files)
         if each is not None:
@@ -115,8 +117,11 @@ no_cache_option = click.option(
               help="Where to write the package (default: decks/studykit.apkg).")
 @click.option("--deck", "deck", default=DEFAULT_DECK, show_default=True, help="Name of the root deck.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when there are warnings.")
+@click.option("--forget-removed", is_flag=True,
+              help="Stop shipping the cards removed from the notes (tagged studykit::removed) in this package.")
 @no_cache_option
-def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, no_cache: bool) -> None:
+def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, no_cache: bool,
+          forget_removed: bool) -> None:
     """Build an Anki deck (.apkg) from Markdown notes (files or folders; default: content/)."""
     from studykit.workspace import notes_project
 
@@ -129,7 +134,7 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
         sys.exit(2)
     from studykit.deck.package import PackageWriter
 
-    writer = PackageWriter(deck.strip(), out)  # writes each note as soon as it is ready, while others are parsed
+    writer = PackageWriter(deck.strip(), out, forget_removed)  # writes each note as soon as it is ready
     with _batch_allocations():
         try:
             notes, cache, across = _parse(paths, not no_cache, each=writer.add, background=True,
@@ -145,10 +150,36 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
     problems = _in_order(stats.problems + across)
     _print_problems(problems)
     click.echo(_summary(notes, problems, cache, cards=stats.cards))
+    for line in _memory_lines(stats, forget_removed):
+        click.echo(line)
     click.echo(f"wrote {out}  (Anki: File → Import; re-importing updates cards and keeps reviews)")
     if strict and problems:
         click.echo(f"--strict: {len(problems)} warnings", err=True)
         sys.exit(1)
+
+
+def _memory_lines(stats, forget_removed: bool) -> list[str]:
+    """What the build memory did: cards that kept their reviews through an edit, and cards removed from the notes."""
+    lines = []
+    if stats.matched:
+        kinds = Counter("in a moved or renamed file" if m.old.file != m.new_file else
+                        "under a renamed heading" if m.old.front == m.new_front else "reworded" for m in stats.matched)
+        parts = ", ".join(f"{n} {what}" for what, n in sorted(kinds.items()))
+        lines.append(f"{len(stats.matched)} cards kept their reviews through an edit ({parts})")
+    if stats.removed_now:
+        lines.append(f"{len(stats.removed_now)} cards removed from the notes since the last build:")
+        for record in stats.removed_now[:20]:
+            lines.append(f"  - {record['front']!r} ({record['file']}:{record['line']})")
+        if len(stats.removed_now) > 20:
+            lines.append(f"  … and {len(stats.removed_now) - 20} more")
+        if not forget_removed and any("fields" not in r for r in stats.removed_now):
+            lines.append("  (the last package is gone, so some cannot be tagged for you: find them in Anki by their front)")
+    if stats.removed and not forget_removed:
+        lines.append(f"{stats.removed} removed cards are in the package tagged studykit::removed: in Anki's browser, "
+                     f"search tag:studykit::removed to delete them; `studykit build --forget-removed` stops shipping them")
+    elif forget_removed:
+        lines.append("removed cards are no longer shipped (--forget-removed)")
+    return lines
 
 
 def _in_order(problems):

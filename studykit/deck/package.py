@@ -3,6 +3,10 @@
 The package timestamp is the build time, but always later than the notes in the package it replaces:
 Anki updates an existing note on import only when the incoming one is newer, and its clock has
 one-second resolution, so two builds within a second must still count as newer.
+
+With a build memory (studykit/deck/memory.py) beside the package, a card whose key changed keeps its old GUID
+when it is matched to a card of the last build, and cards that are gone are shipped once more, tagged
+`studykit::removed`, with their fields unchanged.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studykit.deck.identity import card_guid, deck_id
+from studykit.deck.memory import REMOVED_TAG, BuildMemory, Current, Match, back_hash, shareable, short
 from studykit.notes.model import NoteFile, Problem
 
 
@@ -28,27 +33,59 @@ class BuildStats:
     cards: Counter = field(default_factory=Counter)
     media: int = 0
     problems: list[Problem] = field(default_factory=list)
+    matched: list[Match] = field(default_factory=list)  # cards that kept an old GUID through an edit, this build
+    removed_now: list[dict] = field(default_factory=list)  # cards gone since the last build
+    removed: int = 0  # removed cards shipped again, tagged (this build's and earlier ones)
 
 
 def front_field(context: str, front: str) -> str:
     return f'<div class="ctx">{context}</div>\n<div class="prompt">{front}</div>'
 
 
-def previous_timestamp(path: Path) -> int:
-    """The newest note mtime inside an existing package at `path` (0 if there is none or it is unreadable)."""
+def _read_package(path: Path, read, default):
+    """`read(db)` on the collection inside an existing package at `path`; `default` when there is none or it is
+    unreadable."""
     if not path.is_file():
-        return 0
+        return default
     try:
         with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
             name = next((n for n in ("collection.anki21", "collection.anki2") if n in archive.namelist()), None)
             if name is None:
-                return 0
+                return default
             archive.extract(name, tmp)
-            with sqlite3.connect(os.path.join(tmp, name)) as db:
-                value = db.execute("SELECT MAX(mod) FROM notes").fetchone()[0]
-            return int(value or 0)
-    except (zipfile.BadZipFile, sqlite3.Error, OSError, KeyError):
-        return 0
+            db = sqlite3.connect(os.path.join(tmp, name))
+            try:
+                return read(db)
+            finally:
+                db.close()
+    except (zipfile.BadZipFile, sqlite3.Error, OSError, KeyError, ValueError):
+        return default
+
+
+def previous_timestamp(path: Path) -> int:
+    """The newest note mtime inside an existing package at `path` (0 if there is none or it is unreadable)."""
+    return _read_package(path, lambda db: int(db.execute("SELECT MAX(mod) FROM notes").fetchone()[0] or 0), 0)
+
+
+def previous_notes(path: Path, guids: list[str]) -> dict[str, dict]:
+    """The notes with these GUIDs in the package at `path`: {guid: {fields, model, tags, deck}}."""
+    if not guids:
+        return {}
+
+    def read(db):
+        decks = {int(k): v["name"] for k, v in json.loads(db.execute("SELECT decks FROM col").fetchone()[0]).items()}
+        found = {}
+        for start in range(0, len(guids), 500):
+            chunk = guids[start:start + 500]
+            rows = db.execute(
+                f"SELECT n.guid, n.mid, n.flds, n.tags, (SELECT did FROM cards c WHERE c.nid = n.id LIMIT 1) "
+                f"FROM notes n WHERE n.guid IN ({','.join('?' * len(chunk))})", chunk)
+            for guid, mid, flds, tags, did in rows:
+                found[guid] = {"fields": flds.split("\x1f"), "model": int(mid), "tags": tags.split(),
+                               "deck": decks.get(int(did or 0), "")}
+        return found
+
+    return _read_package(path, read, {})
 
 
 class PackageWriter:
@@ -58,9 +95,13 @@ class PackageWriter:
 
     Identity clashes are settled in build order (the first card with a GUID wins), whatever the arrival order."""
 
-    def __init__(self, root_deck: str, out: Path | None = None):
+    def __init__(self, root_deck: str, out: Path | None = None, forget_removed: bool = False):
         self.root_deck = root_deck
         self.out = out
+        self.forget_removed = forget_removed
+        self.memory: BuildMemory | None = None  # read before the first card is given its GUID
+        self._new: dict[str, Current] = {}  # the cards the last build did not have (what matching looks at)
+        self._pinned: dict[str, str] = {}  # key (JSON) → a GUID other than the key's own
         self._genanki = None  # imported by the first `add`: a build starts its parse first
         self._prepared: dict[int, tuple[NoteFile, list]] = {}
         self._next = 0  # the index of the next note to write
@@ -84,14 +125,23 @@ class PackageWriter:
         return self._genanki
 
     def prepare(self) -> None:
-        """Import genanki, make the note types and open the package's database: work that can be done while the
-        notes are still being parsed."""
+        """Import genanki, make the note types, read the build memory and open the package's database: work that can
+        be done while the notes are still being parsed."""
         self._load()
         if self.out is not None:
+            self._remember()
             self._open()
+
+    def _remember(self) -> BuildMemory:
+        if self.memory is None:
+            self.memory = BuildMemory.load(self.out) if self.out is not None else BuildMemory(Path(os.devnull))
+            if self.memory.problem:
+                self.stats.problems.append(Problem(self.memory.path.name, 0, self.memory.problem, "memory"))
+        return self.memory
 
     def add(self, index: int, note: NoteFile) -> None:
         self._load()
+        memory = self._remember()
         prepared = []
         tags = list(note.tags)
         for card in note.cards:
@@ -101,8 +151,9 @@ class PackageWriter:
             else:
                 fields = [front_field(card.context, card.front), card.back, card.source]
                 model = self.basic
-            guid = card_guid(card.key)
-            prepared.append((card, guid, self._note(model=model, fields=fields, guid=guid, tags=tags)))
+            own = card_guid(card.key)
+            guid = memory.guid_for(card.key, own)
+            prepared.append((card, guid, self._note(model=model, fields=fields, guid=guid, tags=tags), guid != own))
         self._prepared[index] = (note, prepared)
         if self.out is not None:
             self._write_ready()
@@ -138,7 +189,8 @@ class PackageWriter:
         name = "::".join((self.root_deck, *note.deck))
         deck = genanki.Deck(deck_id(name), name)
         self._media.update(note.media)
-        for card, guid, anki_note in prepared:
+        known = self._remember().cards
+        for card, guid, anki_note, kept in prepared:
             if guid in self._guids:
                 self.stats.problems.append(Problem(note.relpath, card.line, f"same identity as the card at "
                                                    f"{self._guids[guid]} (two notes with the same `id:`?); skipped",
@@ -147,6 +199,12 @@ class PackageWriter:
             self._guids[guid] = f"{note.relpath}:{card.line}"
             deck.add_note(anki_note)
             self.stats.cards[card.kind] += 1
+            if guid not in known:  # only cards the last build did not have are worth describing
+                compared = card.front if card.is_cloze else card.back  # a cloze's answer is in its text
+                self._new[guid] = Current(guid, card.key, card.kind, note.relpath, card.line, short(card.front),
+                                          compared, back_hash(compared), card.is_cloze)
+            if kept:  # a GUID this card's key kept from an earlier match
+                self._pinned[json.dumps(list(card.key), ensure_ascii=False)] = guid
         deck.write_to_db(cursor, timestamp, ids)  # genanki writes the deck, the note types and the notes
 
     def write(self, out: Path | None = None) -> BuildStats:
@@ -156,14 +214,82 @@ class PackageWriter:
             for index in sorted(self._prepared):
                 note, prepared = self._prepared.pop(index)
                 self._write_note(note, prepared)
-            path, connection, *_ = self._open()
+            path, connection, cursor, *_ = self._open()
+            pinned, removed = self._match_and_remove(cursor)
             connection.commit()
             connection.close()
             self.stats.media = len(self._media)
             _write_atomically(path, self._media, self.out)
         finally:
             self.discard()
+        memory = self._remember()
+        unchanged = (memory.found and not self._new and len(memory.cards) == len(self._guids)
+                     and pinned == memory.pinned and removed.keys() == memory.removed.keys())
+        if self.out is not None and not unchanged:  # the usual rebuild (answers edited) rewrites nothing
+            problem = memory.save(self._guids, self._new, pinned, removed)
+            if problem:
+                self.stats.problems.append(Problem(self.out.name, 0, problem, "memory"))
         return self.stats
+
+    def _match_and_remove(self, cursor) -> tuple[dict[str, str], dict[str, dict]]:
+        """Give matched cards their old GUIDs, ship removed cards again (tagged), and say what the memory keeps."""
+        memory = self._remember()
+        out = self.out
+
+        def old_backs(guids):
+            notes = previous_notes(out, guids) if out is not None else {}
+            return {g: (n["fields"][0] if memory.cards[g].cloze else n["fields"][1]) for g, n in notes.items()
+                    if len(n["fields"]) > 1}
+
+        matches, gone, warnings = memory.match(self._guids, self._new, old_backs)
+        for warning in warnings:
+            where, _, message = warning.partition(": ")
+            file, _, line = where.rpartition(":")
+            self.stats.problems.append(Problem(file, int(line or 0), message, "identity"))
+        renamed = {}
+        for match in matches:
+            cursor.execute("UPDATE notes SET guid = ? WHERE guid = ?", (match.old.guid, match.new_guid))
+            card = self._new.pop(match.new_guid)
+            card.guid = renamed[match.new_guid] = match.old.guid
+            self._new[card.guid] = card
+            memory.cards.pop(card.guid, None)  # described anew: its key, file and front are this build's
+            self._pinned[json.dumps(list(card.key), ensure_ascii=False)] = card.guid
+        if renamed:
+            self._guids = {renamed.get(g, g): place for g, place in self._guids.items()}
+        self.stats.matched = matches
+        pinned = self._pinned
+        removed = {} if self.forget_removed else {g: r for g, r in memory.removed.items() if g not in self._guids}
+        fields = previous_notes(out, [c.guid for c in gone]) if out is not None and gone else {}
+        for card in gone:
+            record = {"guid": card.guid, "file": card.file, "line": card.line, "front": card.front,
+                      "kind": card.kind, **fields.get(card.guid, {})}
+            self.stats.removed_now.append(record)
+            if not self.forget_removed and "fields" in record:
+                removed[card.guid] = record
+        self._ship_removed(cursor, removed)
+        self.stats.removed = len(removed)
+        return pinned, removed
+
+    def _ship_removed(self, cursor, removed: dict[str, dict]) -> None:
+        """Removed cards once more, fields unchanged and tagged, so that Anki's browser finds them to delete."""
+        if not removed:
+            return
+        genanki = self._load()
+        _, _, _, timestamp, ids = self._open()
+        models = {self.basic.model_id: self.basic, self.cloze.model_id: self.cloze}
+        decks: dict[str, object] = {}
+        for record in removed.values():
+            model = models.get(record.get("model"))
+            if model is None or len(record["fields"]) != len(model.fields):
+                continue
+            name = record.get("deck") or self.root_deck
+            deck = decks.get(name)
+            if deck is None:
+                deck = decks[name] = genanki.Deck(deck_id(name), name)
+            tags = [t for t in record.get("tags", []) if t != REMOVED_TAG] + [REMOVED_TAG]
+            deck.add_note(self._note(model=model, fields=list(record["fields"]), guid=record["guid"], tags=tags))
+        for deck in decks.values():
+            deck.write_to_db(cursor, timestamp, ids)
 
     def discard(self) -> None:
         """Remove the half-written database (after `write`, or when the build stops early)."""
@@ -205,6 +331,7 @@ def _write_atomically(database: str, media: dict[str, Path], out: Path) -> None:
     os.close(fd)
     try:
         _zip_package(database, media, tmp)
+        shareable(tmp)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -25,6 +25,9 @@ from studykit.notes.source import stat_entry
 
 FORMAT = 3  # an entry: a header line {key, inputs}, then the note
 ENV = "STUDYKIT_CACHE_DIR"
+PRUNE_EVERY = 24 * 3600  # seconds between two prunings of the cache folder
+MAX_AGE = 60 * 24 * 3600  # an entry not used for this long is removed (a note deleted, moved, or not built since)
+MAX_BYTES = 256 * 1024 * 1024  # past this, the least recently used entries go first
 
 
 def default_dir() -> Path:
@@ -114,6 +117,10 @@ class NoteCache:
             self.misses += 1
             return None
         self.hits += 1
+        try:
+            os.utime(target)  # used now: pruning goes by last use
+        except OSError:
+            pass
         return note
 
     def get(self, path: Path, root: Path, data: bytes) -> NoteFile | None:
@@ -138,6 +145,42 @@ class NoteCache:
                 raise
         except OSError:
             pass
+
+
+    def prune(self, now: float | None = None, every: float = PRUNE_EVERY, max_age: float = MAX_AGE,
+              max_bytes: int = MAX_BYTES) -> int:
+        """Remove entries not used for `max_age` seconds, then the least recently used ones while the folder holds
+        more than `max_bytes`; at most once every `every` seconds. Returns how many entries were removed; never
+        raises (a cache that cannot be pruned is still a cache)."""
+        import time
+
+        now = time.time() if now is None else now
+        marker = self.folder / ".pruned"
+        try:
+            if now - marker.stat().st_mtime < every:
+                return 0
+        except OSError:
+            pass
+        removed = 0
+        try:
+            entries = []
+            for path in self.folder.glob("*.json"):
+                st = path.stat()
+                entries.append((st.st_mtime, st.st_size, path))
+            entries.sort()
+            total = sum(size for _, size, _ in entries)
+            for mtime, size, path in entries:
+                if now - mtime <= max_age and total <= max_bytes:
+                    break
+                path.unlink(missing_ok=True)
+                total -= size
+                removed += 1
+            self.folder.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+            os.utime(marker, (now, now))
+        except OSError:
+            pass
+        return removed
 
 
 def _note_to_json(note: NoteFile) -> dict:

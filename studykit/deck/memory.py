@@ -1,0 +1,237 @@
+"""The memory of the last build, kept beside its package: what lets a rebuild keep review history through edits
+that change a card's identity (a reworded question, a renamed heading, a moved file) and report removed cards.
+
+`decks/studykit.apkg` remembers its last build in `decks/studykit.memory.json` (JSON, safe to commit with the
+deck, safe to delete — at the cost of this matching for the next build). It records, for every card of the package:
+its GUID, identity key, kind, file and line, a few words of its front, and a hash of its back; which keys kept an
+older GUID (a match made once is kept by later builds); and the cards removed from the notes, with their fields, so
+that they can be shipped again, tagged, until the learner says to forget them.
+
+Matching, when a build has cards whose keys are new and the last build had cards that are gone:
+- the same back (hash) on exactly one gone card and one new card → the new card keeps the gone card's GUID;
+- otherwise a back at least 80 % similar (text, difflib ratio) to exactly one gone card, and that card is the
+  closest for no other new card → the same;
+- two or more equally good candidates → a new card, and a warning naming both places.
+Cards of another note type (basic ↔ cloze) never match. Explicit `id:` in front matter is part of the key, so it
+still wins.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT = 1
+SIMILAR = 0.8  # the least difflib ratio between two backs for "the same answer, reworded question"
+SIMILARITY_LIMIT = 400  # gone × new pairs compared by text at most (exact hashes are always compared)
+REMOVED_TAG = "studykit::removed"
+_TAG = re.compile(r"<[^>]*>")
+
+
+def shareable(path: str) -> None:
+    """A file made by mkstemp (mode 0600) gets the mode a new file would have (a deck and its memory are shared)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
+def memory_path(package: Path) -> Path:
+    """`decks/studykit.apkg` → `decks/studykit.memory.json`."""
+    return package.with_name(package.stem + ".memory.json")
+
+
+def back_hash(back: str) -> str:
+    return hashlib.blake2b(back.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+@dataclass
+class Remembered:
+    """A card of the last build, as the memory keeps it."""
+
+    guid: str
+    key: list[str]
+    kind: str
+    file: str
+    line: int
+    front: str  # a few words of the front, for messages
+    back_hash: str
+    cloze: bool
+
+
+@dataclass
+class Match:
+    old: Remembered
+    new_guid: str
+    new_file: str
+    new_line: int
+    new_front: str
+    how: str  # "same answer" | "similar answer"
+
+
+@dataclass
+class BuildMemory:
+    path: Path
+    cards: dict[str, Remembered] = field(default_factory=dict)  # guid → card of the last build
+    pinned: dict[str, str] = field(default_factory=dict)  # key (JSON) → GUID other than the key's own
+    removed: dict[str, dict] = field(default_factory=dict)  # guid → removed card (fields, model, deck, …)
+    found: bool = False  # a memory was read
+    problem: str | None = None  # why it could not be read
+
+    @classmethod
+    def load(cls, package: Path) -> "BuildMemory":
+        path = memory_path(package)
+        memory = cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError(f"format {data.get('format')!r}")
+            for guid, key, kind, file, line, front, digest, cloze in data["cards"]:
+                memory.cards[guid] = Remembered(guid, list(key), kind, file, int(line), front, digest, bool(cloze))
+            memory.pinned = {str(k): str(v) for k, v in data.get("pinned", {}).items()}
+            memory.removed = {r["guid"]: r for r in data.get("removed", [])}
+            memory.found = True
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            memory.cards, memory.pinned, memory.removed = {}, {}, {}
+            memory.problem = (f"{path.name} (the memory of the last build) cannot be read ({exc.__class__.__name__}: "
+                              f"{exc}); this build cannot match edited cards to old ones, and rewrites it")
+        return memory
+
+    def guid_for(self, key: tuple[str, ...], default: str) -> str:
+        """The GUID a key keeps from an earlier match, else `default` (the key's own)."""
+        if not self.pinned:
+            return default
+        return self.pinned.get(json.dumps(list(key), ensure_ascii=False), default)
+
+    def match(self, current, new_cards: dict[str, "Current"], old_backs) -> tuple[list[Match], list[Remembered],
+                                                                                 list[str]]:
+        """(matches, gone cards without a match, ambiguity warnings). `current`: the GUIDs of this build;
+        `new_cards`: guid → card, for the cards the last build did not have; `old_backs(guids)` → {guid: back HTML}
+        of gone cards, read from the last package when text is needed."""
+        gone = [card for guid, card in self.cards.items() if guid not in current]
+        new = [card for guid, card in new_cards.items() if guid not in self.removed]
+        if not gone or not new:
+            return [], gone, []
+        matches: list[Match] = []
+        warnings: list[str] = []
+        taken_old: set[str] = set()
+        taken_new: set[str] = set()
+        undecided: set[str] = set()
+        by_hash: dict[tuple, list] = {}
+        for card in gone:
+            by_hash.setdefault((card.back_hash, card.cloze), []).append(card)
+        new_by_hash: dict[tuple, list] = {}
+        for card in new:
+            new_by_hash.setdefault((card.back_hash, card.cloze), []).append(card)
+        for digest, olds in by_hash.items():
+            news = new_by_hash.get(digest, [])
+            if len(olds) == 1 and len(news) == 1:
+                matches.append(Match(olds[0], news[0].guid, news[0].file, news[0].line, news[0].front, "same answer"))
+                taken_old.add(olds[0].guid)
+                taken_new.add(news[0].guid)
+            elif olds and news:
+                warnings.append(_ambiguous(news[0], olds))
+                undecided.update(o.guid for o in olds)  # not matched, and not tried again by similarity
+                taken_new.update(n.guid for n in news)
+        rest_old = [c for c in gone if c.guid not in taken_old and c.guid not in undecided]
+        rest_new = [c for c in new if c.guid not in taken_new]
+        if rest_old and rest_new and len(rest_old) * len(rest_new) <= SIMILARITY_LIMIT:
+            texts = old_backs([c.guid for c in rest_old])
+            scores = {}
+            for n in rest_new:
+                for o in rest_old:
+                    if o.cloze == n.cloze and o.guid in texts:
+                        ratio = difflib.SequenceMatcher(None, _text(texts[o.guid]), _text(n.back)).ratio()
+                        if ratio >= SIMILAR:
+                            scores[(n.guid, o.guid)] = ratio
+            for n in rest_new:
+                candidates = sorted(((r, o) for (g, o), r in scores.items() if g == n.guid), reverse=True)
+                if not candidates:
+                    continue
+                best_ratio, best = candidates[0]
+                rivals = [o for r, o in candidates if r >= best_ratio - 0.02]
+                claimed = [g for (g, o), r in scores.items() if o == best and g != n.guid and r >= best_ratio - 0.02]
+                old = self.cards[best]
+                if len(rivals) > 1 or claimed:
+                    warnings.append(_ambiguous(n, [self.cards[o] for o in rivals]))
+                    continue
+                matches.append(Match(old, n.guid, n.file, n.line, n.front, "similar answer"))
+                taken_old.add(best)
+        unmatched = [c for c in gone if c.guid not in taken_old]
+        return matches, unmatched, warnings
+
+    def save(self, order, new_cards: dict[str, "Current"], pinned: dict[str, str],
+             removed: dict[str, dict]) -> str | None:
+        """Write the memory of this build (cards in `order`: known ones as remembered, new ones from `new_cards`)
+        atomically; returns a warning when it cannot be written."""
+        cards = []
+        for guid in order:
+            known = self.cards.get(guid)
+            if known is not None:
+                cards.append([guid, known.key, known.kind, known.file, known.line, known.front, known.back_hash,
+                              int(known.cloze)])
+            else:
+                c = new_cards[guid]
+                cards.append([guid, list(c.key), c.kind, c.file, c.line, c.front, c.back_hash, int(c.cloze)])
+        data = {
+            "format": FORMAT,
+            "about": "studykit's memory of the last build of the package beside it: lets a rebuild keep review "
+                     "history when a card's question, headings or file change. Safe to commit; safe to delete.",
+            "cards": cards,
+            "pinned": pinned,
+            "removed": list(removed.values()),
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+                shareable(tmp)
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            return f"cannot write {self.path}: {exc.strerror or exc}; the next build cannot match edited cards"
+        return None
+
+
+@dataclass
+class Current:
+    """A card of this build, as matching needs it."""
+
+    guid: str
+    key: tuple[str, ...]
+    kind: str
+    file: str
+    line: int
+    front: str
+    back: str
+    back_hash: str
+    cloze: bool
+
+
+def _ambiguous(card: Current | Remembered, olds: list[Remembered]) -> str:
+    places = ", ".join(f"{o.file}:{o.line} ({o.front!r})" for o in olds[:3])
+    return (f"{card.file}:{card.line}: {card.front!r} is new, and as much like several removed cards ({places}) — "
+            f"made a new card; the old ones are reported as removed")
+
+
+def short(fragment: str, width: int = 60) -> str:
+    """A few words of an HTML fragment, for messages (looks only at its beginning: it is made for every card)."""
+    text = _text(fragment[:width * 4])
+    return text if len(text) <= width else text[:width - 1] + "…"
