@@ -3,9 +3,10 @@ that change a card's identity (a reworded question, a renamed heading, a moved f
 
 `decks/studykit.apkg` remembers its last build in `decks/studykit.memory.json` (JSON, safe to commit with the
 deck, safe to delete — at the cost of this matching for the next build). It records, for every card of the package:
-its GUID, identity key, kind, file and line, a few words of its front, and a hash of its back; which keys kept an
-older GUID (a match made once is kept by later builds); and the cards removed from the notes, with their fields, so
-that they can be shipped again, tagged, until the learner says to forget them.
+its GUID, kind, file and line, a few words of its front, and a hash of its back; the identity keys that kept an
+older GUID (a match made once is kept by later builds; every other key's GUID is the hash of the key, so it needs no
+entry); and the cards removed from the notes, with their fields, so that they can be shipped again, tagged, until
+the learner says to forget them.
 
 Matching, when a build has cards whose keys are new and the last build had cards that are gone:
 - the same back (hash) on exactly one gone card and one new card → the new card keeps the gone card's GUID;
@@ -60,7 +61,6 @@ class Remembered:
     """A card of the last build, as the memory keeps it."""
 
     guid: str
-    key: list[str]
     kind: str
     file: str
     line: int
@@ -79,11 +79,35 @@ class Match:
     how: str  # "same answer" | "similar answer"
 
 
+class _Cards(dict):
+    """guid → Remembered, made from the memory's rows only when asked for (a rebuild looks at a handful)."""
+
+    def __missing__(self, guid):
+        raise KeyError(guid)
+
+    def get(self, guid, default=None):  # noqa: D102
+        row = dict.get(self, guid)
+        if row is None:
+            return default
+        return row if isinstance(row, Remembered) else self[guid]
+
+    def __getitem__(self, guid):
+        row = dict.__getitem__(self, guid)
+        if not isinstance(row, Remembered):
+            _, kind, file, line, front, digest, cloze = row
+            row = Remembered(guid, kind, file, int(line), front, digest, bool(cloze))
+            dict.__setitem__(self, guid, row)
+        return row
+
+    def items(self):  # noqa: D102
+        return ((guid, self[guid]) for guid in self.keys())
+
+
 @dataclass
 class BuildMemory:
     path: Path
-    cards: dict[str, Remembered] = field(default_factory=dict)  # guid → card of the last build
-    pinned: dict[str, str] = field(default_factory=dict)  # key (JSON) → GUID other than the key's own
+    cards: _Cards = field(default_factory=_Cards)  # guid → card of the last build
+    pinned: dict[tuple, str] = field(default_factory=dict)  # key → GUID other than the key's own
     removed: dict[str, dict] = field(default_factory=dict)  # guid → removed card (fields, model, deck, …)
     found: bool = False  # a memory was read
     problem: str | None = None  # why it could not be read
@@ -96,31 +120,31 @@ class BuildMemory:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
                 raise ValueError(f"format {data.get('format')!r}")
-            for guid, key, kind, file, line, front, digest, cloze in data["cards"]:
-                memory.cards[guid] = Remembered(guid, list(key), kind, file, int(line), front, digest, bool(cloze))
-            memory.pinned = {str(k): str(v) for k, v in data.get("pinned", {}).items()}
+            rows = data["cards"]
+            if not all(isinstance(row, list) and len(row) == 7 for row in rows):
+                raise ValueError("a card is not a list of 7")
+            memory.cards = _Cards((row[0], row) for row in rows)
+            memory.pinned = {tuple(json.loads(k)): str(v) for k, v in data.get("pinned", {}).items()}
             memory.removed = {r["guid"]: r for r in data.get("removed", [])}
             memory.found = True
         except FileNotFoundError:
             pass
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-            memory.cards, memory.pinned, memory.removed = {}, {}, {}
+            memory.cards, memory.pinned, memory.removed = _Cards(), {}, {}
             memory.problem = (f"{path.name} (the memory of the last build) cannot be read ({exc.__class__.__name__}: "
                               f"{exc}); this build cannot match edited cards to old ones, and rewrites it")
         return memory
 
     def guid_for(self, key: tuple[str, ...], default: str) -> str:
         """The GUID a key keeps from an earlier match, else `default` (the key's own)."""
-        if not self.pinned:
-            return default
-        return self.pinned.get(json.dumps(list(key), ensure_ascii=False), default)
+        return self.pinned.get(key, default) if self.pinned else default
 
     def match(self, current, new_cards: dict[str, "Current"], old_backs) -> tuple[list[Match], list[Remembered],
                                                                                  list[str]]:
         """(matches, gone cards without a match, ambiguity warnings). `current`: the GUIDs of this build;
         `new_cards`: guid → card, for the cards the last build did not have; `old_backs(guids)` → {guid: back HTML}
         of gone cards, read from the last package when text is needed."""
-        gone = [card for guid, card in self.cards.items() if guid not in current]
+        gone = [self.cards[guid] for guid in self.cards.keys() if guid not in current]
         new = [card for guid, card in new_cards.items() if guid not in self.removed]
         if not gone or not new:
             return [], gone, []
@@ -178,19 +202,20 @@ class BuildMemory:
         atomically; returns a warning when it cannot be written."""
         cards = []
         for guid in order:
-            known = self.cards.get(guid)
-            if known is not None:
-                cards.append([guid, known.key, known.kind, known.file, known.line, known.front, known.back_hash,
-                              int(known.cloze)])
+            known = dict.get(self.cards, guid)
+            if isinstance(known, list):
+                cards.append(known)
+            elif known is not None:
+                cards.append([guid, known.kind, known.file, known.line, known.front, known.back_hash, int(known.cloze)])
             else:
                 c = new_cards[guid]
-                cards.append([guid, list(c.key), c.kind, c.file, c.line, c.front, c.back_hash, int(c.cloze)])
+                cards.append([guid, c.kind, c.file, c.line, c.front, c.back_hash, int(c.cloze)])
         data = {
             "format": FORMAT,
             "about": "studykit's memory of the last build of the package beside it: lets a rebuild keep review "
                      "history when a card's question, headings or file change. Safe to commit; safe to delete.",
             "cards": cards,
-            "pinned": pinned,
+            "pinned": {json.dumps(list(k), ensure_ascii=False): g for k, g in pinned.items()},
             "removed": list(removed.values()),
         }
         try:

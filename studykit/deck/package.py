@@ -101,7 +101,7 @@ class PackageWriter:
         self.forget_removed = forget_removed
         self.memory: BuildMemory | None = None  # read before the first card is given its GUID
         self._new: dict[str, Current] = {}  # the cards the last build did not have (what matching looks at)
-        self._pinned: dict[str, str] = {}  # key (JSON) → a GUID other than the key's own
+        self._pinned: dict[tuple, str] = {}  # key → a GUID other than the key's own
         self._genanki = None  # imported by the first `add`: a build starts its parse first
         self._prepared: dict[int, tuple[NoteFile, list]] = {}
         self._next = 0  # the index of the next note to write
@@ -204,7 +204,7 @@ class PackageWriter:
                 self._new[guid] = Current(guid, card.key, card.kind, note.relpath, card.line, short(card.front),
                                           compared, back_hash(compared), card.is_cloze)
             if kept:  # a GUID this card's key kept from an earlier match
-                self._pinned[json.dumps(list(card.key), ensure_ascii=False)] = guid
+                self._pinned[card.key] = guid
         deck.write_to_db(cursor, timestamp, ids)  # genanki writes the deck, the note types and the notes
 
     def write(self, out: Path | None = None) -> BuildStats:
@@ -253,7 +253,7 @@ class PackageWriter:
             card.guid = renamed[match.new_guid] = match.old.guid
             self._new[card.guid] = card
             memory.cards.pop(card.guid, None)  # described anew: its key, file and front are this build's
-            self._pinned[json.dumps(list(card.key), ensure_ascii=False)] = card.guid
+            self._pinned[tuple(card.key)] = card.guid
         if renamed:
             self._guids = {renamed.get(g, g): place for g, place in self._guids.items()}
         self.stats.matched = matches
