@@ -137,12 +137,6 @@ def bold_line(line: list[Token]) -> tuple[str, tuple] | None:
     return ("term", (term, after)) if plain(term) else None
 
 
-def bold_alone(line: list[Token]) -> tuple[list[Token], bool] | None:
-    """(the bold's inner tokens, whether a colon follows or ends it) when `line` is nothing but bold text."""
-    read = bold_line(line)
-    return read[1] if read is not None and read[0] == "alone" else None
-
-
 def question_text(children: list[Token]) -> str:
     """The plain text of a heading without what trails the question: `Q? [[src](…)]`, a link or picture after it."""
     end = len(children)
