@@ -33,8 +33,10 @@ def _leftovers(fragment: str) -> list[str]:
         return []
     visible = text_of(_PROTECTED.sub(" ", fragment))
     found = []
-    if "**" in visible or re.search(r"(?<![\w\\])__\S", visible):
+    if "**" in visible:
         found.append("`**`")
+    if re.search(r"(?<![\w\\])__\S", visible):
+        found.append("`__`")
     if "$$" in visible:
         found.append("`$$`")
     if re.search(r"(?m)^\s*#{1,6}\s", visible):
