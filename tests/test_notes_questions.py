@@ -50,6 +50,14 @@ NOTES = {
 
         - [ ] 1-3 没有答案的问题？
         - 普通的列表项
+
+        **LR 与 SVM 的联系：**
+
+        两者都是线性分类器。
+
+        - [ ] 2-6-2 两者的区别是什么？
+
+          一个用对数损失，一个用合页损失。
     """,
     "sections.md": """
         [TOC]
@@ -105,7 +113,9 @@ def test_question_headings_as_interview_notes_write_them(built):
 
 def test_a_checklist_question_is_answered_by_what_is_nested_below_it(built):
     cards = {prompt(c): answer(c) for c in built.cards("checklist.md")}
-    assert set(cards) == {"1-1 简述解决一个机器学习问题时，你的流程是怎样的？", "1-2 损失函数是什么，如何定义合理的损失函数？"}
+    assert set(cards) == {"1-1 简述解决一个机器学习问题时，你的流程是怎样的？", "1-2 损失函数是什么，如何定义合理的损失函数？",
+                          "LR 与 SVM 的联系", "2-6-2 两者的区别是什么？"}
+    assert html_text(cards["LR 与 SVM 的联系"]) == "两者都是线性分类器。"  # the next checklist question ends it
     assert "<li>确定问题</li>" in cards["1-1 简述解决一个机器学习问题时，你的流程是怎样的？"]
     assert html_text(cards["1-2 损失函数是什么，如何定义合理的损失函数？"]) == "预测值与真实值的差称为损失。"
     assert built.warnings("checklist.md") == []  # a question without an answer in a list is an index entry

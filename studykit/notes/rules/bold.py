@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
+from studykit.notes.rules import items
 from studykit.notes.rules.tokens import (bold_line, emphasis_run, is_label, is_placeholder, is_question, lines, plain,
                                          strip_leading_blank, term_start, term_start_of_alone)
 
@@ -75,7 +76,11 @@ def _starts(w, j: int) -> str | None:
             and j + 1 < len(tokens):
         prefix = "list-" if tokens[j].type != "blockquote_open" and not prefix else prefix
         j += 1
-    if tokens[j].type != "paragraph_open" or "*" not in tokens[j + 1].content and "_" not in tokens[j + 1].content:
+    if tokens[j].type != "paragraph_open":
+        return None
+    if prefix and items.asks(w, j):
+        return "list-question"  # a checklist of questions with their answers
+    if "*" not in tokens[j + 1].content and "_" not in tokens[j + 1].content:
         return None
     children = strip_leading_blank(tokens[j + 1].children or [])
     if not children or children[0].type not in ("strong_open", "em_open"):

@@ -30,17 +30,23 @@ def _question(children: list[Token]) -> list[Token]:
     return out
 
 
-def rule(w, i: int, children: list[Token], line: int) -> bool:
+def asks(w, i: int) -> bool:
+    """Whether the paragraph at `i` is a list item's question with its answer below it in the item."""
     item = w.item_of(i)
-    if item is None:
+    if item is None or w.closing(item) <= w.closing(i) + 1:
+        return False  # not the first block of an item, or nothing below the question in its item
+    question = _question(w.tokens[i + 1].children or [])
+    text = plain(question)
+    return bool(text) and len(text) <= 200 and is_question(text) and not any(c.type == "strong_open" for c in question)
+
+
+def rule(w, i: int, children: list[Token], line: int) -> bool:
+    if not asks(w, i):
         return False
+    item = w.item_of(i)
     end = w.closing(item)
-    if end <= w.closing(i) + 1:
-        return False  # nothing below the question in its item
     question = _question(children)
     text = plain(question)
-    if not text or len(text) > 200 or not is_question(text) or any(c.type == "strong_open" for c in question):
-        return False
     back = w.blocks(w.closing(i) + 1, end)
     if not back:
         return False
