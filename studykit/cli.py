@@ -7,6 +7,7 @@ numpy, sympy and genanki are imported inside the command functions that need the
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
@@ -21,6 +22,8 @@ COMMANDS = {
     "grade": "studykit.commands.practice:grade",
     "watch": "studykit.commands.practice:watch",
     "progress": "studykit.commands.practice:progress",
+    "review": "studykit.commands.review:review",
+    "restore": "studykit.commands.review:restore",
     "reset": "studykit.commands.practice:reset",
     "init": "studykit.commands.practice:init",
 }
@@ -39,6 +42,29 @@ class LazyGroup(click.Group):
         module_name, attribute = target.split(":")
         return getattr(importlib.import_module(module_name), attribute)
 
+    def invoke(self, ctx: click.Context):
+        """A damaged progress store, a bad STUDYKIT_NOW or a missing fsrs is a message and exit code 2."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            message = _user_error(exc)
+            if message is None:
+                raise
+            click.echo(f"error: {message}", err=True)
+            sys.exit(2)
+
+
+def _user_error(exc: Exception) -> str | None:
+    """The message for an error the learner can act on, or None (a bug: let it show)."""
+    progress, clock = sys.modules.get("studykit.progress"), sys.modules.get("studykit.clock")
+    if progress is not None and isinstance(exc, progress.StoreError):
+        return str(exc)
+    if clock is not None and isinstance(exc, clock.ClockError):
+        return str(exc)
+    if isinstance(exc, ModuleNotFoundError) and exc.name == "fsrs":
+        return "studykit's review scheduler needs the fsrs package: pip install 'fsrs>=6.2' (or reinstall studykit)"
+    return None
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="studykit")
@@ -48,4 +74,5 @@ def main() -> None:
     \b
     Notes:     studykit build [PATH...]      studykit check [PATH...]
     Practice:  studykit list | next | show ex03 | hint ex03 | grade ex03 | watch
+    Review:    studykit review | review ex03 [--give-up] | restore ex03 [--list]
     """

@@ -122,15 +122,16 @@ def init_workspace(target: Path) -> list[Path]:
     return written
 
 
-def reset_solution(root: Path, exercise: Exercise) -> Path | None:
-    """Restore the starter `solution.py`; returns the backup of the learner's file (None if there was none)."""
+def reset_solution(root: Path, exercise: Exercise, stamp: str | None = None) -> Path | None:
+    """Restore the starter `solution.py`; returns the backup of the learner's file (None if there was none).
+    `stamp` names the backup (the command's clock, local time); default: now."""
     current = solution_path(root, exercise)
     starter = (exercise.starter_dir / "solution.py").read_bytes()
     backup = None
     if current.exists():
         if current.read_bytes() == starter:
             return None
-        stamp = time.strftime("%Y%m%d-%H%M%S")
+        stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
         backups = state_dir(root) / "backups"
         backups.mkdir(exist_ok=True)
         backup = backups / f"{exercise.folder}-solution-{stamp}.py"

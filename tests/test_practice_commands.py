@@ -18,7 +18,8 @@ def workspace(tmp_path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("args", [["list"], ["next"], ["show", "ex02"], ["hint", "ex02"], ["progress"]])
+@pytest.mark.parametrize("args", [["list"], ["next"], ["show", "ex02"], ["hint", "ex02"], ["progress"], ["review"],
+                                  ["restore", "ex02", "--list"]])
 def test_every_loop_command_ends_with_next(workspace, args):
     proc = run_studykit(*args, cwd=workspace)
     assert proc.returncode == 0, proc.stderr

@@ -148,9 +148,10 @@ def test_watch_regrades_when_the_file_is_saved(workspace):
 
 
 def test_help_and_list_import_no_heavy_modules(workspace):
+    """Nor fsrs: listing and choosing what is next read due dates from the store, never the scheduler."""
     probe = ("import sys, runpy; sys.argv = ['studykit'] + sys.argv[1:]\n"
              "try:\n    runpy.run_module('studykit', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-             "heavy = [m for m in ('numpy', 'sympy', 'genanki', 'markdown_it') if m in sys.modules]\n"
+             "heavy = [m for m in ('numpy', 'sympy', 'genanki', 'markdown_it', 'fsrs') if m in sys.modules]\n"
              "print('HEAVY=' + ','.join(heavy))\n")
     for args in (["--help"], ["list"], ["hint", "ex01"], ["next"]):
         proc = subprocess.run([sys.executable, "-c", probe, *args], cwd=workspace, capture_output=True, text=True)
@@ -158,7 +159,8 @@ def test_help_and_list_import_no_heavy_modules(workspace):
 
 
 def test_usage_errors_never_show_a_traceback(tmp_path):
-    for args in (["grade"], ["show", "nope"], ["reset", "ex01", "--yes"], ["progress"], ["hint", "ex77"]):
+    for args in (["grade"], ["show", "nope"], ["reset", "ex01", "--yes"], ["progress"], ["hint", "ex77"],
+                 ["review"], ["review", "ex01"], ["restore", "ex01"], ["review", "ex99"]):
         proc = run_studykit(*args, cwd=tmp_path)
         assert proc.returncode == 2, args
         assert "Traceback" not in proc.stderr

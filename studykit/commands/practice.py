@@ -1,7 +1,8 @@
-"""The practice loop: grade, list, show, hint, next, progress, watch, reset, init.
+"""The practice loop: grade, list, show, hint, next, progress, watch, reset, init (review and restore: review.py).
 
 Thin click commands over catalog, workspace, progress and grading.runner. Nothing here imports numpy:
-the learner's code and the checks run in the grading child.
+the learner's code and the checks run in the grading child. Every command that reads the clock reads it once,
+from studykit.clock (STUDYKIT_NOW when set), and passes that moment down.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import secrets
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -55,12 +57,25 @@ def _store(root: Path | None):
     return ProgressStore.for_workspace(root) if root else None
 
 
-def _next_exercise(store) -> catalog.Exercise | None:
-    """The first exercise not solved yet: the one standing that list, progress, next and watch all use."""
-    for ex in catalog.all_exercises():
-        if store is None or not store.standing(ex.id).solved:
-            return ex
-    return None
+def _now():
+    """The moment this command runs (STUDYKIT_NOW when set), an aware UTC datetime."""
+    from studykit.clock import now
+
+    return now()
+
+
+def _json(data) -> None:
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _shown(path: Path) -> str:
+    """A path as the learner can type it from here: relative when it is below the current folder."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _mark(standing) -> str:
@@ -75,10 +90,111 @@ def _latest(standing) -> str:
     return f"latest {'✓' if standing.last_status == 'pass' else '✗'} {standing.last_score:>4.0%}"
 
 
-def _regressions(store) -> list[str]:
-    """Solved exercises whose latest grade fails (the learner broke them again)."""
+def _regressions(store, reviews: dict) -> list[str]:
+    """Solved exercises whose latest grade fails (the learner broke them again), reviews in progress aside."""
     return [ex.id for ex in catalog.all_exercises()
-            if (s := store.standing(ex.id)).solved and s.last_status != "pass"]
+            if (s := store.standing(ex.id)).solved and s.last_status != "pass"
+            and not (ex.id in reviews and reviews[ex.id].in_progress)]
+
+
+# --- where the learner stands on reviews ----------------------------------------------------------------------
+
+def _is_due(state, now) -> bool:
+    """Due on its day: from the start of its due date, in local time, until it is reviewed."""
+    from studykit.clock import local_date
+
+    return not state.in_progress and local_date(state.due) <= local_date(now)
+
+
+def _review_word(state, now) -> str:
+    """`reviewing`, `review due`, `review 2024-05-10` — the short form list shows."""
+    from studykit.clock import local_date
+
+    if state.in_progress:
+        return "reviewing"
+    return "review due" if _is_due(state, now) else f"review {local_date(state.due).isoformat()}"
+
+
+def _review_json(state, now) -> dict | None:
+    """One exercise's review state for --json (UTC times; `due_date` is the local date it is due on)."""
+    from studykit.clock import iso, local_date
+    from studykit.progress import RATING_NAMES
+
+    if state is None:
+        return None
+    return {
+        "state": "in-progress" if state.in_progress else ("due" if _is_due(state, now) else "scheduled"),
+        "due": iso(state.due),
+        "due_date": local_date(state.due).isoformat(),
+        "interval_days": state.interval_days,
+        "reviews": state.reviews,
+        "last_rating": RATING_NAMES.get(state.last_rating),
+        "started_at": iso(state.started_at) if state.in_progress else None,
+    }
+
+
+@dataclass(frozen=True)
+class Step:
+    """What to do next: 'reviewing' (a review in progress), 'review' (one is due), 'fix' (an attempted
+    exercise), 'new' (not started) or 'done' (every exercise solved, nothing due)."""
+
+    kind: str
+    exercise: catalog.Exercise | None = None
+
+
+def _plan(store, now, after: str | None = None) -> Step:
+    """The one order `next`, the end of every command and `watch` use: the exercise just graded when it still
+    fails, then a review in progress, then a due review (before any new exercise), then the first unsolved one."""
+    exercises = catalog.all_exercises()
+    if store is None:
+        return Step("new", exercises[0])
+    by_id = {ex.id: ex for ex in exercises}
+    reviews = {k: v for k, v in store.reviews().items() if k in by_id}
+    if after in reviews and reviews[after].in_progress:
+        return Step("reviewing", by_id[after])
+    if after in by_id and not store.standing(after).solved:
+        return Step("fix", by_id[after])
+    started = sorted((r for r in reviews.values() if r.in_progress), key=lambda r: r.started_at)
+    if started:
+        return Step("reviewing", by_id[started[0].exercise])
+    due = sorted((r for r in reviews.values() if _is_due(r, now)), key=lambda r: (r.due, r.exercise))
+    if due:
+        return Step("review", by_id[due[0].exercise])
+    for ex in exercises:
+        s = store.standing(ex.id)
+        if not s.solved:
+            return Step("fix" if s.attempts else "new", ex)
+    return Step("done")
+
+
+def _next_line(store, now, after: str | None = None) -> str:
+    step = _plan(store, now, after)
+    ex = step.exercise
+    if step.kind == "reviewing":
+        return (f"next: write {ex.id} again from the starter, then `studykit grade {ex.id}` (stuck? `studykit hint "
+                f"{ex.id}`; `studykit review {ex.id} --give-up` ends the review)")
+    if step.kind == "review":
+        return (f"next: {ex.id} is due for review — `studykit review {ex.id}` keeps your solution and lays a fresh "
+                f"starter to write it again")
+    if step.kind == "fix":
+        return f"next: fix {ex.id}, then `studykit grade {ex.id}` (stuck? `studykit hint {ex.id}`)"
+    if step.kind == "new":
+        return f"next: `studykit show {ex.id}` — {ex.title}"
+    reviews = store.reviews()
+    broken = _regressions(store, reviews)
+    if broken:
+        return (f"next: every exercise is solved; your latest grade of {', '.join(broken)} fails — "
+                f"`studykit grade {broken[0]}` once it is fixed again.")
+    upcoming = sorted(reviews.values(), key=lambda r: (r.due, r.exercise))
+    if upcoming:
+        from studykit.clock import days_from_today, local_date
+
+        first = upcoming[0]
+        day = local_date(first.due)
+        return (f"next: every exercise is solved and no review is due; the next is {first.exercise} on "
+                f"{day.isoformat()} ({days_from_today(day, local_date(now))}) — `studykit review` lists them.")
+    return ("next: every exercise is solved — review your deck with `studykit build`, or try "
+            "`studykit progress`.")
 
 
 NO_WORKSPACE = ("no workspace here (a folder with exercises/ and .studykit/). Make one:\n"
@@ -86,21 +202,71 @@ NO_WORKSPACE = ("no workspace here (a folder with exercises/ and .studykit/). Ma
                 "  cd my-practice")
 
 
-def _say_next(store, after: str | None = None) -> None:
-    ex = _next_exercise(store)
-    if ex is None:
-        broken = _regressions(store) if store is not None else []
-        if broken:
-            click.echo(f"next: every exercise is solved; your latest grade of {', '.join(broken)} fails — "
-                       f"`studykit grade {broken[0]}` once it is fixed again.")
-        else:
-            click.echo("next: every exercise is solved — review your deck with `studykit build`, or try "
-                       "`studykit progress`.")
-    elif ex.id == after or (store is not None and store.standing(ex.id).attempts):
-        click.echo(f"next: fix {ex.id}, then `studykit grade {ex.id}` (stuck? `studykit hint {ex.id}`)")
-    else:
-        click.echo(f"next: `studykit show {ex.id}` — {ex.title}")
+def _say_next(store, now, after: str | None = None) -> None:
+    click.echo(_next_line(store, now, after))
 
+
+# --- what a rating did, in words --------------------------------------------------------------------------------
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 90:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 90 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def _why(s) -> str:
+    """Why a rating is what it is, in the words of the README's mapping."""
+    if s.kind == "give-up":
+        return "you gave up"
+    reasons = []
+    if s.failed:
+        reasons.append(f"{s.failed} failed grade{'s' if s.failed != 1 else ''}")
+    if s.hints:
+        reasons.append("a hint")
+    if reasons:
+        return " and ".join(reasons) + " before the pass"
+    if s.rating == 4:
+        return (f"passed on the first grade with no hint, in {_duration(s.took)} — at most half of your last "
+                f"review's {_duration(s.last_took)}")
+    if s.took is not None:
+        return f"passed on the first grade with no hint, in {_duration(s.took)}"
+    return "passed on the first grade with no hint"
+
+
+def _days(n: int) -> str:
+    return f"{n} day" + ("" if n == 1 else "s")
+
+
+def _schedule_lines(s, now) -> list[str]:
+    from studykit.clock import days_from_today, local_date
+
+    day = local_date(s.due)
+    when = f"{day.isoformat()} ({days_from_today(day, local_date(now))})"
+    if s.kind == "solve":
+        return [f"{s.exercise} solved. It comes back for review on {when}: you will write it again from a fresh "
+                f"starter (rated {s.rating_name}: {_why(s)})."]
+    was = f", was {_days(s.previous_interval_days)}" if s.previous_interval_days is not None else ""
+    interval = f"interval {_days(s.interval_days)}{was}"
+    if s.kind == "give-up":
+        return [f"gave up the review of {s.exercise}: rated Again — it comes back on {when}; {interval}."]
+    return [f"review of {s.exercise} done: {s.rating_name} ({_why(s)}). Next review on {when}; {interval}."]
+
+
+def _schedule_json(s) -> dict | None:
+    from studykit.clock import iso, local_date
+
+    if s is None:
+        return None
+    return {"event": s.kind, "exercise": s.exercise, "rating": s.rating_name, "at": iso(s.at),
+            "due": iso(s.due), "due_date": local_date(s.due).isoformat(), "interval_days": s.interval_days,
+            "previous_due": iso(s.previous_due) if s.previous_due is not None else None,
+            "previous_interval_days": s.previous_interval_days, "failed_grades": s.failed, "hints": s.hints,
+            "seconds": round(s.took, 1) if s.took is not None else None}
+
+
+# --- grading ------------------------------------------------------------------------------------------------------
 
 def _replay_command(ex: catalog.Exercise, seed: int, file: str | None, timeout: float | None) -> str:
     """The one command that grades the same file with the same random inputs again."""
@@ -115,16 +281,44 @@ def _replay_command(ex: catalog.Exercise, seed: int, file: str | None, timeout: 
 
 
 def _grade_once(ex: catalog.Exercise, path: Path, seed: int, timeout: float | None, root: Path | None,
-                replay: str | None = None, trial: bool = False) -> dict:
-    """Grade `path` and record it in the workspace's store; `trial` = it is not the workspace's own solution.py."""
+                replay: str | None = None, trial: bool = False):
+    """Grade `path` and record it in the workspace's store; `trial` = it is not the workspace's own solution.py.
+    Returns (the result object, with `schedule`: what the grade did to the review schedule; that Scheduled or None).
+    The store is opened first, so a damaged one is reported before any grading."""
     from studykit.grading.runner import run_in_child
 
-    result = run_in_child(ex, path, seed=seed, timeout=timeout, replay=replay)
-    if root is not None:
-        with _store(root) as store:
-            store.record_grade(ex.id, result["status"], result["score"], seed, result["duration"],
-                               file=str(path) if trial else None)
-    return result
+    now = _now()  # the grade's time (read before grading, so a bad STUDYKIT_NOW wastes no grading)
+    store = _store(root)
+    try:
+        try:
+            starter = not trial and path.read_bytes() == (ex.starter_dir / "solution.py").read_bytes()
+        except OSError:
+            starter = False
+        result = run_in_child(ex, path, seed=seed, timeout=timeout, replay=replay)
+        scheduled = None
+        if store is not None:
+            scheduled = store.record_grade(ex.id, result["status"], result["score"], seed, result["duration"],
+                                           file=str(path) if trial else None, now=now, starter=starter)
+    finally:
+        if store is not None:
+            store.close()
+    result["schedule"] = _schedule_json(scheduled)
+    return result, scheduled
+
+
+def _review_status_lines(store, ex: catalog.Exercise, now, scheduled) -> list[str]:
+    """After a grade of the workspace's file: what it did to the schedule, or where the review in progress is."""
+    if scheduled is not None:
+        return _schedule_lines(scheduled, now)
+    state = store.review(ex.id)
+    if state is not None and state.in_progress:
+        failed, hints = store.review_counts(ex.id)
+        if failed or hints:
+            why = " and ".join(x for x in (f"{failed} failed grade{'s' if failed != 1 else ''}" if failed else "",
+                                            "a hint" if hints else "") if x)
+            return [f"(reviewing {ex.id}: {why} so far, so a pass now rates Hard)"]
+        return [f"(reviewing {ex.id}: a pass on the first grade with no hint rates Good)"]
+    return []
 
 
 def _solution_for(ex: catalog.Exercise, file: str | None) -> tuple[Path, Path | None, bool]:
@@ -159,11 +353,13 @@ def grade(exercise: str, file: str | None, as_json: bool, seed: int | None, time
     ex = _exercise(exercise)
     path, root, trial = _solution_for(ex, file)
     seed = seed if seed is not None else secrets.randbelow(100_000)
-    result = _grade_once(ex, path, seed, timeout, root, _replay_command(ex, seed, file, timeout), trial=trial)
+    result, scheduled = _grade_once(ex, path, seed, timeout, root, _replay_command(ex, seed, file, timeout),
+                                    trial=trial)
     if as_json:
         click.echo(render_json(result))
     else:
         click.echo(render_table(result, color=_color()))
+        now = _now()
         if root is not None and trial:
             from studykit.workspace import solution_path
 
@@ -177,28 +373,56 @@ def grade(exercise: str, file: str | None, as_json: bool, seed: int | None, time
                 sys.exit(0)
         if root is not None:
             with _store(root) as store:
-                _say_next(store, after=None if trial else ex.id)
+                if not trial:
+                    for line in _review_status_lines(store, ex, now, scheduled):
+                        click.echo(line)
+                _say_next(store, now, after=None if trial else ex.id)
     sys.exit(0 if result["status"] == "pass" else 1)
 
 
 @click.command("list")
-def list_() -> None:
-    """Every exercise: ✓ solved, ✗ attempted, · not yet; best and latest score of your solution.py; topics."""
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def list_(as_json: bool) -> None:
+    """Every exercise: ✓ solved, ✗ attempted, · not yet; best and latest score of your solution.py; its review."""
     root = _workspace(required=False)
     store = _store(root)
+    now = _now() if store is not None else None
+    reviews = store.reviews() if store is not None else {}
+    rows = []
     for ex in catalog.all_exercises():
-        mark, best, latest = "·", "", ""
+        s = store.standing(ex.id) if store is not None else None
+        rows.append((ex, s, reviews.get(ex.id)))
+    if as_json:
+        _json({"workspace": str(root) if store is not None else None, "exercises": [
+            {"id": ex.id, "title": ex.title, "topics": list(ex.topics),
+             "solved": bool(s and s.solved), "attempts": s.attempts if s else 0,
+             "best_score": s.best_score if s else 0.0, "latest_status": s.last_status if s else None,
+             "latest_score": s.last_score if s and s.attempts else None,
+             "review": _review_json(state, now) if store is not None else None}
+            for ex, s, state in rows],
+            "next": _next_line(store, now) if store is not None else
+            "next: `studykit init my-practice`, then `cd my-practice && studykit next`"})
         if store is not None:
-            s = store.standing(ex.id)
+            store.close()
+        return
+    words = {ex.id: _review_word(state, now) for ex, _, state in rows if state is not None}
+    width = max((len(w) for w in words.values()), default=0)
+    for ex, s, _ in rows:
+        mark, best, latest = "·", "", ""
+        if s is not None:
             mark, latest = _mark(s), _latest(s)
             best = f"{s.best_score:.0%}" if s.attempts else ""
-        click.echo(f"{mark} {ex.id}  {best:>4}  {latest:<11}  {ex.title}  ({', '.join(ex.topics)})")
+        review = f"{words.get(ex.id, ''):<{width}}  " if width else ""
+        click.echo(f"{mark} {ex.id}  {best:>4}  {latest:<11}  {review}{ex.title}  ({', '.join(ex.topics)})")
     if store is None:
         click.echo("\nprogress is not shown: " + NO_WORKSPACE)
         click.echo("next: `studykit init my-practice`, then `cd my-practice && studykit next`")
     else:
-        click.echo("\n✓ solved (your solution.py passed once) · ✗ attempted · latest = your last grade of solution.py")
-        _say_next(store)
+        legend = "✓ solved (your solution.py passed once) · ✗ attempted · latest = your last grade of solution.py"
+        if width:
+            legend += "\nreview = when a solved exercise comes back to be written again from a fresh starter"
+        click.echo("\n" + legend)
+        _say_next(store, now)
         store.close()
 
 
@@ -392,6 +616,7 @@ def show(exercise: str, raw: bool) -> None:
         click.echo(f"next: `studykit init my-practice`, then `cd my-practice && studykit show {ex.id}`")
 
 
+
 @click.command()
 @click.argument("exercise")
 @click.option("--level", type=click.IntRange(min=1), help="Show hint number N instead of the next one.")
@@ -404,6 +629,7 @@ def hint(exercise: str, level: int | None) -> None:
     root = _workspace(required=False)
     store = _store(root)
     total = len(ex.hints)
+    reviewing = False
     try:
         if level is None:
             seen = store.hint_level(ex.id) if store else 0
@@ -420,6 +646,8 @@ def hint(exercise: str, level: int | None) -> None:
         click.echo(ex.hints[level - 1].strip())
         if store is not None:
             store.set_hint_level(ex.id, max(level, store.hint_level(ex.id)))
+            state = store.review(ex.id)
+            reviewing = state is not None and state.in_progress
     finally:
         if store is not None:
             store.close()
@@ -430,26 +658,75 @@ def hint(exercise: str, level: int | None) -> None:
         click.echo("(that was the last hint)")
     if store is None:
         click.echo("(no workspace here, so the hints seen are not remembered: use --level N)")
+    if reviewing:
+        click.echo(f"(reviewing {ex.id}: with a hint seen, a pass rates Hard)")
     click.echo(f"next: try it, then `studykit grade {ex.id}`")
 
 
+def _next_json(root: Path | None, store, now, step: Step | None) -> dict:
+    from studykit.clock import iso
+    from studykit.workspace import solution_path
+
+    if root is None:
+        first = catalog.all_exercises()[0]
+        return {"workspace": None, "action": "init", "exercise": first.id, "title": first.title, "file": None,
+                "command": "studykit init my-practice", "review": None,
+                "message": "next: `studykit init my-practice`, then `cd my-practice && studykit next`"}
+    ex = step.exercise
+    commands = {"reviewing": "studykit grade {id}", "review": "studykit review {id}", "fix": "studykit grade {id}",
+                "new": "studykit show {id}"}
+    return {"workspace": str(root), "now": iso(now), "action": step.kind,
+            "exercise": ex.id if ex else None, "title": ex.title if ex else None,
+            "file": str(solution_path(root, ex)) if ex else None,
+            "command": commands[step.kind].format(id=ex.id) if ex else None,
+            "review": _review_json(store.review(ex.id), now) if ex else None,
+            "reviews_due": sum(_is_due(r, now) for r in store.reviews().values()),
+            "message": _next_line(store, now)}
+
+
 @click.command("next")
-def next_() -> None:
-    """The first exercise that is not solved yet, and what to do."""
+@click.option("--json", "as_json", is_flag=True, help="Print what to do next as JSON.")
+def next_(as_json: bool) -> None:
+    """What to do next: a review in progress, a due review, then the first exercise not solved yet."""
     root = _workspace(required=False)
     if root is None:
+        if as_json:
+            _json(_next_json(None, None, None, None))
+            return
         first = catalog.all_exercises()[0]
         click.echo(NO_WORKSPACE)
         click.echo(f"then start with {first.id} · {first.title}")
         click.echo("next: `studykit init my-practice`, then `cd my-practice && studykit next`")
         return
+    from studykit.clock import days_from_today, local, local_date
     from studykit.workspace import solution_path
 
+    now = _now()
     with _store(root) as store:
-        ex = _next_exercise(store)
-        if ex is None:
+        step = _plan(store, now)
+        if as_json:
+            _json(_next_json(root, store, now, step))
+            return
+        ex = step.exercise
+        if step.kind == "done":
             click.echo("Every exercise is solved. 🎉")
-            _say_next(store)
+            _say_next(store, now)
+            return
+        if step.kind in ("reviewing", "review"):
+            state = store.review(ex.id)
+            if step.kind == "reviewing":
+                failed, hints = store.review_counts(ex.id)
+                so_far = f"{failed} failed grade{'s' if failed != 1 else ''}" + (", a hint" if hints else "")
+                click.echo(f"{ex.id} · {ex.title} — review in progress since "
+                           f"{local(state.started_at):%Y-%m-%d %H:%M} ({so_far} so far)")
+                click.echo(f"edit:  {solution_path(root, ex)}")
+            else:
+                day = local_date(state.due)
+                click.echo(f"{ex.id} · {ex.title} — due for review ({day.isoformat()}, "
+                           f"{days_from_today(day, local_date(now))})")
+                click.echo("a review is a re-implementation: your solution is kept in "
+                           f".studykit/attempts/{ex.id}/ and you write it again from a fresh starter")
+            _say_next(store, now)
             return
         s = store.standing(ex.id)
         state = "not started" if not s.attempts else f"attempted {s.attempts}×, best {s.best_score:.0%}, {_latest(s)}"
@@ -458,49 +735,123 @@ def next_() -> None:
         click.echo(f"next: `studykit show {ex.id}`, edit that file, then `studykit grade {ex.id}`")
 
 
+CALENDAR_DAYS = 30
+
+
+def _calendar(reviews: dict, now) -> tuple[list[dict], list[str]]:
+    """Reviews due on each of the next 30 local days (overdue ones and reviews in progress count today): the
+    JSON list and a small text chart, one row per week from Monday."""
+    from datetime import timedelta
+
+    from studykit.clock import day_range, local_date
+
+    today = local_date(now)
+    days = day_range(today, CALENDAR_DAYS)
+    counts = {day: 0 for day in days}
+    for state in reviews.values():
+        day = today if state.in_progress else max(local_date(state.due), today)
+        if day in counts:
+            counts[day] += 1
+    data = [{"date": day.isoformat(), "due": counts[day]} for day in days]
+    lines = [f"reviews due in the next {CALENDAR_DAYS} days (today {today:%a %Y-%m-%d}; overdue ones count today):",
+             "          Mon Tue Wed Thu Fri Sat Sun"]
+    week = today - timedelta(days=today.weekday())
+    while week <= days[-1]:
+        cells = []
+        for k in range(7):
+            day = week + timedelta(days=k)
+            cells.append("   " if day not in counts else (f"{counts[day]:>3}" if counts[day] else "  ·"))
+        lines.append(f"   {week:%m-%d} " + " ".join(cells).rstrip())
+        week += timedelta(days=7)
+    return data, lines
+
+
 @click.command()
-def progress() -> None:
-    """A summary of your progress over time."""
+@click.option("--json", "as_json", is_flag=True, help="Print the progress summary as JSON.")
+def progress(as_json: bool) -> None:
+    """A summary of your progress: standing, next review of each exercise, and a 30-day review calendar."""
+    from studykit.clock import days_from_today, iso, local_date
+
     root = _workspace()
+    now = _now()
+    today = local_date(now)
     with _store(root) as store:
         exercises = catalog.all_exercises()
-        solved = [ex for ex in exercises if store.standing(ex.id).solved]
+        standings = {ex.id: store.standing(ex.id) for ex in exercises}
+        reviews = {k: v for k, v in store.reviews().items() if k in standings}
+        solved = [ex for ex in exercises if standings[ex.id].solved]
         history = store.history()
+        days: dict[str, int] = {}
+        for _, _, _, at in history:
+            day = local_date(at).isoformat()
+            days[day] = days.get(day, 0) + 1
+        calendar, chart = _calendar(reviews, now)
+        due_now = sum(_is_due(r, now) for r in reviews.values())
+        if as_json:
+            _json({
+                "now": iso(now), "today": today.isoformat(), "solved": len(solved), "exercises_total": len(exercises),
+                "grades": len(history), "reviews_due": due_now,
+                "exercises": [{
+                    "id": ex.id, "title": ex.title, "solved": s.solved, "attempts": s.attempts, "trials": s.trials,
+                    "best_score": s.best_score, "latest_status": s.last_status,
+                    "latest_score": s.last_score if s.attempts else None,
+                    "solved_at": iso(s.first_pass_at) if s.first_pass_at else None,
+                    "solved_on": local_date(s.first_pass_at).isoformat() if s.first_pass_at else None,
+                    "review": _review_json(reviews.get(ex.id), now)}
+                    for ex in exercises for s in [standings[ex.id]]],
+                "calendar": calendar, "grades_per_day": days, "next": _next_line(store, now)})
+            return
         grades = f"{len(history)} grade" + ("" if len(history) == 1 else "s")
-        click.echo(f"solved {len(solved)}/{len(exercises)} exercises · {grades} in all")
+        due_text = f" · {due_now} review{'s' if due_now != 1 else ''} due" if reviews else ""
+        click.echo(f"solved {len(solved)}/{len(exercises)} exercises · {grades} in all{due_text}")
         click.echo("")
         for ex in exercises:
-            s = store.standing(ex.id)
+            s = standings[ex.id]
             if not s.attempts and not s.trials:
                 continue
             bar = "█" * round(s.best_score * 10) + "░" * (10 - round(s.best_score * 10))
-            when = time.strftime("%Y-%m-%d", time.localtime(s.first_pass_at)) if s.first_pass_at else "not yet"
+            when = local_date(s.first_pass_at).isoformat() if s.first_pass_at else "not yet"
             attempts = f"{s.attempts:>3} attempt" + ("s" if s.attempts != 1 else " ")
             line = f"{_mark(s)} {ex.id} {bar} best {s.best_score:>4.0%}  {_latest(s) or 'latest —':<11}  {attempts}  solved: {when}"
+            state = reviews.get(ex.id)
+            if state is not None:
+                if state.in_progress:
+                    line += "  review: in progress"
+                else:
+                    day = local_date(state.due)
+                    line += f"  review: {day.isoformat()} ({'due' if day <= today else days_from_today(day, today)})"
             if s.trials:
                 line += f"  (+{s.trials} of other files)"
             click.echo(line)
-        days: dict[str, int] = {}
-        for _, _, _, at in history:
-            day = time.strftime("%Y-%m-%d", time.localtime(at))
-            days[day] = days.get(day, 0) + 1
         if days:
             click.echo("\ngrades per day: " + ", ".join(f"{d} {n}" for d, n in list(days.items())[-7:]))
-        _say_next(store)
+        click.echo("")
+        if reviews:
+            for line in chart:
+                click.echo(line)
+        else:
+            click.echo("no reviews scheduled yet: an exercise comes back for review once it is solved.")
+        _say_next(store, now)
 
 
 @click.command()
 @click.argument("exercise", required=False)
 @click.option("--interval", type=float, default=0.5, show_default=True, help="Seconds between checks of the file.")
 def watch(exercise: str | None, interval: float) -> None:
-    """Re-grade whenever the solution file is saved, until Ctrl-C."""
+    """Re-grade whenever the solution file is saved, until Ctrl-C (default: the review in progress, or the next
+    exercise not solved)."""
+    from studykit.clock import local
     from studykit.grading.report import render_table
     from studykit.workspace import solution_path
 
     root = _workspace()
     if exercise is None:
         with _store(root) as store:
-            ex = _next_exercise(store)
+            step = _plan(store, _now())
+            if step.kind == "review":  # watching does not start a review: the first unsolved exercise
+                step = next((Step("new", ex) for ex in catalog.all_exercises()
+                             if not store.standing(ex.id).solved), Step("done"))
+        ex = step.exercise
         if ex is None:
             click.echo("Every exercise passes; name one to watch: studykit watch ex03")
             return
@@ -517,11 +868,14 @@ def watch(exercise: str | None, interval: float) -> None:
                 mtime = None
             if mtime != last and mtime is not None:
                 last = mtime
-                click.echo(f"\n── {time.strftime('%H:%M:%S')} grading {ex.id} ──")
-                result = _grade_once(ex, path, secrets.randbelow(100_000), None, root)
+                click.echo(f"\n── {local(_now()):%H:%M:%S} grading {ex.id} ──")
+                result, scheduled = _grade_once(ex, path, secrets.randbelow(100_000), None, root)
                 click.echo(render_table(result, color=_color()))
+                now = _now()
                 with _store(root) as store:
-                    _say_next(store, after=ex.id)
+                    for line in _review_status_lines(store, ex, now, scheduled):
+                        click.echo(line)
+                    _say_next(store, now, after=ex.id)
                 click.echo("(watching: save again to re-grade, Ctrl-C to stop)")
                 sys.stdout.flush()
             time.sleep(interval)
@@ -534,13 +888,14 @@ def watch(exercise: str | None, interval: float) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def reset(exercise: str, yes: bool) -> None:
     """Restore the starter solution.py (your file is backed up first)."""
+    from studykit.clock import local
     from studykit.workspace import reset_solution
 
     ex = _exercise(exercise)
     root = _workspace()
     if not yes and sys.stdin.isatty():
         click.confirm(f"Restore the starter for {ex.id}? Your current file is backed up first.", abort=True)
-    backup = reset_solution(root, ex)
+    backup = reset_solution(root, ex, stamp=f"{local(_now()):%Y%m%d-%H%M%S}")
     if backup:
         click.echo(f"your previous file is saved as {backup}")
     click.echo(f"restored the starter: exercises/{ex.folder}/solution.py")
