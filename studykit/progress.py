@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -140,8 +141,9 @@ class Scheduled:
 
 
 def _card_id(exercise: str) -> int:
+    """py-fsrs wants an id per card; the exercise's number (ex03 → 3) is stable and says which one it is."""
     digits = re.sub(r"\D", "", exercise)
-    return int(digits) if digits else abs(hash(exercise)) % 10**9
+    return int(digits) if digits else zlib.crc32(exercise.encode())
 
 
 def _guarded(method):
@@ -288,6 +290,8 @@ class ProgressStore:
             if session is None:
                 return None  # solved already and not under review: passing again changes nothing
             started_at, after_grade = session
+            if moment.timestamp() < started_at:
+                return None  # this grade began before the review laid its starter: it graded the old solution
             failed = self._failed_between(exercise, after_grade, grade_id)
             hints = self._hint_level(exercise)
             took = max(0.0, moment.timestamp() - started_at)

@@ -107,6 +107,9 @@ def test_trials_and_passes_outside_a_review_leave_the_schedule_alone(store):
     assert store.record_grade("ex02", "pass", 1.0, 1, 0.1, file="/tmp/other.py", now=T0 + timedelta(days=2)) is None
     assert store.review("ex02").in_progress and store.review("ex02").due == due
     assert store.start_review("ex02", T0 + timedelta(days=2), None) == "in-progress"
+    # a grade that began before the review laid its starter graded the old solution: it ends nothing
+    assert grade(store, "pass", T0 + timedelta(days=2) - timedelta(seconds=1)) is None
+    assert store.review("ex02").in_progress
     assert store.start_review("ex05", T0, None) == "not-solved"
     assert store.give_up("ex05", T0) is None
 

@@ -176,7 +176,14 @@ def _give_up(root: Path, exercise: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def review(exercise: str | None, give_up: bool, as_json: bool) -> None:
     """Re-implement a solved exercise from a fresh starter (your solution is kept); without EXERCISE, list what
-    is due and when the rest is."""
+    is due and when the rest is.
+
+    \b
+    The next passing grade of your solution.py rates the review for FSRS:
+      first grade, no hint            → Good (Easy in at most half the time of your last review)
+      after a hint or a failed grade  → Hard
+      --give-up                       → Again
+    """
     root = _workspace()
     if give_up:
         _give_up(root, exercise, as_json)
@@ -200,13 +207,23 @@ def restore(exercise: str, attempt: str | None, as_list: bool, as_json: bool) ->
 
     ex = _exercise(exercise)
     root = _workspace()
-    kept = attempts.listing(root, ex.id)
+    try:
+        kept = attempts.listing(root, ex.id)
+    except OSError as exc:
+        _fail(f"cannot read the kept attempts of {ex.id}: {exc.strerror or exc}")
     path = solution_path(root, ex)
+
+    def lines(attempt) -> int | None:
+        try:
+            return len(attempt.path.read_bytes().splitlines())
+        except OSError:
+            return None
+
     if as_list:
         if as_json:
             _json({"exercise": ex.id, "file": str(path), "attempts": [
-                {"number": a.number, "path": str(a.path), "kept_at": iso(a.kept_at),
-                 "lines": len(a.path.read_bytes().splitlines())} for a in kept]})
+                {"number": a.number, "path": str(a.path), "kept_at": iso(a.kept_at), "lines": lines(a)}
+                for a in kept]})
             return
         if not kept:
             click.echo(f"no kept attempts of {ex.id} yet: `studykit review {ex.id}` keeps your solution when it lays "
@@ -215,8 +232,9 @@ def restore(exercise: str, attempt: str | None, as_list: bool, as_json: bool) ->
             return
         click.echo(f"kept attempts of {ex.id} ({_shown(kept[0].path.parent)}), oldest first:")
         for a in kept:
-            lines = len(a.path.read_bytes().splitlines())
-            click.echo(f"  {a.number:>2}  {local(a.kept_at):%Y-%m-%d %H:%M}  {a.name}  {lines} lines")
+            count = lines(a)
+            size = f"{count} lines" if count is not None else "cannot be read"
+            click.echo(f"  {a.number:>2}  {local(a.kept_at):%Y-%m-%d %H:%M}  {a.name}  {size}")
         click.echo(f"next: `studykit restore {ex.id} N` brings attempt N back (without N: the newest, "
                    f"{kept[-1].number})")
         return
@@ -236,9 +254,9 @@ def restore(exercise: str, attempt: str | None, as_list: bool, as_json: bool) ->
                   f"of your re-implementation.\nTo stop and look at it: `studykit review {ex.id} --give-up`, then "
                   f"`studykit restore {ex.id}`.")
     now = _now()
-    data = chosen.path.read_bytes()
     saved = None
     try:
+        data = chosen.path.read_bytes()
         if path.is_file():
             current = path.read_bytes()
             if current == data:
