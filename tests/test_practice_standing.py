@@ -129,5 +129,6 @@ def test_show_renders_markdown_and_maths_for_a_terminal_with_links_that_exist(wh
     ex03 = run_studykit("show", "ex03", cwd=cwd).stdout
     assert "∂L/∂Z = (softmax(Z) − onehot(y))/N" in ex03 and "(1/N)Σᵢ₌₁ᴺ" in ex03
     assert "**你自己的**" not in ex03 and "你自己的" in ex03  # emphasis rendered, not shown as asterisks
+    assert re.search(r"交叉熵 \(\S*03-linear-softmax-mlp\.md\)", " ".join(ex03.split()))  # a section link's path
     raw = run_studykit("show", "ex03", "--raw", cwd=cwd).stdout
     assert "\\frac{\\partial L}{\\partial Z}" in raw  # the Markdown as written, for a viewer

@@ -561,10 +561,11 @@ def _for_terminal(markdown: str, base: Path) -> str:
         return _escape_markdown(_latex_to_text(m.group(1)))
 
     def link(m: re.Match) -> str:
-        text, target = m.group(1), m.group(2)
+        text, target = m.group(1), m.group(2) or m.group(3)  # `(path)` or `(<path with spaces>)`
         if re.match(r"[a-z]+:", target) or target.startswith("#"):
             return m.group(0)
-        path = (base / target.split("#")[0]).resolve()
+        target = target.partition("#")[0]
+        path = (base / target).resolve()
         if not path.exists():
             return text
         try:
@@ -572,13 +573,13 @@ def _for_terminal(markdown: str, base: Path) -> str:
         except ValueError:  # another drive (Windows)
             shown = str(path)
         shown = shown if not shown.startswith("../../..") else str(path)
-        return f"[{text}]({shown})"
+        return f"[{text}](<{shown}>)"  # the link text names the section (rich would percent-encode an anchor)
 
     parts = re.split(r"(```.*?```|`[^`\n]*`)", markdown, flags=re.S)  # code is left exactly as written
     for k in range(0, len(parts), 2):
         piece = re.sub(r"\$\$(.+?)\$\$", display, parts[k], flags=re.S)
         piece = re.sub(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$", inline, piece)
-        parts[k] = re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", link, piece)
+        parts[k] = re.sub(r"\[([^\]]+)\]\((?:<([^>\n]+)>|([^)\s]+))\)", link, piece)
     return "".join(parts)
 
 
