@@ -346,19 +346,36 @@ def _solution_for(ex: catalog.Exercise, file: str | None) -> tuple[Path, Path | 
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON result object (Exercism-style).")
 @click.option("--seed", type=int, help="Seed for the random cases; every failing report prints the one to replay.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Wall-clock limit in seconds (default: the exercise's).")
-def grade(exercise: str, file: str | None, as_json: bool, seed: int | None, timeout: float | None) -> None:
+@click.option("--plot", metavar="PNG", type=click.Path(dir_okay=False, path_type=Path),
+              help="ex13: also draw the training curve as a PNG (needs matplotlib: pip install 'studykit[plot]').")
+def grade(exercise: str, file: str | None, as_json: bool, seed: int | None, timeout: float | None,
+          plot: Path | None) -> None:
     """Grade an exercise (ex03, 3, 03 or the folder name) in a sandboxed child process."""
     from studykit.grading.report import render_json, render_table
 
     ex = _exercise(exercise)
     path, root, trial = _solution_for(ex, file)
+    if plot is not None:  # before a grade that may train for a minute
+        from studykit.grading.curve import plotting_missing
+
+        if missing := plotting_missing():
+            _fail(missing)
     seed = seed if seed is not None else secrets.randbelow(100_000)
     result, scheduled = _grade_once(ex, path, seed, timeout, root, _replay_command(ex, seed, file, timeout),
                                     trial=trial)
+    plotted = None
+    if plot is not None:
+        from studykit.grading.curve import save_plot
+
+        plotted = save_plot(result, plot)
     if as_json:
         click.echo(render_json(result))
+        if plotted:
+            click.echo(plotted, err=True)  # --json keeps stdout one JSON object
     else:
         click.echo(render_table(result, color=_color()))
+        if plotted:
+            click.echo(plotted)
         now = _now()
         if root is not None and trial:
             from studykit.workspace import solution_path

@@ -10,7 +10,8 @@ A suite (`studykit/grading/suites/exNN.py`) builds a `CaseList` and decorates on
 
 `sol` is the learner's module; `rng` is a `numpy.random.Generator` derived from the run's seed and
 the case's position, so `studykit grade exNN --seed S` replays every random input exactly.
-A case passes when it returns; `CheckFailed` makes it fail with a message (and maybe a hint);
+A case passes when it returns (a string it returns is its message; a dict gives `message` and `data`, numbers the
+report shows and `--json` carries); `CheckFailed` makes it fail with a message (and maybe a hint and data);
 any other exception is the learner's code raising, reported with their traceback.
 """
 
@@ -25,10 +26,11 @@ KINDS = ("fixed", "random", "edge", "property", "speed")
 class CheckFailed(AssertionError):
     """A check found a wrong answer. `message` says what is wrong; `hint` says what to look at."""
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, data: dict | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.data = data  # numbers for the report and --json (ex13's training curve), when a case has any
 
 
 @dataclass(frozen=True)

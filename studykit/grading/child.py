@@ -65,7 +65,9 @@ def _on_alarm(signum, frame):
 
 def learner_traceback(exc: BaseException, solution: Path) -> str:
     """The traceback trimmed to frames in the learner's own file, plus the exception line."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == solution]
+    own = sys.modules.get("studykit.grading.own")  # ex13: the earlier exercises' files it loaded are the learner's too
+    mine = {solution} | (own.loaded_files() if own is not None else set())
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() in mine]
     lines = traceback.format_list(frames) if frames else []
     lines += traceback.format_exception_only(type(exc), exc)
     text = "".join(lines).rstrip()
@@ -140,12 +142,18 @@ def main(argv: list[str]) -> int:
             note = case.run(sol, rng)
             if isinstance(note, str):
                 record["message"] = note
+            elif isinstance(note, dict):
+                record["message"] = note.get("message", "")
+                if note.get("data") is not None:
+                    record["data"] = note["data"]
         except CaseTimeout:
             record.update(status="fail", message=f"took longer than {case.timeout:g} s — an infinite loop, or far too slow.")
         except SystemExit as exc:
             record.update(status="error", message=f"your code called sys.exit({exc.code!r}); return a value instead.")
         except CheckFailed as exc:
             record.update(status="fail", message=exc.message, hint=exc.hint)
+            if getattr(exc, "data", None) is not None:
+                record["data"] = exc.data
         except NotImplementedError:
             record.update(status="fail", message="not implemented yet (the starter raises NotImplementedError).")
         except MemoryError:

@@ -43,7 +43,10 @@ def build_result(
             status, hint = "error", None
         else:
             status, message, hint = rec["status"], rec.get("message", ""), rec.get("hint")
-        tests.append({**case, "status": status, "message": message, "hint": hint})
+        entry = {**case, "status": status, "message": message, "hint": hint}
+        if rec is not None and rec.get("data") is not None:
+            entry["data"] = rec["data"]  # numbers a case measured (ex13: the training curve)
+        tests.append(entry)
 
     scored = [t for t in tests if t["scored"]]
     passed = sum(t["status"] == "pass" for t in scored)
@@ -56,7 +59,7 @@ def build_result(
         status = "pass"
     else:
         status = "fail"
-    return {
+    result = {
         "exercise": exercise.id,
         "title": exercise.title,
         "status": status,
@@ -70,6 +73,10 @@ def build_result(
         "output_truncated": output_truncated,
         "replay": replay or f"studykit grade {exercise.id} --seed {seed}",
     }
+    curve = next((t["data"]["curve"] for t in tests if isinstance(t.get("data"), dict) and "curve" in t["data"]), None)
+    if curve is not None:
+        result["curve"] = curve  # ex13's training curve, also drawn by the table and by `grade --plot`
+    return result
 
 
 def _parts(scored: list[dict]) -> dict[str, dict[str, int]]:
@@ -114,6 +121,10 @@ def render_table(result: dict, *, color: bool = False) -> str:
                 lines.append(_indent(t["message"]))
             if t["hint"]:
                 lines.append(_indent("hint: " + t["hint"]))
+    if result.get("curve"):
+        from studykit.grading.curve import text_chart
+
+        lines += ["", *text_chart(result["curve"])]
     if result["message"]:
         lines += ["", paint(result["message"], "red")]
     if result["output"]:

@@ -105,6 +105,9 @@ def run_in_child(
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONIOENCODING": "utf-8",
     }
+    workspace = _workspace_of(solution)
+    if workspace is not None:  # where ex13's own.load finds the learner's earlier exercises
+        env["STUDYKIT_WORKSPACE"] = str(workspace)
     started = time.perf_counter()
     with tempfile.TemporaryFile() as output:
         proc = subprocess.Popen(
@@ -147,6 +150,13 @@ def run_in_child(
         death = _describe_death(proc.returncode, timed_out, timeout, running)
     return build_result(exercise, records, seed=seed, duration=duration, death=death,
                         output=printed, output_truncated=truncated, replay=replay)
+
+
+def _workspace_of(solution: Path) -> Path | None:
+    """The workspace holding the graded file, else the one the CLI runs in (as `grade --file` records it)."""
+    from studykit.workspace import find_workspace
+
+    return find_workspace(solution.parent) or find_workspace()
 
 
 def _read_records(fd: int, deadline: float) -> tuple[list[dict], bool]:
