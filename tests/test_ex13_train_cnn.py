@@ -377,6 +377,7 @@ def test_training_is_stopped_at_its_budget_and_graded_on_the_last_epoch_within_i
     curve = data["curve"]
     assert curve["stopped"] and curve["budget_seconds"] == 1.5 and 1 < len(curve["epochs"]) < 400
     assert max(curve["cpu_seconds"]) <= 1.5
+    assert data["training_cpu_seconds"] < 1.5 + 0.1  # stopped inside the epoch, at a call of a layer, not after it
     accuracy = results[ACCURACY]
     assert "training was stopped when it had used its 1.5 s of CPU; graded: the last epoch within them" in accuracy[1]
     lines = "\n".join(__import__("studykit.grading.curve", fromlist=["text_chart"]).text_chart(curve))
@@ -413,3 +414,16 @@ def test_the_text_chart_shows_every_epoch_or_twelve_spread_evenly():
     assert len(rows) == 12 and rows[0].split()[0] == "0" and rows[-1].split()[0] == "30"
     assert "(31 points; 12 shown — `--json` has them all)" in lines[-1]
     assert "98.0%" in rows[-1]
+
+
+def test_own_load_inside_the_functions_and_a_predict_returning_probabilities_are_accepted(workspace, monkeypatch):
+    source = CORRECT.replace('softmax_cross_entropy = own.load("softmax_cross_entropy")\n', "")
+    source = changed(source, "    loss, dlogits = softmax_cross_entropy(",
+                     '    loss, dlogits = own.load("softmax_cross_entropy")(')
+    source = changed(source, 'model["b2"], stride=1, padding=0).reshape(len(X), 10)\n\n\ndef train',
+                     'model["b2"], stride=1, padding=0).reshape(len(X), 10)\n    return own.load("softmax")(logits)'
+                     '\n\n\ndef train')
+    source = changed(source, '    return conv2d_forward(P, model["W2"]', '    logits = conv2d_forward(P, model["W2"]')
+    results = grade_in_process(workspace, source, monkeypatch)
+    assert not failed(results), failed(results)
+    assert "ex02 (softmax)" in results[LAYERS_CASE][1] and "ex03 (softmax_cross_entropy)" in results[LAYERS_CASE][1]

@@ -34,6 +34,8 @@ REQUESTED: dict[str, str] = {}
 _calls: list[tuple[str, tuple, dict]] | None = None
 # CPU seconds (of the calling thread) spent in each function while `timing()` is active
 _seconds: dict[str, float] | None = None
+# while timing: (process CPU time, exception) — a stand-in called after that time raises the exception (ex13's budget)
+_deadline: tuple[float, type[BaseException]] | None = None
 _modules: dict[str, ModuleType] = {}
 _caller_dirs: list[Path] = []
 
@@ -152,6 +154,8 @@ def _stand_in(name: str, ex) -> Callable:
             resolved.append(function(name))
         if _seconds is None:
             return resolved[0](*args, **kwargs)
+        if _deadline is not None and time.process_time() > _deadline[0]:
+            raise _deadline[1]()
         started = time.thread_time()
         try:
             return resolved[0](*args, **kwargs)
@@ -198,7 +202,7 @@ class recording:
 
 class timing:
     """`with own.timing() as seconds:` — CPU seconds spent in each of your functions inside the block;
-    `own.untimed()` inside it leaves a stretch out (the grader's own evaluation)."""
+    `own.untimed()` inside it leaves a stretch out (the grader's own evaluation); `stop_at` sets a deadline."""
 
     def __enter__(self) -> dict[str, float]:
         global _seconds
@@ -207,8 +211,16 @@ class timing:
         return _seconds
 
     def __exit__(self, *exc) -> None:
-        global _seconds
+        global _seconds, _deadline
         _seconds = self._outer
+        _deadline = None
+
+
+def stop_at(cpu_time: float | None, exception: type[BaseException] | None = None) -> None:
+    """While timing, a stand-in called once the process has used `cpu_time` (time.process_time) raises `exception`;
+    None: no deadline."""
+    global _deadline
+    _deadline = None if cpu_time is None else (cpu_time, exception)
 
 
 class untimed:
@@ -228,3 +240,4 @@ def reset() -> None:
     _modules.clear()
     _caller_dirs.clear()
     _catalogue.cache_clear()
+    stop_at(None)

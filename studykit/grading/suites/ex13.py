@@ -229,17 +229,19 @@ def _unfinished(ex_id: str, names: list[str], seed: int) -> tuple[str, str | Non
 
 @cases("your layers: what your model uses from ex02–ex12 passes those exercises' checks", part="layers", timeout=60)
 def _(sol, rng):
-    requested = _requested(sol)
-    if not requested:
-        raise CheckFailed("your file loads none of your earlier layers: ex13 trains a CNN built from YOUR "
-                          "conv2d_forward/conv2d_backward (ex09), softmax_cross_entropy (ex03) and the others — load "
-                          "them with own.load(...) as the starter's first lines do, instead of writing new ones.")
     try:
         _, _, _, calls, _, predict_calls = _recorded(sol, rng)
         used = list(dict.fromkeys(name for name, _, _ in calls + predict_calls))
         ran = True
     except Exception:  # noqa: BLE001 — the ex13 code itself is not ready: check everything it loads
-        used, ran = list(requested), False
+        used, ran = [], False
+    requested = _requested(sol)  # after the run: own.load may be called inside the learner's functions too
+    if not requested:
+        raise CheckFailed("your file loads none of your earlier layers: ex13 trains a CNN built from YOUR "
+                          "conv2d_forward/conv2d_backward (ex09), softmax_cross_entropy (ex03) and the others — load "
+                          "them with own.load(...) as the starter's first lines do, instead of writing new ones.")
+    if not ran:
+        used = list(requested)
     if own.workspace() is None:
         raise CheckFailed(own.no_workspace_message())
     by_exercise: dict[str, list[str]] = {}
@@ -591,8 +593,11 @@ def _evaluate(predict, model, X, y, name):
                           f"({len(X)}, 10).", hint)
     logits = logits.astype(np.float64)
     with np.errstate(all="ignore"):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        if np.all(logits >= 0) and np.allclose(logits.sum(axis=1), 1, rtol=0, atol=1e-6):
+            log_p = np.log(np.maximum(logits, 1e-300))  # rows that are already a softmax: probabilities
+        else:
+            shifted = logits - logits.max(axis=1, keepdims=True)
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         loss = float(-log_p[np.arange(len(y)), y].mean())
     if not np.isfinite(loss):
         loss = float("nan")
@@ -662,14 +667,20 @@ def _train(sol, rng) -> dict:
             if run["eval_seconds"] + run["eval_cost"] <= EVAL_SHARE * budget:
                 evaluate(*run["pending"])
             mark[0] = time.process_time()
+            own.stop_at(mark[0] + budget - run["seconds"], _OutOfTime)
 
         with own.timing() as per_function:
+            # the budget also stops an epoch half-way, at the next call of one of the learner's layers
+            own.stop_at(mark[0] + budget, _OutOfTime)
             try:
                 final = train(X_train.copy(), y_train.copy(), np.random.default_rng(rng.integers(2**32)), on_epoch)
                 run["seconds"] += time.process_time() - mark[0]
                 run["returned"] = True
             except _OutOfTime:
                 final = None
+                if not curve["stopped"]:  # stopped inside an epoch, by a layer call past the deadline
+                    run["seconds"] += time.process_time() - mark[0]
+                    curve["stopped"] = True
             finally:
                 run["per_function"] = dict(per_function)
         run["epochs"] = epochs[0]
@@ -840,5 +851,10 @@ def _(sol, rng):
     curve = run["curve"]
     accuracy, n = curve["test_accuracy"][-1], curve["test_images"]
     epochs = max(run["epochs"], 1)
-    return (f"test accuracy {accuracy:.1%} ({round(accuracy * n)} of {n}); {run['seconds']:.1f} s of CPU for "
-            f"{run['epochs']} epochs ({run['seconds'] / epochs:.2f} s each). {_timing_note(run)}").rstrip()
+    if curve["stopped"]:
+        graded = curve["epochs"][-1]
+        spent = (f"training was stopped at {run['seconds']:.1f} s of CPU, after {run['epochs']} epochs "
+                 f"({curve['cpu_seconds'][-1] / max(graded or 1, 1):.2f} s each); graded: epoch {graded}")
+    else:
+        spent = f"{run['seconds']:.1f} s of CPU for {run['epochs']} epochs ({run['seconds'] / epochs:.2f} s each)"
+    return f"test accuracy {accuracy:.1%} ({round(accuracy * n)} of {n}); {spent}. {_timing_note(run)}".rstrip()
