@@ -35,7 +35,7 @@ cases = CaseList()
 TRAIN_SECONDS = 90.0  # CPU seconds the learner's training may use
 # tests and benches may shorten it (the report always says which budget applied)
 BUDGET_VARIABLE = "STUDYKIT_EX13_TRAIN_SECONDS"
-TRAIN_WALL_LIMIT = 200.0  # wall-clock backstop of the training case (a train() that never calls on_epoch)
+TRAIN_WALL_LIMIT = 200.0  # wall-clock backstop of the training case (a train() that calls neither a layer nor on_epoch)
 TARGET = 0.95
 LOSS_FALLS_TO = 0.5  # the final training loss must be at most this fraction of the loss before training
 EVAL_TRAIN_IMAGES = 359  # a fixed subset of the training images, as many as the test images
@@ -47,7 +47,8 @@ RTOL, ATOL = 1e-5, 1e-8  # an entry agrees when |yours − numerical| ≤ ATOL +
 REQUIRED = ("conv2d_forward", "conv2d_backward", "softmax_cross_entropy")
 LEARNER = ("init_model", "loss_and_grads", "predict", "train")
 
-# forward → (its backward, how to check the pair); softmax (ex02) has no backward and is only checked in ex02's suite
+# a forward → the backward the learner's model pairs it with (CHECKS says how each pair is checked); softmax (ex02) has
+# no backward and is checked only by ex02's own suite
 LAYERS = {
     "conv2d_forward": "conv2d_backward",
     "max_pool2d": "max_pool2d_backward",
@@ -63,11 +64,7 @@ _STATE: dict[int, dict] = {}  # per learner module (the in-process tests grade s
 
 
 def _state(sol) -> dict:
-    entry = _STATE.setdefault(id(sol), {"module": sol})
-    if entry["module"] is not sol:  # an id reused by a new module
-        entry.clear()
-        entry["module"] = sol
-    return entry
+    return _STATE.setdefault(id(sol), {"module": sol})  # the module is kept, so its id is never reused
 
 
 @lru_cache(maxsize=1)
