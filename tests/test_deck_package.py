@@ -151,3 +151,26 @@ def test_highlight_css_script_regenerates_the_committed_file(tmp_path):
     for selector in (".card pre .hl-k", ".card pre .hl-s", ".card pre .hl-c", ".nightMode pre .hl-k"):
         assert selector in made and selector in committed
     assert committed in css()
+
+
+def test_identity_clashes_are_settled_in_build_order_whatever_the_order_notes_arrive_in(tmp_path):
+    from studykit.deck.package import PackageWriter
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    for name, answer in (("a.md", "甲"), ("b.md", "乙")):
+        (root / name).write_text(f"---\nid: shared\n---\n# T\n\n## 问题？\n\n{answer}。\n", encoding="utf-8")
+    first, second = parse_note(root / "a.md", root), parse_note(root / "b.md", root)
+    out = tmp_path / "deck.apkg"
+    writer = PackageWriter("studykit", out)
+    writer.add(1, second)  # b.md is parsed first…
+    writer.add(0, first)  # …but a.md comes first in the build
+    stats = writer.write(out)
+    assert sum(stats.cards.values()) == 1
+    assert [(p.file, p.message[:35]) for p in stats.problems if p.kind == "identity"] == [
+        ("b.md", "same identity as the card at a.md:6")]
+    col = open_collection(tmp_path / "anki")
+    import_package(col, out)
+    (note,) = [col.get_note(nid) for nid in col.find_notes("")]
+    assert "甲" in note.fields[1]
+    col.close()

@@ -205,3 +205,17 @@ def test_the_parser_fingerprint_covers_every_card_rule_module():
 
     names = {p.relative_to(p.parents[1]).as_posix() if p.parent.name == "rules" else p.name for p in parser_sources()}
     assert {"cards.py", "cjk.py", "html.py", "render.py", "rules/bold.py", "rules/headings.py"} <= names
+
+
+def test_card_guids_are_made_with_the_parse_and_kept_in_the_cache(tmp_path):
+    from studykit.deck.identity import card_guid
+    from studykit.notes.batch import parse_files
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.md").write_text("# T\n\n- **甲：** 一\n- **乙：** 二\n\n## 为什么？\n\n因为。\n", encoding="utf-8")
+    cache = NoteCache(tmp_path / "cache")
+    [fresh] = parse_files([(notes / "n.md", notes)], cache=cache)
+    [cached] = parse_files([(notes / "n.md", notes)], cache=cache)
+    assert cache.hits == 1
+    assert fresh.guids == cached.guids == [card_guid(card.key) for card in fresh.cards] and len(fresh.guids) == 3

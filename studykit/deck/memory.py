@@ -19,7 +19,6 @@ still wins.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import html
 import json
@@ -111,6 +110,7 @@ class BuildMemory:
     removed: dict[str, dict] = field(default_factory=dict)  # guid → removed card (fields, model, deck, …)
     found: bool = False  # a memory was read
     problem: str | None = None  # why it could not be read
+    timestamp: float = 0.0  # the note time of the package it describes (Anki updates only newer notes)
 
     @classmethod
     def load(cls, package: Path) -> "BuildMemory":
@@ -126,6 +126,7 @@ class BuildMemory:
             memory.cards = _Cards((row[0], row) for row in rows)
             memory.pinned = {tuple(json.loads(k)): str(v) for k, v in data.get("pinned", {}).items()}
             memory.removed = {r["guid"]: r for r in data.get("removed", [])}
+            memory.timestamp = float(data.get("timestamp", 0))
             memory.found = True
         except FileNotFoundError:
             pass
@@ -172,6 +173,8 @@ class BuildMemory:
         rest_old = [c for c in gone if c.guid not in taken_old and c.guid not in undecided]
         rest_new = [c for c in new if c.guid not in taken_new]
         if rest_old and rest_new and len(rest_old) * len(rest_new) <= SIMILARITY_LIMIT:
+            import difflib
+
             texts = old_backs([c.guid for c in rest_old])
             scores = {}
             for n in rest_new:
@@ -197,7 +200,7 @@ class BuildMemory:
         return matches, unmatched, warnings
 
     def save(self, order, new_cards: dict[str, "Current"], pinned: dict[str, str],
-             removed: dict[str, dict]) -> str | None:
+             removed: dict[str, dict], timestamp: float) -> str | None:
         """Write the memory of this build (cards in `order`: known ones as remembered, new ones from `new_cards`)
         atomically; returns a warning when it cannot be written."""
         cards = []
@@ -214,6 +217,7 @@ class BuildMemory:
             "format": FORMAT,
             "about": "studykit's memory of the last build of the package beside it: lets a rebuild keep review "
                      "history when a card's question, headings or file change. Safe to commit; safe to delete.",
+            "timestamp": timestamp,
             "cards": cards,
             "pinned": {json.dumps(list(k), ensure_ascii=False): g for k, g in pinned.items()},
             "removed": list(removed.values()),

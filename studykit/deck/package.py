@@ -90,10 +90,11 @@ def previous_notes(path: Path, guids: list[str]) -> dict[str, dict]:
 
 class PackageWriter:
     """Builds the package note by note, in any order (`add` takes each note's place in the build). Given the
-    output path up front, it writes each note into the package's database as soon as every note before it has
-    arrived, so writing overlaps parsing; `write` then adds the media and puts the package in place atomically.
+    output path up front, it writes each note into the package's database as soon as it arrives, so writing
+    overlaps parsing; `write` then adds the media and puts the package in place atomically.
 
-    Identity clashes are settled in build order (the first card with a GUID wins), whatever the arrival order."""
+    Identity clashes are settled in build order (the first card with a GUID wins), whatever the arrival order: a
+    card written earlier that comes later in the build is taken out again."""
 
     def __init__(self, root_deck: str, out: Path | None = None, forget_removed: bool = False):
         self.root_deck = root_deck
@@ -104,11 +105,10 @@ class PackageWriter:
         self._pinned: dict[tuple, str] = {}  # key → a GUID other than the key's own
         self._genanki = None  # imported by the first `add`: a build starts its parse first
         self._prepared: dict[int, tuple[NoteFile, list]] = {}
-        self._next = 0  # the index of the next note to write
         self._db = None  # (path, connection, cursor, timestamp, id generator), opened by the first note written
         self.stats = BuildStats()
         self._media: dict[str, Path] = {}
-        self._guids: dict[str, str] = {}
+        self._guids: dict[str, tuple[int, str, str]] = {}  # guid → (note's place in the build, file:line, kind)
 
     def _load(self):
         if self._genanki is None:
@@ -144,32 +144,29 @@ class PackageWriter:
         memory = self._remember()
         prepared = []
         tags = list(note.tags)
-        for card in note.cards:
+        guids = note.guids if len(note.guids) == len(note.cards) else [card_guid(card.key) for card in note.cards]
+        for card, own in zip(note.cards, guids):
             if card.is_cloze:
                 fields = [card.front, card.back, card.context, card.source]
                 model = self.cloze
             else:
                 fields = [front_field(card.context, card.front), card.back, card.source]
                 model = self.basic
-            own = card_guid(card.key)
             guid = memory.guid_for(card.key, own)
             prepared.append((card, guid, self._note(model=model, fields=fields, guid=guid, tags=tags), guid != own))
-        self._prepared[index] = (note, prepared)
         if self.out is not None:
-            self._write_ready()
-
-    def _write_ready(self) -> None:
-        while self._next in self._prepared:
-            note, prepared = self._prepared.pop(self._next)
-            self._next += 1
-            self._write_note(note, prepared)
+            self._write_note(index, note, prepared)  # as soon as it arrives: a rebuild writes the unchanged notes
+        else:                                        # while the changed ones are still being parsed
+            self._prepared[index] = (note, prepared)
 
     def _open(self):
         if self._db is None:
             from genanki.apkg_col import APKG_COL
             from genanki.apkg_schema import APKG_SCHEMA
 
-            timestamp = max(time.time(), previous_timestamp(self.out) + 1)
+            memory = self._remember()
+            last = memory.timestamp or previous_timestamp(self.out)  # the memory knows it: no need to unpack
+            timestamp = max(time.time(), last + 1)
             fd, path = tempfile.mkstemp(prefix="studykit-", suffix=".anki2")
             os.close(fd)
             connection = sqlite3.connect(path)
@@ -179,7 +176,7 @@ class PackageWriter:
             self._db = (path, connection, cursor, timestamp, itertools.count(int(timestamp * 1000)))
         return self._db
 
-    def _write_note(self, note: NoteFile, prepared: list) -> None:
+    def _write_note(self, index: int, note: NoteFile, prepared: list) -> None:
         genanki = self._load()
         self.stats.files += 1
         self.stats.problems.extend(note.problems)
@@ -191,12 +188,23 @@ class PackageWriter:
         self._media.update(note.media)
         known = self._remember().cards
         for card, guid, anki_note, kept in prepared:
-            if guid in self._guids:
-                self.stats.problems.append(Problem(note.relpath, card.line, f"same identity as the card at "
-                                                   f"{self._guids[guid]} (two notes with the same `id:`?); skipped",
-                                                   "identity"))
-                continue
-            self._guids[guid] = f"{note.relpath}:{card.line}"
+            place = f"{note.relpath}:{card.line}"
+            if guid in self._guids:  # two cards with one identity: the first in build order wins, whatever arrived first
+                other_index, other_place, other_kind = self._guids[guid]
+                if other_index <= index:
+                    self.stats.problems.append(Problem(note.relpath, card.line, f"same identity as the card at "
+                                                       f"{other_place} (two notes with the same `id:`?); skipped",
+                                                       "identity"))
+                    continue
+                cursor.execute("DELETE FROM cards WHERE nid IN (SELECT id FROM notes WHERE guid = ?)", (guid,))
+                cursor.execute("DELETE FROM notes WHERE guid = ?", (guid,))
+                self.stats.cards[other_kind] -= 1
+                file, _, line = other_place.rpartition(":")
+                self.stats.problems.append(Problem(file, int(line), f"same identity as the card at {place} (two notes "
+                                                   f"with the same `id:`?); skipped", "identity"))
+                del self._guids[guid]
+                self._new.pop(guid, None)
+            self._guids[guid] = (index, place, card.kind)
             deck.add_note(anki_note)
             self.stats.cards[card.kind] += 1
             if guid not in known:  # only cards the last build did not have are worth describing
@@ -213,8 +221,8 @@ class PackageWriter:
         try:
             for index in sorted(self._prepared):
                 note, prepared = self._prepared.pop(index)
-                self._write_note(note, prepared)
-            path, connection, cursor, *_ = self._open()
+                self._write_note(index, note, prepared)
+            path, connection, cursor, timestamp, _ = self._open()
             pinned, removed = self._match_and_remove(cursor)
             connection.commit()
             connection.close()
@@ -223,10 +231,8 @@ class PackageWriter:
         finally:
             self.discard()
         memory = self._remember()
-        unchanged = (memory.found and not self._new and len(memory.cards) == len(self._guids)
-                     and pinned == memory.pinned and removed.keys() == memory.removed.keys())
-        if self.out is not None and not unchanged:  # the usual rebuild (answers edited) rewrites nothing
-            problem = memory.save(self._guids, self._new, pinned, removed)
+        if self.out is not None:  # every build has a new timestamp, so the memory is always written
+            problem = memory.save(self._guids, self._new, pinned, removed, timestamp)
             if problem:
                 self.stats.problems.append(Problem(self.out.name, 0, problem, "memory"))
         return self.stats

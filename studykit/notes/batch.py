@@ -18,9 +18,14 @@ Job = tuple[Path, Path, "bytes | None"]  # (file, root, its bytes if already rea
 
 
 def _parse_job(job: Job) -> NoteFile:
+    """A note parsed, with its cards' GUIDs (computed here, in the worker, and cached with the parse: a build
+    then does not hash ten thousand keys again)."""
+    from studykit.deck.identity import card_guid
     from studykit.notes.cards import parse_note
 
-    return parse_note(*job)
+    note = parse_note(*job)
+    note.guids = [card_guid(card.key) for card in note.cards]
+    return note
 
 
 def _cpus() -> int:
@@ -155,6 +160,7 @@ def separate_same_paths(notes: list[NoteFile], files: list[tuple[Path, Path]]) -
         note.note_id = candidate
         taken[candidate] = root.resolve()
         note.cards = [c._replace(key=(candidate, *c.key[1:])) if c.key and c.key[0] == old else c for c in note.cards]
+        note.guids = []  # the keys changed: the GUIDs are made again from them
 
 
 def parse_paths(paths: Iterable[Path]) -> list[NoteFile]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from studykit.notes.model import Card, NoteFile, Problem
 from studykit.notes.source import stat_entry
 
-FORMAT = 3  # an entry: a header line {key, inputs}, then the note
+FORMAT = 4  # an entry: a header line {key, inputs}, then the note
 ENV = "STUDYKIT_CACHE_DIR"
 PRUNE_EVERY = 24 * 3600  # seconds between two prunings of the cache folder
 MAX_AGE = 60 * 24 * 3600  # an entry not used for this long is removed (a note deleted, moved, or not built since)
@@ -189,6 +189,7 @@ def _note_to_json(note: NoteFile) -> dict:
         "deck": list(note.deck), "tags": list(note.tags), "note_id": note.note_id, "explicit_id": note.explicit_id,
         "cards": [[c.kind, c.front, c.back, c.context, c.source, list(c.key), c.line] for c in note.cards],
         "problems": [[p.file, p.line, p.message, p.kind] for p in note.problems],
+        "guids": note.guids,
         "media": {name: str(path) for name, path in note.media.items()},
     }
 
@@ -200,5 +201,6 @@ def _note_from_json(data: dict) -> NoteFile:
         cards=[Card(kind, front, back, context, source, tuple(key), line)
                for kind, front, back, context, source, key, line in data["cards"]],
         problems=[Problem(file, line, message, kind) for file, line, message, kind in data["problems"]],
+        guids=list(data["guids"]) if len(data["guids"]) == len(data["cards"]) else [],
         media={name: Path(path) for name, path in data["media"].items()},
     )

@@ -49,6 +49,7 @@ class NoteFile:
     note_id: str = ""  # the first part of every card key: front matter `id:`, else relpath without `.md`
     explicit_id: bool = False  # whether note_id came from front matter
     cards: list[Card] = field(default_factory=list)
+    guids: list[str] = field(default_factory=list)  # each card's GUID when computed with the parse (else empty)
     problems: list[Problem] = field(default_factory=list)
     media: dict[str, Path] = field(default_factory=dict)  # packed name → file
     # every other file the parse looked at (pictures, places a picture was searched for) → its
