@@ -54,6 +54,22 @@ def grade_file(exercise: str, path: Path | str, *extra: str, cwd: Path | str | N
 
 
 @pytest.fixture
+def workspace(tmp_path) -> Path:
+    """A fresh learner workspace made by `studykit init` (starters in exercises/, the notes in content/)."""
+    root = tmp_path / "ws"
+    proc = run_studykit("init", str(root))
+    assert proc.returncode == 0, proc.stderr
+    return root
+
+
+def mine(root: Path, exercise: str) -> Path:
+    """The workspace's own solution file of `exercise`."""
+    from studykit.catalog import find
+
+    return root / "exercises" / find(exercise).folder / "solution.py"
+
+
+@pytest.fixture
 def grade_source(tmp_path):
     """Write `source` to a solution file in a temp dir and grade it: grade_source("ex03", src, "--seed", "1")."""
 

@@ -11,13 +11,6 @@ from conftest import SOLUTIONS, grade_file, run_studykit
 from studykit.catalog import all_exercises, find
 
 
-@pytest.fixture
-def workspace(tmp_path) -> Path:
-    root = tmp_path / "ws"
-    assert run_studykit("init", str(root)).returncode == 0
-    return root
-
-
 @pytest.mark.parametrize("args", [["list"], ["next"], ["show", "ex02"], ["hint", "ex02"], ["progress"], ["review"],
                                   ["restore", "ex02", "--list"]])
 def test_every_loop_command_ends_with_next(workspace, args):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fsrs import Card, Rating, Scheduler
 
-from conftest import SOLUTIONS, run_studykit
+from conftest import SOLUTIONS, mine, run_studykit
 from studykit.catalog import find
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
@@ -42,17 +42,6 @@ def fsrs_due(ratings: list[tuple[Rating, datetime]]) -> datetime:
     for rating, when in ratings:
         card, _ = scheduler.review_card(card, rating, when)
     return card.due
-
-
-@pytest.fixture
-def workspace(tmp_path) -> Path:
-    root = tmp_path / "ws"
-    assert run_studykit("init", str(root)).returncode == 0
-    return root
-
-
-def mine(root: Path, exercise: str) -> Path:
-    return root / "exercises" / find(exercise).folder / "solution.py"
 
 
 def starter(exercise: str) -> bytes:

@@ -10,19 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOLUTIONS, run_studykit
+from conftest import SOLUTIONS, mine, run_studykit
 from studykit.catalog import all_exercises, find
-
-
-@pytest.fixture
-def workspace(tmp_path) -> Path:
-    root = tmp_path / "ws"
-    assert run_studykit("init", str(root)).returncode == 0
-    return root
-
-
-def mine(root: Path, exercise: str) -> Path:
-    return root / "exercises" / find(exercise).folder / "solution.py"
 
 
 def line_of(text: str, exercise: str) -> str:
