@@ -167,7 +167,7 @@ class ProgressStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
             self._db.execute("PRAGMA busy_timeout = 30000")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._wal()
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.Error as exc:
@@ -195,6 +195,21 @@ class ProgressStore:
             f"the progress store {self.path} is damaged ({what}).\n"
             f"Your exercise files are not affected. To keep the damaged file and start a new record of grades and "
             f"reviews, move it aside:\n  mv {self.path} {self.path}.damaged")
+
+    def _wal(self) -> None:
+        """Switch to WAL. Changing the journal mode of a store another process has open fails at once ("database is
+        locked") instead of waiting for the busy timeout, as two terminals opening an old store would: retry for the
+        same 30 s."""
+        import time
+
+        for attempt in range(300):
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if attempt == 299 or not ("locked" in str(exc) or "busy" in str(exc)):
+                    raise
+                time.sleep(0.1)
 
     def _migrate(self) -> None:
         """Bring the store to SCHEMA_VERSION in one transaction (another process may be doing the same)."""
