@@ -25,16 +25,20 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     grad = np.zeros_like(x, dtype=np.float64)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
     while not it.finished:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + h
-        f_plus = float(f(x))
-        x[i] = old - h
-        f_minus = float(f(x))
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * h)
+        grad[it.multi_index] = central_difference(f, x, it.multi_index, h)
         it.iternext()
     return grad
+
+
+def central_difference(f: Callable[[np.ndarray], float], x: np.ndarray, index: tuple, h: float = 1e-5) -> float:
+    """∂f/∂x[index] by a central difference; x[index] is perturbed in place and restored."""
+    old = x[index]
+    x[index] = old + h
+    f_plus = float(f(x))
+    x[index] = old - h
+    f_minus = float(f(x))
+    x[index] = old
+    return (f_plus - f_minus) / (2 * h)
 
 
 def numerical_gradient_array(

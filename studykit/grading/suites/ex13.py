@@ -29,6 +29,7 @@ import numpy as np
 
 from studykit.grading import checks, own
 from studykit.grading.cases import CaseList, CheckFailed
+from studykit.grading.gradcheck import central_difference
 
 cases = CaseList()
 
@@ -273,14 +274,6 @@ def _agree(a: float, b: float) -> bool:
     return abs(a - b) <= ATOL + RTOL * (abs(a) + abs(b))
 
 
-def _difference(f, x: np.ndarray, index: tuple, h: float) -> float:
-    old = x[index]
-    x[index] = old + h
-    up = float(f(x))
-    x[index] = old - h
-    down = float(f(x))
-    x[index] = old
-    return (up - down) / (2 * h)
 
 
 def _fd_check(label: str, got, f, x: np.ndarray, rng, sample: int, hint: str | None = None) -> None:
@@ -297,12 +290,12 @@ def _fd_check(label: str, got, f, x: np.ndarray, rng, sample: int, hint: str | N
     for flat in picked:
         index = tuple(int(i) for i in np.unravel_index(int(flat), x.shape))
         yours = float(arr[index])
-        numeric = _difference(f, x, index, 1e-5)
+        numeric = central_difference(f, x, index, 1e-5)
         checked += 1
         if not np.isfinite(numeric):
             raise CheckFailed(f"{label}: the finite differences of your forward are not finite at index {index} (your "
                               f"forward returned nan or inf near these inputs); fix the forward first.")
-        if _agree(yours, numeric) or any(_agree(yours, _difference(f, x, index, h)) for h in (1e-6, 1e-4)):
+        if _agree(yours, numeric) or any(_agree(yours, central_difference(f, x, index, h)) for h in (1e-6, 1e-4)):
             continue
         bad.append((abs(yours - numeric) / max(abs(yours) + abs(numeric), 1e-300), index, yours, numeric))
     if bad:
@@ -569,7 +562,7 @@ def _sampled(grad, f, x):
     for flat in picks:
         index = tuple(int(i) for i in np.unravel_index(int(flat), x.shape))
         got.append(grad[index])
-        numeric.append(_difference(f, x, index, 1e-5))
+        numeric.append(central_difference(f, x, index, 1e-5))
     return np.array(got), np.array(numeric)
 
 
