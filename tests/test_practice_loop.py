@@ -17,14 +17,6 @@ from conftest import SOLUTIONS, run_studykit
 from studykit.catalog import all_exercises
 
 
-@pytest.fixture
-def workspace(tmp_path) -> Path:
-    root = tmp_path / "practice"
-    proc = run_studykit("init", str(root))
-    assert proc.returncode == 0, proc.stderr
-    return root
-
-
 def solution(root: Path, exercise: str) -> Path:
     return next((root / "exercises").glob(f"{exercise}-*")) / "solution.py"
 
