@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from conftest import SOLUTIONS, run_studykit
 from studykit.catalog import all_exercises
