@@ -179,7 +179,7 @@ def card_texts(cards, note_name: str) -> list[str]:
 
 
 GAP_TOPICS = [  # (note, patterns that one card must all contain, what the card teaches)
-    ("04-activations.md", [r"Softplus", r"导数", r"= \\sigma\(x\)"], "softplus′ = σ"),
+    ("04-activations.md", [r"Softplus", r"softplus′", r"= \\sigma\(x\)"], "softplus′ = σ"),
     ("03-linear-softmax-mlp.md", [r"雅可比", r"\\mathrm\{diag\}\(p\) - p ?p\^\\top"], "the softmax Jacobian"),
     ("03-linear-softmax-mlp.md", [r"雅可比", r"= p - y"], "why softmax + CE collapses to p − y"),
     ("02-forward-backward.md", [r"w_2", r"\(p - y\) \\cdot p\(1 - p\)"], "a worked chain-rule example (ex05)"),
