@@ -2,7 +2,7 @@
 
 把每个答案写成字符串，例如 D_EXAMPLE = "2*x*exp(x**2)"。
 可以用：sigmoid, exp, log, tanh, sqrt（以及 Heaviside, Abs），+ - * /，乘方用 ** 或 ^。
-任何等价的写法都算对：exp(-x)/(1+exp(-x))^2 和 sigmoid(x)*(1-sigmoid(x)) 一样正确。
+任何等价的写法都算对：求 d/dx x·exp(x) 时，x*exp(x) + exp(x) 和 (1+x)*exp(x) 一样正确。
 乘号不能省略：写 2*x，不要写 2x。
 
 完成后运行：studykit grade ex05
