@@ -1,11 +1,14 @@
-"""The shipped concept notes stay notes a teacher would sign (issue #14).
+"""The shipped concept notes stay notes a teacher would sign (issues #14 and #24).
 
-- they build strict-clean into at least 180 cards in at least 7 subdecks (imported with Anki's own library);
+- they build strict-clean into at least 210 cards in at least 8 subdecks (imported with Anki's own library);
 - every card is answerable in a few seconds: no back over 600 characters of visible text;
+- every front is unambiguous: no two cards of one note share a bare front (the front without its heading path:
+  two "公式" cards told apart only by their context);
 - no fact is carded twice: no two cards with the same front, no cloze or definition repeated inside another
   card's answer, no cloze whose gap is spelled out in the rest of its sentence;
 - Chinese typography: full-width punctuation and quotes, no visible spaces around `**` and `==`;
-- the topics the exercises need are cards, the statements that once misled stay corrected;
+- the topics the exercises need are cards (the headings other exercises link to exist, word for word), the
+  statements that once misled stay corrected;
 - every exercise README links to a section of a note that exists, and that note is tagged with the exercise.
 """
 
@@ -27,7 +30,7 @@ from studykit.notes.frontmatter import as_list, parse_front_matter
 CONTENT = REPO / "content"
 NOTES = sorted(CONTENT.glob("*.md"))
 MAX_BACK = 600  # characters of visible text on a card's back (HTML stripped)
-MIN_CARDS, MIN_SUBDECKS = 180, 7
+MIN_CARDS, MIN_SUBDECKS = 210, 8
 
 
 def visible(fragment: str) -> str:
@@ -100,6 +103,21 @@ def test_no_two_cards_have_the_same_front(cards):
         key = (note.deck, visible(card.context), visible(card.front))
         if key in seen:
             repeated.append(f"{where(note, card)} asks what {seen[key]} asks: {key[2][:60]!r}")
+        seen.setdefault(key, where(note, card))
+    assert not repeated, "\n".join(repeated)
+
+
+def test_no_two_cards_of_one_note_share_a_bare_front(cards):
+    """The heading path is shown small above the front; a learner reads the front itself, so within one note the
+    fronts alone must tell the cards apart (issue #24: "公式", "导数", "∂L/∂b" under different headings)."""
+    seen: dict[tuple, str] = {}
+    repeated = []
+    for note, card in cards:
+        if card.is_cloze:
+            continue  # a cloze's front is its whole sentence
+        key = (note.relpath, visible(card.front))
+        if key in seen:
+            repeated.append(f"{where(note, card)} has the same bare front as {seen[key]}: {key[1][:60]!r}")
         seen.setdefault(key, where(note, card))
     assert not repeated, "\n".join(repeated)
 
@@ -188,6 +206,40 @@ GAP_TOPICS = [  # (note, patterns that one card must all contain, what the card 
     ("06-batch-norm.md", [r"\(1, D\)", r"Y = \\beta"], "batch norm with a batch of one (ex11)"),
     ("07-resnet.md", [r"瓶颈块", r"1\\times1"], "the bottleneck block"),
     ("03-linear-softmax-mlp.md", [r"暂退法 \(dropout\)"], "the name 暂退法"),
+    # issue #24: the gaps the exercises need
+    ("08-optimization.md", [r"Xavier", r"fan\\_in\} \+ \\text\{fan\\_out\}"], "Xavier initialization"),
+    ("08-optimization.md", [r"He 初始化", r"2/\\text\{fan\\_in\}|\\frac\{2\}\{\\text\{fan\\_in\}\}"], "He initialization"),
+    ("08-optimization.md", [r"PyTorch", r"v \\leftarrow \\mu v \+ g"], "momentum, PyTorch's convention (ex14)"),
+    ("08-optimization.md", [r"CS231n", r"v \\leftarrow \\mu v - \\eta g"], "momentum, CS231n's convention"),
+    ("08-optimization.md", [r"两种约定", r"-\\eta"], "the two momentum conventions differ by scaling v by lr"),
+    ("08-optimization.md", [r"偏差修正", r"1 - \\beta_1\^t", r"从 1 开始"], "Adam's bias correction, t from 1"),
+    ("08-optimization.md", [r"AdamW", r"\\lambda\\theta"], "AdamW: decoupled weight decay"),
+    ("08-optimization.md", [r"权重衰减", r"更新里"], "weight decay goes in the update, not in grads"),
+    ("08-optimization.md", [r"方差", r"r\^L"], "variance through the layers"),
+    ("08-optimization.md", [r"小批量", r"permutation"], "mini-batch mechanics"),
+    ("08-optimization.md", [r"验证损失", r"过拟合"], "reading learning curves"),
+    ("07-resnet.md", [r"分叉", r"之和"], "gradients at a fork add up"),
+    ("07-resnet.md", [r"反向", r"dx_\{\\text\{主\}\} \+ dx_\{\\text\{捷\}\}"], "the residual block's backward"),
+    ("07-resnet.md", [r"退化不是梯度消失", r"梯度传播"], "degradation vs gradient flow, reconciled"),
+    ("05-cnn.md", [r"ex13", r"\(N, 16, 4, 4\)"], "a shape trace through ex13's CNN"),
+    ("05-cnn.md", [r"全连接层", r"一样大"], "a kernel covering the whole map is a fully connected layer"),
+    ("05-cnn.md", [r"感受野", r"5 \\times 5"], "receptive-field growth"),
+    ("05-cnn.md", [r"乘加", r"C_\{in\}"], "conv FLOPs"),
+    ("05-cnn.md", [r"完整 \(full\) 互相关", r"交换", r"S - 1"], "dX as one full correlation, done right"),
+    ("02-forward-backward.md", [r"float64"], "gradient checking: float64"),
+    ("02-forward-backward.md", [r"抽查"], "gradient checking: sampled entries"),
+    ("02-forward-backward.md", [r"掩码"], "gradient checking: fixed masks"),
+    ("02-forward-backward.md", [r"折点 \(kinks\)"], "gradient checking: kinks"),
+    ("02-forward-backward.md", [r"自己的前向"], "gradient checking against your own forward"),
+    ("06-batch-norm.md", [r"评估模式", r"切"], "the train/eval switch"),
+    ("06-batch-norm.md", [r"合并 \(fold\)"], "folding BN into the convolution at inference"),
+    ("06-batch-norm.md", [r"组规范化", r"Wu & He"], "group norm for small batches"),
+    ("06-batch-norm.md", [r"LN", r"轴"], "LN/GN axes vs BN"),
+    ("03-linear-softmax-mlp.md", [r"log-sum-exp", r"\\mathrm\{softmax\}\(z\)_j"], "log-sum-exp and its gradient"),
+    ("04-activations.md", [r"BCE", r"p - y"], "sigmoid + BCE: p − y"),
+    ("04-activations.md", [r"BCE", r"\\log\(1 \+ e\^\{-\|z\|\}\)"], "sigmoid + BCE: the stable form"),
+    ("01-ml-vs-dl.md", [r"自监督学习"], "self-supervised learning"),
+    ("01-ml-vs-dl.md", [r"双下降"], "over-parameterised networks and double descent"),
 ]
 
 
@@ -202,12 +254,42 @@ CORRECTED = [  # (note, a phrase that must not come back, why)
     ("07-resnet.md", r"恒等映射 \(identity mapping\)：\*\*捷径", "identity mapping is f(x) = x, not the shortcut"),
     ("03-linear-softmax-mlp.md", r"预测 \(prediction\) 和分类", "regression vs classification (prediction covers both)"),
     ("03-linear-softmax-mlp.md", r"仿射变换、卷积、平均池化都是线性", "linear in the input; with a bias, affine"),
+    # issue #24
+    ("05-cnn.md", r"四周补 \$K - 1\$ 圈 0，与旋转 180° 的卷积核做完整", "padding dout and a full correlation pad twice"),
+    ("02-forward-backward.md", r"ex06 和 ex11 的 dX", "ex06 checks no dX; its 1e-5 is for W1, b1, W2, b2"),
+    ("01-ml-vs-dl.md", r"模型越大、数据越少越容易", "over-parameterised networks often generalise (double descent)"),
+    ("01-ml-vs-dl.md", r"数百万到数十亿", "GPT-3 has 175 billion parameters, Switch Transformer 1.6 trillion"),
+    ("01-ml-vs-dl.md", r"一两层变换跨不过去", "the universal approximation theorem: depth buys efficiency"),
+    ("04-activations.md", r"参数再也不会更新", "weight decay and earlier layers still move a dead ReLU"),
+    ("04-activations.md", r"两种写法都只对非正数取指数", "np.where evaluates both branches"),
+    ("06-batch-norm.md", r"BN 把它固定下来", "BN fixes each feature's batch mean and variance only"),
+    ("05-cnn.md", r"各得 1/窗口大小", "average pooling: 1/k² each, overlapping windows accumulate"),
+    ("05-cnn.md", r"\*\*平移不变性 \(translation invariance\)：\*\*同一个卷积核", "convolution is equivariant; invariance is pooling's"),
+    ("07-resnet.md", r"W_s \* x \+ b_s", "the paper's Eq. 2 has no bias; in practice a 1×1 conv + BN"),
 ]
 
 
 @pytest.mark.parametrize("note_name, phrase, why", CORRECTED, ids=[c[2][:40] for c in CORRECTED])
 def test_statements_that_misled_stay_corrected(note_name, phrase, why):
     assert not re.search(phrase, (CONTENT / note_name).read_text(encoding="utf-8")), why
+
+
+REQUIRED_HEADINGS = [  # (note, heading): other exercises' READMEs link to these anchors (issue #24)
+    ("08-optimization.md", "## 带动量的 SGD (SGD with momentum)"),
+    ("08-optimization.md", "## Adam 与偏差修正 (bias correction)"),
+    ("08-optimization.md", "## 权重衰减 (weight decay) 与 AdamW"),
+    ("08-optimization.md", "## Xavier 初始化与 He 初始化"),
+    ("08-optimization.md", "## 激活值与梯度的方差 (variance) 逐层传播"),
+    ("07-resnet.md", "## 残差块的反向传播 (backward)"),
+]
+
+
+@pytest.mark.parametrize("note_name, heading", REQUIRED_HEADINGS, ids=[h for _, h in REQUIRED_HEADINGS])
+def test_the_headings_other_exercises_link_to_exist(note_name, heading):
+    lines = (CONTENT / note_name).read_text(encoding="utf-8").splitlines()
+    assert heading in lines, f"{note_name}: no line {heading!r}"
+    level, _, text = heading.partition(" ")
+    assert github_slug(text) in anchors_of(CONTENT / note_name)
 
 
 def test_the_gradient_check_card_names_both_thresholds_and_why(cards):

@@ -60,12 +60,12 @@ def test_strict_check_of_the_notes_is_clean():
     assert "0 warnings" in proc.stdout
 
 
-def test_at_least_150_cards_in_one_subdeck_per_note(deck):
+def test_at_least_210_cards_in_one_subdeck_per_note(deck):
     col, notes = deck
-    assert col.card_count() >= 150
+    assert col.card_count() >= 210
     assert not col.find_cards("-deck:studykit::*")  # every card sits in a note's subdeck
     subdecks = {name for name in deck_names(col) if name.startswith("studykit::")}
-    assert len(subdecks) >= 7 and len(subdecks) >= len(NOTES)
+    assert len(subdecks) >= 8 and len(subdecks) == len(NOTES)
     cards_per_deck = {d: sum(d in n.decks for n in notes) for d in subdecks}
     assert all(count >= 10 for count in cards_per_deck.values()), cards_per_deck
 
