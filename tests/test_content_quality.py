@@ -185,7 +185,8 @@ def test_chinese_typography(note):
     for number, line in enumerate(prose_lines(note.read_text(encoding="utf-8")), 1):
         for message, rule in TYPOGRAPHY:
             for found in rule.finditer(line):
-                problems.append(f"{note.name}:{number}: {message}: …{line[max(0, found.start() - 10):found.end() + 10]}…")
+                around = line[max(0, found.start() - 10):found.end() + 10]
+                problems.append(f"{note.name}:{number}: {message}: …{around}…")
     assert not problems, "\n".join(problems)
 
 
@@ -208,7 +209,8 @@ GAP_TOPICS = [  # (note, patterns that one card must all contain, what the card 
     ("03-linear-softmax-mlp.md", [r"暂退法 \(dropout\)"], "the name 暂退法"),
     # issue #24: the gaps the exercises need
     ("08-optimization.md", [r"Xavier", r"fan\\_in\} \+ \\text\{fan\\_out\}"], "Xavier initialization"),
-    ("08-optimization.md", [r"He 初始化", r"2/\\text\{fan\\_in\}|\\frac\{2\}\{\\text\{fan\\_in\}\}"], "He initialization"),
+    ("08-optimization.md", [r"He 初始化", r"2/\\text\{fan\\_in\}|\\frac\{2\}\{\\text\{fan\\_in\}\}"],
+     "He initialization"),
     ("08-optimization.md", [r"PyTorch", r"v \\leftarrow \\mu v \+ g"], "momentum, PyTorch's convention (ex14)"),
     ("08-optimization.md", [r"CS231n", r"v \\leftarrow \\mu v - \\eta g"], "momentum, CS231n's convention"),
     ("08-optimization.md", [r"两种约定", r"-\\eta"], "the two momentum conventions differ by scaling v by lr"),
@@ -252,10 +254,12 @@ CORRECTED = [  # (note, a phrase that must not come back, why)
     ("07-resnet.md", r"不只是梯度消失", "He et al. 2015: degradation is not caused by vanishing gradients"),
     ("07-resnet.md", r"移到主分支里", "pre-activation puts BN and ReLU before the convolutions (He et al. 2016)"),
     ("07-resnet.md", r"恒等映射 \(identity mapping\)：\*\*捷径", "identity mapping is f(x) = x, not the shortcut"),
-    ("03-linear-softmax-mlp.md", r"预测 \(prediction\) 和分类", "regression vs classification (prediction covers both)"),
+    ("03-linear-softmax-mlp.md", r"预测 \(prediction\) 和分类",
+     "regression vs classification (prediction covers both)"),
     ("03-linear-softmax-mlp.md", r"仿射变换、卷积、平均池化都是线性", "linear in the input; with a bias, affine"),
     # issue #24
-    ("05-cnn.md", r"四周补 \$K - 1\$ 圈 0，与旋转 180° 的卷积核做完整", "padding dout and a full correlation pad twice"),
+    ("05-cnn.md", r"四周补 \$K - 1\$ 圈 0，与旋转 180° 的卷积核做完整",
+     "padding dout and a full correlation pad twice"),
     ("02-forward-backward.md", r"ex06 和 ex11 的 dX", "ex06 checks no dX; its 1e-5 is for W1, b1, W2, b2"),
     ("01-ml-vs-dl.md", r"模型越大、数据越少越容易", "over-parameterised networks often generalise (double descent)"),
     ("01-ml-vs-dl.md", r"数百万到数十亿", "GPT-3 has 175 billion parameters, Switch Transformer 1.6 trillion"),
@@ -264,7 +268,8 @@ CORRECTED = [  # (note, a phrase that must not come back, why)
     ("04-activations.md", r"两种写法都只对非正数取指数", "np.where evaluates both branches"),
     ("06-batch-norm.md", r"BN 把它固定下来", "BN fixes each feature's batch mean and variance only"),
     ("05-cnn.md", r"各得 1/窗口大小", "average pooling: 1/k² each, overlapping windows accumulate"),
-    ("05-cnn.md", r"\*\*平移不变性 \(translation invariance\)：\*\*同一个卷积核", "convolution is equivariant; invariance is pooling's"),
+    ("05-cnn.md", r"\*\*平移不变性 \(translation invariance\)：\*\*同一个卷积核",
+     "convolution is equivariant; invariance is pooling's"),
     ("07-resnet.md", r"W_s \* x \+ b_s", "the paper's Eq. 2 has no bias; in practice a 1×1 conv + BN"),
 ]
 
