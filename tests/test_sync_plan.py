@@ -52,6 +52,9 @@ def test_keep_removed_tags_once():
 def test_tags_compare_as_anki_does_and_note_types_and_media():
     plan = make_plan([want("sk:1", tags=("Note::A",))], [have(1, "sk:1", tags=("note::a",))], "studykit")
     assert plan.empty  # Anki's tags are case-insensitive
+    plan = make_plan([want("sk:1", tags=("note::a", "x"))], [have(1, "sk:1", tags=("note::a", "marked"))], "studykit")
+    assert [tags for _, tags in plan.update_tags] == [("note::a", "x", "marked")]  # the learner's mark stays
+    assert make_plan([want("sk:1")], [have(1, "sk:1", tags=("note::a", "leech"))], "studykit").empty
     ours = NoteType(BASIC, "studykit Basic", "css2", (("Card 1", "{{Front}}", "{{Back}}"),))
     old = NoteType(BASIC, "studykit Basic", "css1", (("Card 1", "{{Front}}", "{{Back}}"),))
     plan = make_plan([], [], "studykit", note_types=[ours], existing_types=[old], media=["sk-1.png", "sk-2.png"],

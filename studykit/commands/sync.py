@@ -76,7 +76,7 @@ def sync(paths: tuple[str, ...], deck: str, collection: Path | None, anki_connec
     from studykit.sync.run import sync as run_sync
 
     try:
-        backend = _backend(collection, anki_connect)  # before the build: a refusal costs nothing
+        backend = _backend(collection, anki_connect, deck)  # before the build: a refusal costs nothing
     except SyncError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -110,11 +110,11 @@ def sync(paths: tuple[str, ...], deck: str, collection: Path | None, anki_connec
         sys.exit(1)
 
 
-def _backend(collection: Path | None, anki_connect: str | None):
+def _backend(collection: Path | None, anki_connect: str | None, root: str):
     if anki_connect is not None:
         from studykit.sync.ankiconnect import AnkiConnectBackend
 
-        return AnkiConnectBackend(anki_connect)
+        return AnkiConnectBackend(anki_connect, root)
     from studykit.sync.collection import CollectionBackend
     from studykit.sync.profile import ProfileError, find_collection
     from studykit.sync.run import SyncError

@@ -17,6 +17,7 @@ from pathlib import Path
 from studykit.sync.plan import NoteType, Wanted
 
 DATABASE = "collection.anki2"
+DATABASES = ("collection.anki21", DATABASE)  # Anki's own exports carry both; the .anki21 one is the real one
 
 
 class PackageError(Exception):
@@ -30,7 +31,17 @@ class BuiltDeck:
     media: dict[str, str]  # file name in Anki's media folder → member of the zip
 
 
-def _note_types(models_json: str) -> list[NoteType]:
+def extract_database(archive: zipfile.ZipFile, folder: str) -> str:
+    """Extract the package's collection database (schema 11, as genanki and Anki's legacy exporter write it)."""
+    names = archive.namelist()
+    name = next((n for n in DATABASES if n in names), None)
+    if name is None:
+        raise KeyError("no collection database in the package")
+    archive.extract(name, folder)
+    return os.path.join(folder, name)
+
+
+def note_types(models_json: str) -> list[NoteType]:
     types = []
     for model in json.loads(models_json).values():
         templates = tuple((t["name"], t["qfmt"], t["afmt"]) for t in model.get("tmpls", []))
@@ -41,9 +52,8 @@ def _note_types(models_json: str) -> list[NoteType]:
 def read_built(path: Path) -> BuiltDeck:
     try:
         with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
-            archive.extract(DATABASE, tmp)
+            db = sqlite3.connect(extract_database(archive, tmp))
             media = {name: member for member, name in json.loads(archive.read("media")).items()}
-            db = sqlite3.connect(os.path.join(tmp, DATABASE))
             try:
                 models_json, decks_json = db.execute("SELECT models, decks FROM col").fetchone()
                 decks = {int(k): v["name"] for k, v in json.loads(decks_json).items()}
@@ -56,7 +66,7 @@ def read_built(path: Path) -> BuiltDeck:
                 db.close()
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, sqlite3.Error) as exc:
         raise PackageError(f"cannot read the built package {path}: {exc}") from exc
-    return BuiltDeck(notes, _note_types(models_json), media)
+    return BuiltDeck(notes, note_types(models_json), media)
 
 
 def write_changes(path: Path, guids: set[str], out: Path) -> None:

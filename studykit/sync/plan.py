@@ -14,6 +14,7 @@ from studykit.deck.identity import GUID_PREFIX
 
 REMOVED_TAG = "studykit::removed"  # the same tag the build gives removed cards (studykit/deck/memory.py)
 OUR_MODELS = (1724019101, 1724019102)  # studykit Basic and studykit Cloze (studykit/deck/models.py)
+LEARNER_TAGS = frozenset({"marked", "leech"})  # tags Anki's reviewer gives a note: the learner's, kept by a sync
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ def under(deck: str, root: str) -> bool:
     return deck == root or deck.startswith(root + "::")
 
 
-def _same_tags(a: Iterable[str], b: Iterable[str]) -> bool:
-    return {t.lower() for t in a} == {t.lower() for t in b}  # Anki's tags are case-insensitive
+def _deck_tags(tags: Iterable[str]) -> set[str]:
+    return {t.lower() for t in tags} - LEARNER_TAGS  # Anki's tags are case-insensitive
 
 
 def make_plan(wanted: list[Wanted], existing: list[Existing], root: str, keep_removed: bool = False,
@@ -107,8 +108,9 @@ def make_plan(wanted: list[Wanted], existing: list[Existing], root: str, keep_re
             continue
         if have.fields != want.fields:
             plan.update_fields.append((have, want))
-        if not _same_tags(have.tags, want.tags):
-            plan.update_tags.append((have, want.tags))
+        if _deck_tags(have.tags) != _deck_tags(want.tags):
+            kept = tuple(t for t in have.tags if t.lower() in LEARNER_TAGS)
+            plan.update_tags.append((have, want.tags + kept))
         away = [card for card, deck in have.card_decks if deck != want.deck]
         if away:
             plan.move.append((have, want.deck, away))
