@@ -73,6 +73,7 @@ def actions(col: Collection) -> dict:
     return {
         "version": lambda: 6,
         "deckNames": lambda: [d.name for d in col.decks.all_names_and_ids()],
+        "findNotes": lambda query: [int(n) for n in col.find_notes(query)],
         "getMediaFilesNames": media_names,
         "exportPackage": export_package,
         "importPackage": import_package,

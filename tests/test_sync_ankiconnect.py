@@ -88,6 +88,9 @@ def test_sync_through_ankiconnect_edit_move_delete_then_nothing(tmp_path):
         first = notes_by_term(col)
         assert set(first) == {"ReLU", "Sigmoid", "Tanh", "SGD", "Adam"}
         assert first["SGD"]["decks"] == {"studykit::优化器"}
+        relu = col.get_note(first["ReLU"]["id"])
+        relu.tags.append("marked")  # the learner marked it in the reviewer
+        col.update_note(relu)
         reviewed = review_one(col, "ReLU")
         state = col.db.first("SELECT type, queue, ivl, due, reps FROM cards WHERE id = ?", reviewed)
     finally:
@@ -102,6 +105,7 @@ def test_sync_through_ankiconnect_edit_move_delete_then_nothing(tmp_path):
         second = notes_by_term(col)
         assert set(second) == {"ReLU", "Sigmoid", "SGD", "Adam"}
         assert second["ReLU"]["id"] == first["ReLU"]["id"] and "负半轴为 0" in second["ReLU"]["fields"][1]
+        assert "marked" in second["ReLU"]["tags"]
         assert col.db.first("SELECT type, queue, ivl, due, reps FROM cards WHERE id = ?", reviewed) == state
         assert col.db.scalar("SELECT count() FROM revlog WHERE cid = ?", reviewed) == 1
         assert second["SGD"]["decks"] == second["Adam"]["decks"] == {"studykit::sub::优化器"}

@@ -40,6 +40,9 @@ def test_sync_edit_move_delete_then_nothing(tmp_path):
         own = col.new_note(basic)
         own["Front"], own["Back"] = "my own card", "mine"
         col.add_note(own, col.decks.id_for_name("studykit::优化器"))
+        relu = col.get_note(first["ReLU"]["id"])
+        relu.tags.append("marked")  # the learner marked it in the reviewer
+        col.update_note(relu)
         reviewed = review_one(col, "ReLU")
         reviewed_state = col.db.first("SELECT type, queue, ivl, due, reps FROM cards WHERE id = ?", reviewed)
         assert reviewed_state[4] == 1
@@ -56,6 +59,7 @@ def test_sync_edit_move_delete_then_nothing(tmp_path):
         assert set(second) == {"ReLU", "Sigmoid", "SGD", "Adam"}  # Tanh's card is gone
         relu = second["ReLU"]
         assert relu["id"] == first["ReLU"]["id"] and "负半轴为 0" in relu["fields"][1]  # edited in place
+        assert "marked" in relu["tags"]
         assert col.db.first("SELECT type, queue, ivl, due, reps FROM cards WHERE id = ?", reviewed) == reviewed_state
         assert col.db.scalar("SELECT count() FROM revlog WHERE cid = ?", reviewed) == 1  # the review is kept
         assert second["SGD"]["decks"] == second["Adam"]["decks"] == {"studykit::sub::优化器"}  # moved

@@ -19,10 +19,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from studykit.sync.package import extract_database, note_types
-from studykit.sync.plan import Existing, NoteType, ours
+from studykit.sync.plan import LEARNER_TAGS, Existing, NoteType, ours
 from studykit.sync.run import SyncError
 
 API_VERSION = 6
@@ -99,11 +100,19 @@ class AnkiConnectBackend:
         if not self.call("exportPackage", deck=self.root, path=export, includeSched=False):
             raise SyncError(f"AnkiConnect could not export the deck {self.root!r} to read it")
         try:
-            return self._read_export(export) + (media,)
+            notes, types = self._read_export(export)
         except (OSError, KeyError, ValueError, zipfile.BadZipFile, sqlite3.Error) as exc:
             raise SyncError(f"cannot read Anki's export of {self.root!r}: {exc}") from exc
         finally:
             Path(export).unlink(missing_ok=True)
+        # Anki's exporter leaves out the reviewer's tags (marked, leech): ask for them
+        learner: dict[int, list[str]] = {}
+        for tag in sorted(LEARNER_TAGS):
+            deck = self.root.replace('"', '\\"')
+            for nid in self.call("findNotes", query=f'"deck:{deck}" tag:{tag}') or []:
+                learner.setdefault(nid, []).append(tag)
+        notes = [replace(n, tags=n.tags + tuple(learner[n.note_id])) if n.note_id in learner else n for n in notes]
+        return notes, types, media
 
     def _read_export(self, path: str) -> tuple[list[Existing], list[NoteType]]:
         with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:

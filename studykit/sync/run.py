@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from studykit.sync.package import BuiltDeck, media_bytes, read_built, write_changes
-from studykit.sync.plan import REMOVED_TAG, Existing, NoteType, Plan, Wanted, make_plan
+from studykit.sync.plan import LEARNER_TAGS, REMOVED_TAG, Existing, NoteType, Plan, Wanted, make_plan
 
 
 class SyncError(Exception):
@@ -47,8 +47,9 @@ class SyncResult:
     left: Plan | None = None  # what still differs after it (None: nothing)
 
 
-def plan_for(backend: Backend, built: BuiltDeck, root: str, keep_removed: bool) -> Plan:
-    existing, types, media = backend.read()
+def plan_for(backend: Backend, built: BuiltDeck, root: str, keep_removed: bool,
+             state: tuple[list[Existing], list[NoteType], set[str]] | None = None) -> Plan:
+    existing, types, media = state or backend.read()
     ours = {t.model for t in types}
     return make_plan(built.notes, existing, root, keep_removed,
                      note_types=[t for t in built.note_types if t.model in ours], existing_types=types,
@@ -76,6 +77,18 @@ def _fix(backend: Backend, plan: Plan, built: BuiltDeck, package: Path) -> None:
         backend.add_media(name, media_bytes(package, built.media[name]))
 
 
+def _restore_learner_tags(backend: Backend, first: Plan) -> None:
+    """Anki's importer replaces an updated note's tags with the package's: give back the reviewer's `marked` and
+    `leech`, which are the learner's, not the deck's."""
+    had = {have.note_id: [t for t in have.tags if t.lower() in LEARNER_TAGS] for have, _ in first.update_fields}
+    if not any(had.values()):
+        return
+    for note in backend.read()[0]:
+        missing = [t for t in had.get(note.note_id, []) if t.lower() not in {x.lower() for x in note.tags}]
+        if missing:
+            backend.set_tags(note, note.tags + tuple(missing))
+
+
 def sync(backend: Backend, package: Path, root: str, keep_removed: bool = False, dry_run: bool = False) -> SyncResult:
     built = read_built(package)
     first = plan_for(backend, built, root, keep_removed)
@@ -89,6 +102,7 @@ def sync(backend: Backend, package: Path, root: str, keep_removed: bool = False,
             changes = Path(tmp) / "studykit-changes.apkg"
             write_changes(package, {w.guid for w in changed}, changes)
             backend.import_package(changes)
+        _restore_learner_tags(backend, first)
     second = plan_for(backend, built, root, keep_removed)
     if second.add:
         guids = ", ".join(w.guid for w in second.add[:3]) + (" …" if len(second.add) > 3 else "")
