@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
+
+# a 1×1 PNG
+PICTURE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kg"
+                           "AAAABJRU5ErkJggg==")
 
 NOTE_A = """# 激活函数
 
@@ -14,7 +19,7 @@ NOTE_A = """# 激活函数
 NOTE_B = """# 优化器
 
 - **SGD：** 沿负梯度方向走一步
-- **Adam：** 一阶与二阶矩估计的自适应学习率
+- **Adam：** 一阶与二阶矩估计的自适应学习率 ![曲线](img/adam.png)
 """
 
 
@@ -24,6 +29,8 @@ def make_project(root: Path) -> Path:
     content.mkdir(parents=True)
     (content / "a.md").write_text(NOTE_A, encoding="utf-8")
     (content / "b.md").write_text(NOTE_B, encoding="utf-8")
+    (content / "img").mkdir()
+    (content / "img" / "adam.png").write_bytes(PICTURE)
     return root
 
 
@@ -35,6 +42,7 @@ def edit_move_delete(root: Path) -> None:
     (content / "a.md").write_text(text, encoding="utf-8")
     (content / "sub").mkdir()
     (content / "b.md").rename(content / "sub" / "b.md")
+    (content / "img").rename(content / "sub" / "img")  # its picture moves with it
 
 
 def notes_by_term(col) -> dict[str, dict]:

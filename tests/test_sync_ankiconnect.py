@@ -79,7 +79,7 @@ def test_sync_through_ankiconnect_edit_move_delete_then_nothing(tmp_path):
 
     with anki_running(collection) as url:
         out = _sync(project, url)
-        assert "5 added" in out, out
+        assert "5 added" in out and "1 media added" in out, out
         # Anki holds its collection open: the closed-collection way is refused meanwhile
         proc = run_studykit("sync", "--collection", str(collection), cwd=project)
         assert proc.returncode == 2 and "open in a running Anki" in proc.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import run_studykit
 from sync_helpers import edit_move_delete, make_project, notes_by_term, review_one
@@ -29,7 +31,7 @@ def test_sync_edit_move_delete_then_nothing(tmp_path):
     collection = _fresh(tmp_path / "Anki2" / "User 1" / "collection.anki2")
 
     out = _sync(project, collection)
-    assert "synced" in out and "5 added" in out
+    assert "synced" in out and "5 added" in out and "1 media added" in out
     col = Collection(str(collection))
     try:
         first = notes_by_term(col)
@@ -65,6 +67,7 @@ def test_sync_edit_move_delete_then_nothing(tmp_path):
         assert second["SGD"]["decks"] == second["Adam"]["decks"] == {"studykit::sub::优化器"}  # moved
         assert second["SGD"]["id"] == first["SGD"]["id"] and "sub/b.md" in second["SGD"]["fields"][2]
         assert col.find_notes('"my own card"'), "the learner's own note is untouched"
+        assert [p.name.startswith("sk-") for p in Path(col.media.dir()).iterdir()] == [True]  # added once
         mod = col.mod
     finally:
         col.close()
@@ -104,6 +107,20 @@ def test_dry_run_keep_removed_and_a_running_anki(tmp_path):
     finally:
         col.close()
     assert "up to date" in _sync(project, collection, "--keep-removed")  # tagged already: nothing to do
+    col = Collection(str(collection))
+    try:  # an older studykit's note type: updated in place
+        model = col.models.by_name("studykit Basic")
+        css = model["css"]
+        model["css"] = "/* old */"
+        col.models.update_dict(model)
+    finally:
+        col.close()
+    assert "1 note types updated" in _sync(project, collection, "--keep-removed")
+    col = Collection(str(collection))
+    try:
+        assert col.models.by_name("studykit Basic")["css"] == css
+    finally:
+        col.close()
     out = _sync(project, collection)
     assert "1 removed" in out
 

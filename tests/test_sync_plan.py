@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from studykit.sync.plan import OUR_MODELS, REMOVED_TAG, Existing, NoteType, Wanted, make_plan
 
 BASIC = OUR_MODELS[0]
@@ -61,3 +63,24 @@ def test_tags_compare_as_anki_does_and_note_types_and_media():
                      existing_media={"sk-1.png"})
     assert plan.note_types == [ours] and plan.media == ["sk-2.png"]
     assert plan.counts() == {"note types updated": 1, "media added": 1}
+
+
+@pytest.mark.cli
+def test_anki_is_imported_only_by_the_collection_backend_and_its_absence_is_a_message(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import run_studykit
+    from sync_helpers import make_project
+
+    code = ("import sys, studykit.cli, studykit.commands.sync, studykit.sync.run, studykit.sync.ankiconnect; "
+            "print('anki' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    fake = tmp_path / "no-anki" / "anki"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('anki is not installed')\n")
+    project = make_project(tmp_path / "project")
+    (tmp_path / "collection.anki2").write_bytes(b"")
+    proc = run_studykit("sync", "--collection", str(tmp_path / "collection.anki2"), cwd=project,
+                        env={"PYTHONPATH": str(fake.parent)})
+    assert proc.returncode == 2 and "pip install 'studykit[sync]'" in proc.stderr and "Traceback" not in proc.stderr
