@@ -143,5 +143,10 @@ def test_profile_found_the_way_anki_finds_it(tmp_path):
     proc = run_studykit("sync", cwd=project, env={"ANKI_BASE": str(base)})
     assert proc.returncode == 0 and "5 added" in proc.stdout, proc.stderr
     assert str(collection) in proc.stdout
+    # --collection naming a file not there yet, in an existing folder: a new collection (elsewhere: refused)
+    made = _sync(project, tmp_path / "new.anki2")
+    assert "new collection" in made and "5 added" in made
+    proc = run_studykit("sync", "--collection", str(tmp_path / "no" / "such.anki2"), cwd=project)
+    assert proc.returncode == 2 and "no such collection" in proc.stderr
     proc = run_studykit("sync", cwd=project, env={"ANKI_BASE": str(tmp_path / "nowhere")})
     assert proc.returncode == 2 and "no Anki profiles" in proc.stderr and "--collection" in proc.stderr

@@ -101,6 +101,8 @@ def sync(paths: tuple[str, ...], deck: str, collection: Path | None, anki_connec
     if not counts:
         click.echo(f"{where} is up to date: nothing changed")
         return
+    if getattr(backend, "created", False):
+        click.echo(f"new collection: {where}")
     if result.backup:
         click.echo(f"backup: {result.backup}")
     click.echo(f"synced {where}: {changes}")

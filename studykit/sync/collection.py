@@ -25,8 +25,14 @@ class CollectionBackend:
         except ImportError as exc:
             raise SyncError("syncing into a collection file needs Anki's library: pip install 'studykit[sync]' "
                             "(or pip install anki); with Anki running, use --anki-connect") from exc
-        if not path.is_file():
-            raise SyncError(f"{path}: no such collection (a profile's collection.anki2)")
+        self.created = False
+        if not path.exists():
+            if path.suffix != ".anki2" or not path.parent.is_dir():
+                raise SyncError(f"{path}: no such collection (a profile's collection.anki2; a new one is made only "
+                                f"as a .anki2 file in an existing folder)")
+            self.created = True  # Anki's library makes a new, empty collection
+        elif not path.is_file():
+            raise SyncError(f"{path} is not a collection file")
         self.path = path
         try:
             self.col = Collection(str(path))
