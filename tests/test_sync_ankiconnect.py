@@ -91,6 +91,9 @@ def test_sync_through_ankiconnect_edit_move_delete_then_nothing(tmp_path):
         relu = col.get_note(first["ReLU"]["id"])
         relu.tags.append("marked")  # the learner marked it in the reviewer
         col.update_note(relu)
+        model = col.models.by_name("studykit Basic")
+        css, model["css"] = model["css"], "/* an older studykit's */"
+        col.models.update_dict(model)
         reviewed = review_one(col, "ReLU")
         state = col.db.first("SELECT type, queue, ivl, due, reps FROM cards WHERE id = ?", reviewed)
     finally:
@@ -99,7 +102,7 @@ def test_sync_through_ankiconnect_edit_move_delete_then_nothing(tmp_path):
     edit_move_delete(project)
     with anki_running(collection) as url:
         out = _sync(project, url)
-        assert "3 updated" in out and "2 cards moved" in out and "1 removed" in out, out
+        assert "3 updated" in out and "2 cards moved" in out and "1 removed" in out and "1 note types updated" in out, out
     col = Collection(str(collection))
     try:
         second = notes_by_term(col)
@@ -109,6 +112,7 @@ def test_sync_through_ankiconnect_edit_move_delete_then_nothing(tmp_path):
         assert col.db.first("SELECT type, queue, ivl, due, reps FROM cards WHERE id = ?", reviewed) == state
         assert col.db.scalar("SELECT count() FROM revlog WHERE cid = ?", reviewed) == 1
         assert second["SGD"]["decks"] == second["Adam"]["decks"] == {"studykit::sub::优化器"}
+        assert col.models.by_name("studykit Basic")["css"] == css
         mod = col.mod
     finally:
         col.close()
