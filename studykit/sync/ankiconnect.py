@@ -43,9 +43,10 @@ class AnkiConnectBackend:
     name = "AnkiConnect"
 
     def __init__(self, url: str, root: str | None = None):
-        parsed = urllib.parse.urlparse(url if "://" in url else f"http://{url}")
+        parsed = urllib.parse.urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise SyncError(f"--anki-connect {url}: not an http URL (AnkiConnect listens on http://127.0.0.1:8765)")
+            raise SyncError(f"--anki-connect {url}: not an http URL (AnkiConnect listens on http://127.0.0.1:8765; "
+                            f"notes' PATHs go before --anki-connect, or write its URL)")
         if not _loopback(parsed.hostname):
             raise SyncError(f"--anki-connect {url}: AnkiConnect's importPackage and exportPackage read and write "
                             f"files on Anki's machine, so sync needs the Anki running on this machine "
