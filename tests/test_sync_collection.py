@@ -72,8 +72,10 @@ def test_sync_edit_move_delete_then_nothing(tmp_path):
     finally:
         col.close()
 
+    before = collection.read_bytes()
     out = _sync(project, collection)
     assert "up to date: nothing changed" in out
+    assert collection.read_bytes() == before  # not a byte written
     col = Collection(str(collection))
     try:
         assert col.mod == mod  # a sync with nothing to change changes nothing
