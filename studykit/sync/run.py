@@ -106,8 +106,9 @@ def sync(backend: Backend, package: Path, root: str, keep_removed: bool = False,
     second = plan_for(backend, built, root, keep_removed)
     if second.add:
         guids = ", ".join(w.guid for w in second.add[:3]) + (" …" if len(second.add) > 3 else "")
-        raise SyncError(f"Anki's importer did not add {len(second.add)} notes (GUIDs {guids}): is a note with the "
-                        f"same GUID of another note type in the collection?")
+        raise SyncError(f"Anki's importer did not add {len(second.add)} notes (GUIDs {guids}): the collection has "
+                        f"notes with these GUIDs of another note type, or (through AnkiConnect, which shows only "
+                        f"the {root!r} deck) outside that deck: move their cards back into it in Anki's browser")
     _fix(backend, second, built, package)
     third = plan_for(backend, built, root, keep_removed)
     result.left = None if third.empty else third
