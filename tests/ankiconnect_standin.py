@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import signal
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -88,7 +89,14 @@ def actions(col: Collection) -> dict:
     }
 
 
+def _quit(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(collection: str, port_file: str) -> None:
+    # SIGTERM (and SIGINT, which a shell ignores for background jobs) close the collection, as Anki does on quit
+    signal.signal(signal.SIGTERM, _quit)
+    signal.signal(signal.SIGINT, _quit)
     col = Collection(collection)
     table = actions(col)
 

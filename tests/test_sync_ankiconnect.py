@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import signal
 import socket
 import subprocess
 import sys
@@ -57,7 +56,7 @@ def anki_running(collection: Path):
         yield url
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)  # it closes the collection, as Anki does on quit
+            process.terminate()  # it closes the collection, as Anki does on quit
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
@@ -102,7 +101,8 @@ def test_sync_through_ankiconnect_edit_move_delete_then_nothing(tmp_path):
     edit_move_delete(project)
     with anki_running(collection) as url:
         out = _sync(project, url)
-        assert "3 updated" in out and "2 cards moved" in out and "1 removed" in out and "1 note types updated" in out, out
+        assert "3 updated" in out and "2 cards moved" in out and "1 removed" in out, out
+        assert "1 note types updated" in out
     col = Collection(str(collection))
     try:
         second = notes_by_term(col)
