@@ -84,3 +84,9 @@ def test_anki_is_imported_only_by_the_collection_backend_and_its_absence_is_a_me
     proc = run_studykit("sync", "--collection", str(tmp_path / "collection.anki2"), cwd=project,
                         env={"PYTHONPATH": str(fake.parent)})
     assert proc.returncode == 2 and "pip install 'studykit[sync]'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_our_note_type_ids_are_the_decks():
+    from studykit.deck.models import BASIC_MODEL_ID, CLOZE_MODEL_ID
+
+    assert OUR_MODELS == (BASIC_MODEL_ID, CLOZE_MODEL_ID)

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from studykit.deck.identity import GUID_PREFIX
+from studykit.deck.memory import REMOVED_TAG  # the tag the build gives removed cards
 
-REMOVED_TAG = "studykit::removed"  # the same tag the build gives removed cards (studykit/deck/memory.py)
-OUR_MODELS = (1724019101, 1724019102)  # studykit Basic and studykit Cloze (studykit/deck/models.py)
+OUR_MODELS = (1724019101, 1724019102)  # studykit/deck/models.py's ids (that module imports genanki: not here)
 LEARNER_TAGS = frozenset({"marked", "leech"})  # tags Anki's reviewer gives a note: the learner's, kept by a sync
 
 
