@@ -3,8 +3,9 @@ speaks AnkiConnect's API version 6 for the actions `studykit sync` uses, each do
 (plugin/__init__.py of FooSoft/anki-connect) on a real collection opened with Anki's library: `importPackage` and
 `exportPackage` run Anki's `AnkiPackageImporter` / `AnkiPackageExporter`, `changeDeck` is `set_deck`, and so on.
 
-No AnkiConnect implementation that runs headless can be installed from a package registry here (the add-on ships
-through AnkiWeb and needs Anki's Qt GUI; see docs/sync.md), so this is what the AnkiConnect path is tested against.
+The add-on ships through AnkiWeb and needs Anki's Qt GUI, and the one headless server on PyPI (anki-connect-server
+0.5.0, run on Python 3.12) fails importPackage and exportPackage against anki 26 (the errors: docs/sync.md), so this
+is what the AnkiConnect path is tested against.
 It keeps the collection open while it runs, as Anki does, and never syncs anywhere.
 
     python ankiconnect_standin.py COLLECTION PORT_FILE   # writes the port it listens on to PORT_FILE
