@@ -15,6 +15,7 @@ import click
 COMMANDS = {
     "build": "studykit.commands.notes:build",
     "check": "studykit.commands.notes:check",
+    "sync": "studykit.commands.sync:sync",
     "list": "studykit.commands.practice:list_",
     "show": "studykit.commands.practice:show",
     "hint": "studykit.commands.practice:hint",

@@ -29,6 +29,7 @@ def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
     assert {f"studykit/content/{p.name}" for p in (REPO / "content").glob("*.md")} <= names
     assert "studykit/content/images/relu.svg" in names and "studykit/deck/style.css" in names
     assert "studykit/deck/highlight.css" in names
+    assert {"studykit/sync/run.py", "studykit/commands/sync.py"} <= names  # studykit sync
     assert {"studykit/data/digits.npz", "studykit/data/README.md"} <= names  # ex13's digits and their attribution
     assert not any(n.startswith("exercises/") for n in names)  # only inside the package
 
