@@ -252,7 +252,7 @@ class ProgressStore:
     # --- grades and hints -------------------------------------------------------------------------------------
 
     @classmethod
-    def for_workspace(cls, root: Path) -> "ProgressStore":
+    def for_workspace(cls, root: Path) -> ProgressStore:
         from studykit.workspace import state_dir
 
         try:
@@ -266,7 +266,7 @@ class ProgressStore:
             self._db.close()
             self._db = None
 
-    def __enter__(self) -> "ProgressStore":
+    def __enter__(self) -> ProgressStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -483,4 +483,4 @@ class ProgressStore:
             args = (exercise,)
         keys = ("exercise", "kind", "rating", "at", "failed", "hints", "took", "due_before", "due_after",
                 "interval_days")
-        return [dict(zip(keys, row)) for row in self._db.execute(sql + " ORDER BY id", args)]
+        return [dict(zip(keys, row, strict=False)) for row in self._db.execute(sql + " ORDER BY id", args)]

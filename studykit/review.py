@@ -66,6 +66,8 @@ class Memory:
 
 
 def _memory(card: Card) -> Memory:
+    # a card just rated always has its last review, stability and difficulty
+    assert card.last_review is not None and card.stability is not None and card.difficulty is not None
     return Memory(card=json.dumps(card.to_dict()), due=card.due, last_review=card.last_review,
                   stability=float(card.stability), difficulty=float(card.difficulty))
 

@@ -10,8 +10,8 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from studykit.catalog import STARTERS, Exercise, all_exercises
 

@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 from anki_import import import_package, open_collection
 from conftest import run_studykit
+
 from studykit.deck.models import BASIC_MODEL_ID, CLOZE_MODEL_ID
 
 WIDE_NOTE = """---

@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-
 from conftest import REPO, run_studykit
+
 from studykit.catalog import all_exercises
 from studykit.notes.frontmatter import as_list, parse_front_matter
 
@@ -200,7 +200,8 @@ CORRECTED = [  # (note, a phrase that must not come back, why)
     ("07-resnet.md", r"不只是梯度消失", "He et al. 2015: degradation is not caused by vanishing gradients"),
     ("07-resnet.md", r"移到主分支里", "pre-activation puts BN and ReLU before the convolutions (He et al. 2016)"),
     ("07-resnet.md", r"恒等映射 \(identity mapping\)：\*\*捷径", "identity mapping is f(x) = x, not the shortcut"),
-    ("03-linear-softmax-mlp.md", r"预测 \(prediction\) 和分类", "regression vs classification (prediction covers both)"),
+    ("03-linear-softmax-mlp.md", r"预测 \(prediction\) 和分类",
+     "regression vs classification (prediction covers both)"),
     ("03-linear-softmax-mlp.md", r"仿射变换、卷积、平均池化都是线性", "linear in the input; with a bias, affine"),
 ]
 

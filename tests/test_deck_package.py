@@ -10,8 +10,9 @@ import zipfile
 from pathlib import Path
 
 from anki_import import import_package, open_collection
+
 from studykit.deck.models import BASIC_MODEL_ID, CLOZE_MODEL_ID, css
-from studykit.deck.package import previous_timestamp, write_package
+from studykit.deck.package import write_package
 from studykit.notes import parse_note
 
 NOTE = "# 卷积\n\n- **核 (kernel)：** 小矩阵\n\n==步幅== 决定输出大小。\n"

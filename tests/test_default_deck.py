@@ -11,9 +11,9 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-
 from anki_import import deck_names, import_package, notes_of, open_collection
 from conftest import REPO, run_studykit
+
 from studykit.catalog import all_exercises
 from studykit.notes.frontmatter import as_list, parse_front_matter
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import REPO, SOLUTIONS, run_studykit
+
 from studykit.grading import own
 from studykit.grading.cases import CheckFailed
 from studykit.grading.report import render_table
@@ -73,7 +73,8 @@ def grade_in_process(workspace: Path, source: str, monkeypatch, seed: int = 7, b
         except Exception as exc:  # noqa: BLE001 — the learner's code raising
             results[case.name] = ("error", f"{type(exc).__name__}: {exc}", None, None)
         else:
-            message, data = (note.get("message", ""), note.get("data")) if isinstance(note, dict) else (note or "", None)
+            message, data = (note.get("message", ""), note.get("data")) if isinstance(note, dict) else (note or "",
+                                                                                                        None)
             results[case.name] = ("pass", message, None, data)
     own.reset()
     return results
@@ -131,7 +132,7 @@ def test_the_reference_gradients_agree_with_finite_differences():
 
             def loss(v, key=key, index=index):
                 trial = dict(model)
-                trial[key] = x.copy()
+                trial[key] = x.copy()  # noqa: B023 (called in this iteration)
                 trial[key][index] = v[0]
                 return cnn.loss_and_grads(trial, X, y)[0]
 
@@ -220,7 +221,7 @@ def test_a_correct_solution_passes_end_to_end_with_its_curve(tmp_path):
     assert curve["epochs"][0] == 0 and curve["epochs"][-1] == 10 and len(curve["epochs"]) == 11
     assert curve["train_loss"][-1] < 0.5 * curve["train_loss"][0] and curve["test_accuracy"][-1] >= 0.95
     assert curve["test_images"] == 359 and curve["budget_seconds"] == 90 and not curve["stopped"]
-    assert all(b >= a for a, b in zip(curve["cpu_seconds"], curve["cpu_seconds"][1:]))
+    assert all(b >= a for a, b in zip(curve["cpu_seconds"], curve["cpu_seconds"][1:], strict=False))
     (training,) = [t for t in result["tests"] if t["name"] == LOSS_FALLS]
     assert training["data"]["curve"] == curve and "conv2d_backward" in training["data"]["cpu_seconds_in_layers"]
     summary = next(t for t in result["tests"] if not t["scored"])
@@ -406,7 +407,8 @@ def test_the_text_chart_shows_every_epoch_or_twelve_spread_evenly():
     assert bar(0) == " " * 18 and bar(1) == "█" * 18 and bar(0.5) == "█" * 9 + " " * 9 and bar(float("nan")) == " " * 18
     n = 31
     curve = {"epochs": list(range(n)), "cpu_seconds": [i * 0.1 for i in range(n)],
-             "train_loss": [2.3 / (i + 1) for i in range(n)], "train_accuracy": [min(0.1 + 0.1 * i, 1) for i in range(n)],
+             "train_loss": [2.3 / (i + 1) for i in range(n)], "train_accuracy": [min(0.1 + 0.1 * i,
+                                                                                     1) for i in range(n)],
              "test_accuracy": [min(0.1 + 0.09 * i, 0.98) for i in range(n)], "train_images": 359, "test_images": 359,
              "budget_seconds": 90, "stopped": False}
     lines = text_chart(curve)

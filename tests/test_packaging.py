@@ -9,6 +9,7 @@ import sys
 import zipfile
 
 from conftest import REPO
+
 from studykit.catalog import all_exercises
 
 
@@ -34,7 +35,8 @@ def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
 
     # a normal (non-editable) install of that wheel: init and reset find the starters inside the package
     target = tmp_path / "site"
-    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                           str(wheel)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
@@ -47,5 +49,6 @@ def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
     mine = ws / "exercises" / first.folder / "solution.py"
     assert mine.read_bytes() == (REPO / "exercises" / first.folder / "solution.py").read_bytes()
     mine.write_text("# mine\n", encoding="utf-8")
-    assert subprocess.run([sys.executable, "-m", "studykit", "reset", first.id, "--yes"], env=env, cwd=ws).returncode == 0
+    assert subprocess.run([sys.executable, "-m", "studykit", "reset", first.id, "--yes"], env=env,
+                          cwd=ws).returncode == 0
     assert mine.read_bytes() == (REPO / "exercises" / first.folder / "solution.py").read_bytes()

@@ -3,11 +3,9 @@ remembered per workspace, names are forgiving, and bad input is a message with e
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from conftest import SOLUTIONS, grade_file, run_studykit
+
 from studykit.catalog import all_exercises, find
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -11,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-
 from conftest import SOLUTIONS, run_studykit
+
 from studykit.catalog import all_exercises
 
 
@@ -83,7 +82,8 @@ def test_concurrent_grades_both_land_in_the_store(workspace):
     solution(workspace, "ex01").write_text((SOLUTIONS / "ex01_correct.py").read_text(), encoding="utf-8")
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     procs = [subprocess.Popen([sys.executable, "-m", "studykit", "grade", name, "--json"], cwd=workspace, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name in ("ex01", "ex02", "ex01", "ex04")]
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name in ("ex01", "ex02", "ex01",
+                                                                                           "ex04")]
     for p in procs:
         p.communicate(timeout=60)
     with sqlite3.connect(workspace / ".studykit" / "progress.db") as db:

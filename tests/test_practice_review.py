@@ -12,9 +12,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import SOLUTIONS, mine, run_studykit
 from fsrs import Card, Rating, Scheduler
 
-from conftest import SOLUTIONS, mine, run_studykit
 from studykit.catalog import find
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
@@ -367,7 +367,8 @@ def test_review_and_restore_refuse_what_makes_no_sense(workspace):
     assert again.returncode == 0 and "in progress since 2024-05-01 13:00: nothing was changed" in again.stdout
     assert len(kept(workspace, "ex01")) == 1 and mine(workspace, "ex01").read_bytes() == starter("ex01")
     proc = sk(workspace, T0, "restore", "ex01")  # mid-review: would grade the old solution instead
-    assert proc.returncode == 2 and "--give-up" in proc.stderr and mine(workspace, "ex01").read_bytes() == starter("ex01")
+    assert proc.returncode == 2 and "--give-up" in proc.stderr and mine(workspace,
+                                                                        "ex01").read_bytes() == starter("ex01")
     proc = sk(workspace, T0, "restore", "ex01", "7")
     assert proc.returncode == 2 and "has no attempt '7'" in proc.stderr
     for proc in (sk(workspace, T0, "review", "--give-up"), sk(workspace, T0, "restore", "ex01", "--list")):

@@ -9,9 +9,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from conftest import SOLUTIONS, mine, run_studykit
-from studykit.catalog import all_exercises, find
+
+from studykit.catalog import all_exercises
 
 
 def line_of(text: str, exercise: str) -> str:
@@ -22,7 +22,7 @@ def standing_everywhere(root: Path, exercise: str) -> dict:
     """What list, progress and next each say about `exercise`."""
     listing = line_of(run_studykit("list", cwd=root).stdout, exercise)
     progress = run_studykit("progress", cwd=root).stdout
-    prog_line = next((l for l in progress.splitlines() if l[2:].startswith(exercise)), "")
+    prog_line = next((row for row in progress.splitlines() if row[2:].startswith(exercise)), "")
     nxt = run_studykit("next", cwd=root).stdout
     return {"list": listing[0], "progress": prog_line[:1] or "·", "next_is_it": nxt.startswith(exercise),
             "solved_count": int(re.search(r"solved (\d+)/", progress).group(1)), "list_line": listing,

@@ -345,7 +345,8 @@ def _solution_for(ex: catalog.Exercise, file: str | None) -> tuple[Path, Path | 
 @click.option("--file", "file", metavar="PATH", help="Grade this file instead of the workspace's solution.py.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON result object (Exercism-style).")
 @click.option("--seed", type=int, help="Seed for the random cases; every failing report prints the one to replay.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Wall-clock limit in seconds (default: the exercise's).")
+@click.option("--timeout", type=click.FloatRange(min=0.1),
+              help="Wall-clock limit in seconds (default: the exercise's).")
 @click.option("--plot", metavar="PNG", type=click.Path(dir_okay=False, path_type=Path),
               help="ex13: also draw the training curve as a PNG (needs matplotlib: pip install 'studykit[plot]').")
 def grade(exercise: str, file: str | None, as_json: bool, seed: int | None, timeout: float | None,
@@ -455,11 +456,11 @@ _SYMBOLS = {
     "tanh": "tanh", "max": "max", "min": "min", "sin": "sin", "cos": "cos", "odot ": "⊙",
 }
 _SUPER = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW−",
-                  "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ⁻"))
+                  "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ⁻", strict=False))
 _SUPER.update({"ᵀ": "ᵀ", "′": "′", "'": "′"})
 _WITH_ARGUMENT = ("sqrt", "hat", "bar", "tilde", "vec", "mathrm", "text", "mathbf", "mathit", "operatorname",
                   "textbf", "mathsf", "mathbb")
-_SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx−", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₋"))
+_SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx−", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₋", strict=False))
 
 
 def _latex_to_text(src: str) -> str:
@@ -830,7 +831,8 @@ def progress(as_json: bool) -> None:
             bar = "█" * round(s.best_score * 10) + "░" * (10 - round(s.best_score * 10))
             when = local_date(s.first_pass_at).isoformat() if s.first_pass_at else "not yet"
             attempts = f"{s.attempts:>3} attempt" + ("s" if s.attempts != 1 else " ")
-            line = f"{_mark(s)} {ex.id} {bar} best {s.best_score:>4.0%}  {_latest(s) or 'latest —':<11}  {attempts}  solved: {when}"
+            latest = _latest(s) or "latest —"
+            line = f"{_mark(s)} {ex.id} {bar} best {s.best_score:>4.0%}  {latest:<11}  {attempts}  solved: {when}"
             state = reviews.get(ex.id)
             if state is not None:
                 if state.in_progress:

@@ -12,8 +12,20 @@ from pathlib import Path
 import click
 
 from studykit import catalog
-from studykit.commands.practice import (_exercise, _fail, _is_due, _json, _next_line, _now, _review_json,
-                                        _schedule_json, _schedule_lines, _shown, _store, _workspace)
+from studykit.commands.practice import (
+    _exercise,
+    _fail,
+    _is_due,
+    _json,
+    _next_line,
+    _now,
+    _review_json,
+    _schedule_json,
+    _schedule_lines,
+    _shown,
+    _store,
+    _workspace,
+)
 
 RATING_RULES = ("rating: a pass on the first grade with no hint → Good (Easy when it took at most half the time of "
                 "your last review of it); a pass after a hint or a failed grade → Hard; --give-up → Again")
@@ -119,7 +131,8 @@ def _start(root: Path, ex: catalog.Exercise, as_json: bool) -> None:
         if outcome != "started":  # another terminal started it between our look and now
             state = store.review(ex.id)
             if as_json:
-                _json({"event": "in-progress", "exercise": ex.id, "file": str(path), "kept": str(kept) if kept else None,
+                _json({"event": "in-progress", "exercise": ex.id, "file": str(path),
+                       "kept": str(kept) if kept else None,
                        "review": _review_json(state, now)})
                 return
             _in_progress_message(ex, state, path)
@@ -172,7 +185,8 @@ def _give_up(root: Path, exercise: str | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("exercise", required=False)
-@click.option("--give-up", "give_up", is_flag=True, help="End the review in progress, rated Again (it comes back soon).")
+@click.option("--give-up", "give_up", is_flag=True,
+              help="End the review in progress, rated Again (it comes back soon).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def review(exercise: str | None, give_up: bool, as_json: bool) -> None:
     """Re-implement a solved exercise from a fresh starter (your solution is kept); without EXERCISE, list what
@@ -228,7 +242,7 @@ def restore(exercise: str, attempt: str | None, as_list: bool, as_json: bool) ->
         if not kept:
             click.echo(f"no kept attempts of {ex.id} yet: `studykit review {ex.id}` keeps your solution when it lays "
                        f"a fresh starter, and `restore` keeps the file it replaces.")
-            click.echo(f"next: `studykit review` lists what is due")
+            click.echo("next: `studykit review` lists what is due")
             return
         click.echo(f"kept attempts of {ex.id} ({_shown(kept[0].path.parent)}), oldest first:")
         for a in kept:

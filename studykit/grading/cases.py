@@ -17,8 +17,9 @@ any other exception is the learner's code raising, reported with their traceback
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 KINDS = ("fixed", "random", "edge", "property", "speed")
 
