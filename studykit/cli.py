@@ -11,6 +11,8 @@ import sys
 
 import click
 
+from studykit import __version__
+
 # command name -> "module:attribute"; the order here is the order `studykit --help` lists them.
 COMMANDS = {
     "build": "studykit.commands.notes:build",
@@ -67,7 +69,7 @@ def _user_error(exc: Exception) -> str | None:
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="studykit")
+@click.version_option(__version__, prog_name="studykit")
 def main() -> None:
     """studykit: Markdown study notes -> Anki deck, and auto-graded NumPy exercises.
 
