@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from studykit.catalog import STARTERS, Exercise, all_exercises
+from studykit.errors import StudykitError
 
 STATE_DIR = ".studykit"
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(StudykitError):
     """A problem with the learner's workspace that the CLI reports as a message."""
 
 

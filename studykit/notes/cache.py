@@ -61,9 +61,9 @@ def parser_fingerprint() -> bytes:
             digest.update(package.encode() + b"\0")
             if spec is not None and spec.origin:
                 digest.update(Path(spec.origin).read_bytes())
-        package = Path(__file__).parent.parent
+        top = Path(__file__).parent.parent
         for source in parser_sources():
-            digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+            digest.update(source.relative_to(top).as_posix().encode() + b"\0" + source.read_bytes())
         _FINGERPRINT = digest.digest()
     return _FINGERPRINT
 
