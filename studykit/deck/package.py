@@ -115,7 +115,7 @@ class PackageWriter:
         if self._genanki is None:
             import genanki
 
-            from studykit.deck.models import basic_model, cloze_model
+            from studykit.deck.notetypes import basic_model, cloze_model
 
             class Note(genanki.Note):
                 def _check_invalid_html_tags_in_fields(self):

@@ -1,4 +1,4 @@
-"""The two note types studykit writes, Basic and Cloze, with fixed ids and the shared CSS.
+"""The two Anki note types (genanki "models") studykit writes, Basic and Cloze, with fixed ids and the shared CSS.
 
 Ids never change: Anki matches an imported note type to the one already in the collection by id,
 so a rebuilt deck updates notes instead of adding a second "studykit Basic".
