@@ -1,6 +1,6 @@
 """Shared test helpers: run the real `studykit` CLI in a subprocess, as a learner does.
 
-The grade JSON schema every suite test relies on (see README, "Grading"):
+The grade JSON schema every suite test relies on (see docs/grading.md):
   exercise, title, status ("pass" | "fail" | "error"), score (0–1), seed, duration, message (str | None),
   tests: [{name, status ("pass" | "fail" | "error"), message, hint, part, kind, scored}],
   output (the learner's captured prints, truncated), output_truncated, replay (the command that replays the run).
@@ -79,3 +79,64 @@ def grade_source(tmp_path):
         return grade_file(exercise, path, *extra, cwd=tmp_path)
 
     return grade
+
+
+# --- test tiers ------------------------------------------------------------------------------------------------
+# `cli` marks a test that starts the CLI (or any Python) as a subprocess. Marked here, by what the test uses, so that
+# a new test is tiered without anyone remembering to: a test is `cli` when its code, a fixture it uses, or a function
+# its file defines or imports (transitively) names one of these.
+SUBPROCESS_NAMES = ("run_studykit", "grade_file", "graded", "sk", "sk_json", "subprocess", "sys.executable",
+                    "grade_source", "workspace")
+
+
+def _names_used(function) -> set[str]:
+    """The names a function's code uses (not the words of its strings): `x`, and `a.b` for attributes."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            names.add(f"{node.value.id}.{node.attr}")
+    return names
+
+
+def _spawning_helpers(module) -> set[str]:
+    """The module-level functions of a test file that (transitively) start a subprocess."""
+    import inspect
+
+    cached = getattr(module, "_studykit_spawning", None)
+    if cached is not None:
+        return cached
+    functions = {name: f for name, f in vars(module).items() if inspect.isfunction(f)}  # imported helpers too
+    uses = {name: _names_used(f) for name, f in functions.items()}
+    spawning = set(SUBPROCESS_NAMES)
+    changed = True
+    while changed:
+        changed = False
+        for name, names in uses.items():
+            if name not in spawning and names & spawning:
+                spawning.add(name)
+                changed = True
+    module._studykit_spawning = spawning
+    return spawning
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        function, module = getattr(item, "function", None), getattr(item, "module", None)
+        if function is None or module is None or item.get_closest_marker("cli"):
+            continue
+        spawning = _spawning_helpers(module)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        fixture_code = set().union(*(_names_used(d[-1].func) for name, d in defs.items() if d and name in fixtures))
+        if (fixtures | fixture_code | _names_used(function)) & spawning:
+            item.add_marker(pytest.mark.cli)

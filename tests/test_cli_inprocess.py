@@ -72,9 +72,9 @@ def test_hints_are_remembered_and_show_renders_the_task(run):
 
 
 def test_a_grade_in_process_records_and_progress_and_next_agree(run):
-    graded = run("grade", "ex01", "--json", "--seed", "3")
-    result = json.loads(graded.output)
-    assert graded.exit_code == 1 and result["status"] == "fail" and result["exercise"] == "ex01"
+    outcome = run("grade", "ex01", "--json", "--seed", "3")
+    result = json.loads(outcome.output)
+    assert outcome.exit_code == 1 and result["status"] == "fail" and result["exercise"] == "ex01"
     progress = json.loads(run("progress", "--json").output)
     assert progress["grades"] == 1 and progress["exercises"][0]["attempts"] == 1
     nxt = json.loads(run("next", "--json").output)
