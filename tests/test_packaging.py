@@ -8,11 +8,13 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
 from conftest import REPO
 
 from studykit.catalog import all_exercises
 
 
+@pytest.mark.slow  # builds and unpacks the wheel
 def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
     source = tmp_path / "src"
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__",
