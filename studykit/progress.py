@@ -16,7 +16,11 @@ the grades and hints since it began, and `give_up` closes it as Again. `review_l
 
 The schema version is SQLite's `user_version`: a store from an older studykit (version 0) gains the new
 columns and tables in one transaction, and every exercise it already records as solved gets its first review,
-dated from its first pass. A damaged or foreign file is a StoreError with a message, never a traceback.
+dated from its first pass. A damaged or foreign file is a StoreError with a message, never a traceback: a new
+store is created whole (schema included, then linked into place), so a 0-byte store is a truncated one and is
+reported, not replaced; the columns are checked for the types this code reads when the store opens.
+
+The store is SQL only: what a rating is and what it does to an FSRS state is studykit.schedule's (the `policy`).
 """
 
 from __future__ import annotations
