@@ -43,6 +43,25 @@ def run_studykit(*args: str, cwd: Path | str | None = None, timeout: float = 120
     )
 
 
+def invoke_studykit(*args: str, cwd: Path | str | None = None, input: str | None = None,
+                    env: dict | None = None) -> subprocess.CompletedProcess:
+    """`studykit ARGS...` in this process with click's CliRunner — the same group, environment and folder as
+    run_studykit, without starting a Python (grading still spawns its child). Returns a CompletedProcess alike.
+    An exception that is not the CLI's own exit is re-raised: a bug fails the test instead of hiding."""
+    from click.testing import CliRunner
+
+    from studykit.cli import main
+
+    before = Path.cwd()
+    os.chdir(str(cwd) if cwd else str(NEUTRAL))
+    try:
+        result = CliRunner().invoke(main, list(args), input=input, env={"NO_COLOR": "1", **(env or {})},
+                                    catch_exceptions=False)
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["studykit", *args], result.exit_code, result.stdout, result.stderr)
+
+
 def grade_file(exercise: str, path: Path | str, *extra: str, cwd: Path | str | None = None):
     """Grade `path` against `exercise` with --json; returns (completed process, parsed result or None)."""
     proc = run_studykit("grade", exercise, "--file", str(path), "--json", *extra, cwd=cwd)
@@ -57,7 +76,7 @@ def grade_file(exercise: str, path: Path | str, *extra: str, cwd: Path | str | N
 def workspace(tmp_path) -> Path:
     """A fresh learner workspace made by `studykit init` (starters in exercises/, the notes in content/)."""
     root = tmp_path / "ws"
-    proc = run_studykit("init", str(root))
+    proc = invoke_studykit("init", str(root))
     assert proc.returncode == 0, proc.stderr
     return root
 
@@ -85,8 +104,8 @@ def grade_source(tmp_path):
 # `cli` marks a test that starts the CLI (or any Python) as a subprocess. Marked here, by what the test uses, so that
 # a new test is tiered without anyone remembering to: a test is `cli` when its code, a fixture it uses, or a function
 # its file defines or imports (transitively) names one of these.
-SUBPROCESS_NAMES = ("run_studykit", "grade_file", "graded", "sk", "sk_json", "subprocess", "sys.executable",
-                    "grade_source", "workspace")
+SUBPROCESS_NAMES = ("run_studykit", "grade_file", "graded", "sk", "sk_json", "subprocess.run", "subprocess.Popen",
+                    "subprocess.check_output", "subprocess.call", "sys.executable", "grade_source")
 
 
 def _names_used(function) -> set[str]:
