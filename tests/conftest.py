@@ -48,17 +48,28 @@ def invoke_studykit(*args: str, cwd: Path | str | None = None, input: str | None
     """`studykit ARGS...` in this process with click's CliRunner — the same group, environment and folder as
     run_studykit, without starting a Python (grading still spawns its child). Returns a CompletedProcess alike.
     An exception that is not the CLI's own exit is re-raised: a bug fails the test instead of hiding."""
+    import time
+
     from click.testing import CliRunner
 
     from studykit.cli import main
 
-    before = Path.cwd()
+    before, zone = Path.cwd(), os.environ.get("TZ")
     os.chdir(str(cwd) if cwd else str(NEUTRAL))
+    if env and "TZ" in env:  # local dates come from the C library's zone: set it for the command, as a child gets it
+        os.environ["TZ"] = env["TZ"]
+        time.tzset()
     try:
         result = CliRunner().invoke(main, list(args), input=input, env={"NO_COLOR": "1", **(env or {})},
                                     catch_exceptions=False)
     finally:
         os.chdir(before)
+        if env and "TZ" in env:
+            if zone is None:
+                os.environ.pop("TZ", None)
+            else:
+                os.environ["TZ"] = zone
+            time.tzset()
     return subprocess.CompletedProcess(["studykit", *args], result.exit_code, result.stdout, result.stderr)
 
 
