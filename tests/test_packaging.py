@@ -34,6 +34,9 @@ def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
     assert "studykit/deck/highlight.css" in names
     assert {"studykit/data/digits.npz", "studykit/data/README.md"} <= names  # ex13's digits and their attribution
     assert not any(n.startswith("exercises/") for n in names)  # only inside the package
+    # every module of the package ships (the package list in pyproject.toml is explicit: a new subpackage must join it)
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "studykit").rglob("*.py") if "__pycache__" not in p.parts}
+    assert modules <= names, sorted(modules - names)
 
     # a normal (non-editable) install of that wheel: init and reset find the starters inside the package
     target = tmp_path / "site"
