@@ -83,7 +83,9 @@ def grade(style: str, layers: dict[str, str], seed: int) -> None:
                                                                key=lambda kv: -kv[1])[:3])
     accuracy = f"{curve['test_accuracy'][-1]:.1%}" if curve else "—"
     epochs = next((e for e in reversed(curve.get("epochs", [])) if e is not None), 0)
-    print(f"{style:<26} seed {seed}: {result['status']:<4} test {accuracy:>6} after epoch {epochs}; training {training.get('training_cpu_seconds', 0):.1f} s CPU"
+    cpu = training.get('training_cpu_seconds', 0)
+    print(f"{style:<26} seed {seed}: {result['status']:<4} test {accuracy:>6} after epoch {epochs}"
+          f"; training {cpu:.1f} s CPU"
           f"{' (stopped at the budget)' if curve.get('stopped') else ''}; whole grade {wall:.1f} s wall "
           f"[{layers_cpu}]", flush=True)
 

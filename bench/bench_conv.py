@@ -82,7 +82,7 @@ def main() -> int:
         out.backward(tdout)
         ours = conv2d_backward(dout, X, W, b, 1, 1)
         assert np.allclose(conv2d_forward(X, W, b, 1, 1), out.detach().numpy(), rtol=1e-9, atol=1e-9)
-        for mine, theirs in zip(ours, (tX.grad, tW.grad, tb.grad)):
+        for mine, theirs in zip(ours, (tX.grad, tW.grad, tb.grad), strict=False):
             assert np.allclose(mine, theirs.numpy(), rtol=1e-9, atol=1e-8)
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; results agree with the reference")
 

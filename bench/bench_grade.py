@@ -21,7 +21,7 @@ TARGET = 0.35
 
 def timed(command: list[str], cwd: str) -> float:
     started = time.perf_counter()
-    proc = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.run(command, cwd=cwd, capture_output=True)
     elapsed = time.perf_counter() - started
     if proc.returncode not in (0,):
         sys.exit(f"{' '.join(command)} exited {proc.returncode}:\n{proc.stdout.decode()[-2000:]}{proc.stderr.decode()}")

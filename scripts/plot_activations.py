@@ -38,12 +38,12 @@ def svg(name: str, f, df, y_range) -> str:
         return HEIGHT - PAD - (v - y0) / (y1 - y0) * (HEIGHT - 2 * PAD)
 
     def path(ys, segments_at=None):
-        points = [f"{sx(a):.1f},{sy(b):.1f}" for a, b in zip(x, np.clip(ys, y0, y1))]
+        points = [f"{sx(a):.1f},{sy(b):.1f}" for a, b in zip(x, np.clip(ys, y0, y1), strict=False)]
         if segments_at is None:
             return "M" + " L".join(points)
         # a jump (ReLU's derivative at 0) is drawn as two pieces, not a vertical line
-        left = [p for p, a in zip(points, x) if a < segments_at]
-        right = [p for p, a in zip(points, x) if a > segments_at]
+        left = [p for p, a in zip(points, x, strict=False) if a < segments_at]
+        right = [p for p, a in zip(points, x, strict=False) if a > segments_at]
         return "M" + " L".join(left) + " M" + " L".join(right)
 
     grid = []

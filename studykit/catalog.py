@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from studykit.errors import StudykitError
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+    import tomli as tomllib  # type: ignore[no-redef, unused-ignore]
 
 
 
@@ -33,7 +35,7 @@ STARTERS = starters_dir()
 DEFAULT_TIMEOUT = 10.0
 
 
-class UnknownExercise(LookupError):
+class UnknownExercise(StudykitError, LookupError):
     """The name given on the command line matches no exercise."""
 
 

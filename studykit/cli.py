@@ -11,22 +11,25 @@ import sys
 
 import click
 
+from studykit import __version__
+from studykit.errors import EXIT_USAGE, StudykitError
+
 # command name -> "module:attribute"; the order here is the order `studykit --help` lists them.
 COMMANDS = {
     "build": "studykit.commands.notes:build",
     "check": "studykit.commands.notes:check",
     "sync": "studykit.commands.sync:sync",
-    "list": "studykit.commands.practice:list_",
-    "show": "studykit.commands.practice:show",
-    "hint": "studykit.commands.practice:hint",
-    "next": "studykit.commands.practice:next_",
-    "grade": "studykit.commands.practice:grade",
-    "watch": "studykit.commands.practice:watch",
-    "progress": "studykit.commands.practice:progress",
+    "list": "studykit.commands.exercises:list_",
+    "show": "studykit.commands.exercises:show",
+    "hint": "studykit.commands.exercises:hint",
+    "next": "studykit.commands.progress:next_",
+    "grade": "studykit.commands.grade:grade",
+    "watch": "studykit.commands.grade:watch",
+    "progress": "studykit.commands.progress:progress",
     "review": "studykit.commands.review:review",
     "restore": "studykit.commands.review:restore",
-    "reset": "studykit.commands.practice:reset",
-    "init": "studykit.commands.practice:init",
+    "reset": "studykit.commands.workspace:reset",
+    "init": "studykit.commands.workspace:init",
 }
 
 
@@ -44,32 +47,26 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module_name), attribute)
 
     def invoke(self, ctx: click.Context):
-        """A damaged progress store, a bad STUDYKIT_NOW or a missing fsrs is a message and exit code 2."""
+        """The one place errors meet the learner: a StudykitError (an unknown exercise, no workspace, a damaged
+        progress store, a bad STUDYKIT_NOW, ...) is `error: message` on stderr and its exit code; so is a missing
+        fsrs. Anything else is a bug and shows its traceback."""
         try:
             return super().invoke(ctx)
-        except Exception as exc:
-            message = _user_error(exc)
-            if message is None:
+        except StudykitError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+        except ModuleNotFoundError as exc:
+            if exc.name != "fsrs":
                 raise
-            click.echo(f"error: {message}", err=True)
-            sys.exit(2)
-
-
-def _user_error(exc: Exception) -> str | None:
-    """The message for an error the learner can act on, or None (a bug: let it show)."""
-    progress, clock = sys.modules.get("studykit.progress"), sys.modules.get("studykit.clock")
-    if progress is not None and isinstance(exc, progress.StoreError):
-        return str(exc)
-    if clock is not None and isinstance(exc, clock.ClockError):
-        return str(exc)
-    if isinstance(exc, ModuleNotFoundError) and exc.name == "fsrs":
-        return "studykit's review scheduler needs the fsrs package: pip install 'fsrs>=6.2' (or reinstall studykit)"
-    return None
+            click.echo("error: studykit's review scheduler needs the fsrs package: pip install 'fsrs>=6.2' "
+                       "(or reinstall studykit)", err=True)
+            sys.exit(EXIT_USAGE)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="studykit")
-def main() -> None:
+@click.version_option(__version__, prog_name="studykit")
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """studykit: Markdown study notes -> Anki deck, and auto-graded NumPy exercises.
 
     \b
@@ -77,3 +74,6 @@ def main() -> None:
     Practice:  studykit list | next | show ex03 | hint ex03 | grade ex03 | watch
     Review:    studykit review | review ex03 [--give-up] | restore ex03 [--list]
     """
+    from studykit.practice.context import PracticeContext
+
+    ctx.obj = PracticeContext()  # the workspace, store, clock and colour every practice command shares

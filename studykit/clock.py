@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timedelta, timezone
 
+from studykit.errors import StudykitError
+
 ENV = "STUDYKIT_NOW"
 
 
-class ClockError(ValueError):
+class ClockError(StudykitError, ValueError):
     """`STUDYKIT_NOW` is set to something that is not an ISO 8601 date and time."""
 
 

@@ -16,11 +16,16 @@ the grades and hints since it began, and `give_up` closes it as Again. `review_l
 
 The schema version is SQLite's `user_version`: a store from an older studykit (version 0) gains the new
 columns and tables in one transaction, and every exercise it already records as solved gets its first review,
-dated from its first pass. A damaged or foreign file is a StoreError with a message, never a traceback.
+dated from its first pass. A damaged or foreign file is a StoreError with a message, never a traceback: a new
+store is created whole (schema included, then linked into place), so a 0-byte store is a truncated one and is
+reported, not replaced; the columns are checked for the types this code reads when the store opens.
+
+The store is SQL only: what a rating is and what it does to an FSRS state is studykit.schedule's (the `policy`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import sqlite3
@@ -28,6 +33,9 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from studykit.errors import StudykitError
 
 SCHEMA_VERSION = 2
 
@@ -78,8 +86,19 @@ TABLES = (
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
+# the declared type of every column the store reads (a store with others is foreign or hand-edited)
+COLUMN_TYPES = {
+    "grades": {"exercise": "TEXT", "status": "TEXT", "score": "REAL", "seed": "INTEGER", "duration": "REAL",
+               "graded_at": "REAL", "source": "TEXT", "starter": "INTEGER"},
+    "hints": {"exercise": "TEXT", "level": "INTEGER"},
+    "schedule": {"exercise": "TEXT", "card": "TEXT", "due": "REAL", "reviews": "INTEGER"},
+    "review_sessions": {"exercise": "TEXT", "started_at": "REAL", "after_grade": "INTEGER"},
+    "review_log": {"exercise": "TEXT", "kind": "TEXT", "rating": "INTEGER", "at": "REAL", "failed": "INTEGER",
+                   "hints": "INTEGER", "took": "REAL", "due_after": "REAL", "interval_days": "INTEGER"},
+}
 
-class StoreError(Exception):
+
+class StoreError(StudykitError):
     """The progress store cannot be used (damaged, foreign, newer, unwritable): the CLI prints the message."""
 
 
@@ -146,6 +165,34 @@ def _card_id(exercise: str) -> int:
     return int(digits) if digits else zlib.crc32(exercise.encode())
 
 
+def _create_if_missing(path: Path) -> None:
+    """A new store is born whole: made under a temporary name with its schema, then linked into place (which
+    fails if another process made it first). So a 0-byte store file is never one of ours in the making — it is a
+    truncated one, and is reported as such."""
+    if path.exists():
+        return
+    import os
+    import tempfile
+
+    fd, temporary = tempfile.mkstemp(prefix=".progress-", suffix=".db.tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        with contextlib.closing(sqlite3.connect(temporary, isolation_level=None)) as db:
+            for statement in TABLES:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another terminal made it first: use theirs
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
 def _guarded(method):
     """sqlite3 errors (and unreadable review states) become a StoreError that names the file and what to do."""
 
@@ -160,16 +207,27 @@ def _guarded(method):
 
 
 class ProgressStore:
-    def __init__(self, path: Path):
+    """The SQL side of progress: grades, hints, the schedule's rows and the review log. What a rating is and what
+    it does to an FSRS state is the `policy`'s (studykit.schedule unless given: a test may pass its own)."""
+
+    def __init__(self, path: Path, policy: Any = None):
         self.path = path
-        self._db = None
+        self._policy = policy
+        self._conn: sqlite3.Connection | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+            _create_if_missing(path)
+            if path.stat().st_size == 0:
+                raise self._empty()
+            self._conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
             self._db.execute("PRAGMA busy_timeout = 30000")
             self._wal()
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
+            self._check_columns()
+        except StoreError:
+            self.close()
+            raise
         except sqlite3.Error as exc:
             self.close()
             raise self._explain(exc) from None
@@ -179,6 +237,49 @@ class ProgressStore:
         except BaseException:
             self.close()
             raise
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f"the progress store {self.path} is closed (a bug in studykit: please report it)")
+        return self._conn
+
+    @property
+    def policy(self) -> Any:
+        """The rating policy (studykit.schedule: py-fsrs), imported on first use."""
+        if self._policy is None:
+            from studykit import schedule
+
+            self._policy = schedule
+        return self._policy
+
+    def _empty(self) -> StoreError:
+        return StoreError(
+            f"the progress store {self.path} is empty (0 bytes): the record of your grades and reviews in it is "
+            f"gone (a crash, a full disk or a sync tool can truncate a file). studykit never writes an empty "
+            f"store, so it will not start a new one over it silently.\nIf you have a copy (a backup, another "
+            f"machine), put it back at that path. To start a new record instead, remove the empty file:\n"
+            f"  rm {self.path}")
+
+    def _check_columns(self) -> None:
+        """Every column this code reads has the declared type it expects, and the numbers are numbers: a foreign
+        or hand-edited store is a StoreError that says which column, not a traceback later."""
+        for table, expected in COLUMN_TYPES.items():
+            declared = {row[1]: str(row[2]).upper() for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for column, kind in expected.items():
+                if column not in declared:
+                    raise self._damaged(f"table {table} has no column {column}")
+                if declared[column] != kind:
+                    raise self._damaged(f"column {table}.{column} is declared {declared[column] or 'without a type'}"
+                                        f", expected {kind}")
+            numeric = [c for c, kind in expected.items() if kind in ("REAL", "INTEGER")]
+            if numeric:
+                wrong = " OR ".join(f"({c} IS NOT NULL AND typeof({c}) NOT IN ('integer', 'real'))" for c in numeric)
+                row = self._db.execute(f"SELECT * FROM {table} WHERE {wrong} LIMIT 1").fetchone()
+                if row is not None:
+                    names = [d[0] for d in self._db.execute(f"SELECT * FROM {table} LIMIT 0").description]
+                    bad = next(c for c in numeric if not isinstance(row[names.index(c)], (int, float, type(None))))
+                    raise self._damaged(f"column {table}.{bad} holds {row[names.index(bad)]!r}, not a number")
 
     def _explain(self, exc: sqlite3.Error) -> StoreError:
         message = str(exc)
@@ -244,15 +345,15 @@ class ProgressStore:
             "AND exercise NOT IN (SELECT exercise FROM schedule) GROUP BY exercise ORDER BY MIN(id)").fetchall()
         if not solved:
             return
-        from studykit import clock, review
+        from studykit import clock
 
         for exercise, grade_id, at in solved:
-            self._schedule_first(review, exercise, grade_id, clock.utc(at))
+            self._schedule_first(exercise, grade_id, clock.utc(at))
 
     # --- grades and hints -------------------------------------------------------------------------------------
 
     @classmethod
-    def for_workspace(cls, root: Path) -> "ProgressStore":
+    def for_workspace(cls, root: Path) -> ProgressStore:
         from studykit.workspace import state_dir
 
         try:
@@ -262,11 +363,11 @@ class ProgressStore:
         return cls(folder / "progress.db")
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
-    def __enter__(self) -> "ProgressStore":
+    def __enter__(self) -> ProgressStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -285,10 +386,10 @@ class ProgressStore:
         moment = now or clock.now()
         schedules = file is None and status == "pass"
         if schedules:
-            from studykit import review  # py-fsrs, imported before the write lock is taken
+            self.policy  # noqa: B018  (py-fsrs, imported before the write lock is taken)
         with self._db:  # one transaction: the grade and what it does to the schedule
             self._db.execute("BEGIN IMMEDIATE")
-            grade_id = self._db.execute(
+            grade_id: int = self._db.execute(  # type: ignore[assignment]  # an INSERT always has a row id
                 "INSERT INTO grades (exercise, status, score, seed, duration, graded_at, source, file, starter) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (exercise, status, float(score), seed, float(duration), moment.timestamp(),
@@ -301,7 +402,7 @@ class ProgressStore:
             state = self._db.execute("SELECT card, due FROM schedule WHERE exercise = ?", (exercise,)).fetchone()
             if state is None:
                 self._db.execute("DELETE FROM review_sessions WHERE exercise = ?", (exercise,))
-                return self._schedule_first(review, exercise, grade_id, moment)
+                return self._schedule_first(exercise, grade_id, moment)
             if session is None:
                 return None  # solved already and not under review: passing again changes nothing
             started_at, after_grade = session
@@ -313,8 +414,8 @@ class ProgressStore:
             last = self._db.execute("SELECT took FROM review_log WHERE exercise = ? AND kind = 'review' AND took IS "
                                     "NOT NULL ORDER BY id DESC LIMIT 1", (exercise,)).fetchone()
             last_took = last[0] if last else None
-            rating = review.rating_for(failed, hints, took, last_took)
-            return self._rate(review, exercise, "review", rating, moment, state, failed=failed, hints=hints,
+            rating = self.policy.rating_for(failed, hints, took, last_took)
+            return self._rate(exercise, "review", rating, moment, state, failed=failed, hints=hints,
                               took=took, last_took=last_took)
 
     def _failed_between(self, exercise: str, after_grade: int, before_grade: int) -> int:
@@ -322,21 +423,21 @@ class ProgressStore:
             "SELECT COUNT(*) FROM grades WHERE exercise = ? AND source = 'workspace' AND status != 'pass' "
             "AND starter = 0 AND id > ? AND id < ?", (exercise, after_grade, before_grade)).fetchone()[0]
 
-    def _schedule_first(self, review, exercise: str, grade_id: int, moment: datetime) -> Scheduled:
+    def _schedule_first(self, exercise: str, grade_id: int, moment: datetime) -> Scheduled:
         failed = self._failed_between(exercise, 0, grade_id)
         hints = self._hint_level(exercise)
-        rating = review.rating_for(failed, hints)
-        memory = review.first(_card_id(exercise), rating, moment)
+        rating = self.policy.rating_for(failed, hints)
+        memory = self.policy.first(_card_id(exercise), rating, moment)
         self._db.execute("INSERT INTO schedule (exercise, card, due, reviews) VALUES (?, ?, ?, 0)",
                          (exercise, memory.card, memory.due.timestamp()))
         return self._log(exercise, "solve", rating, moment, memory, failed=failed, hints=hints)
 
-    def _rate(self, review, exercise: str, kind: str, rating: int, moment: datetime, state: tuple,
+    def _rate(self, exercise: str, kind: str, rating: int, moment: datetime, state: tuple,
               **details) -> Scheduled:
         card, due_before = state
         try:
-            before = review.load(card)
-            memory = review.review(card, rating, moment)
+            before = self.policy.load(card)
+            memory = self.policy.reschedule(card, rating, moment)
         except ValueError as exc:
             raise self._damaged(f"the review state of {exercise} cannot be read: {exc}") from None
         self._db.execute("UPDATE schedule SET card = ?, due = ?, reviews = reviews + 1 WHERE exercise = ?",
@@ -411,7 +512,7 @@ class ProgressStore:
     # --- reviews ----------------------------------------------------------------------------------------------
 
     @_guarded
-    def reviews(self) -> dict[str, ReviewState]:
+    def review_states(self) -> dict[str, ReviewState]:
         """Every scheduled exercise's review state (a review in progress included), by exercise id."""
         rows = self._db.execute(
             "SELECT s.exercise, s.due, s.reviews, r.started_at, r.attempt, "
@@ -427,8 +528,8 @@ class ProgressStore:
                                            started_at=started_at, attempt=attempt)
         return states
 
-    def review(self, exercise: str) -> ReviewState | None:
-        return self.reviews().get(exercise)
+    def review_state(self, exercise: str) -> ReviewState | None:
+        return self.review_states().get(exercise)
 
     @_guarded
     def review_counts(self, exercise: str) -> tuple[int, int]:
@@ -458,8 +559,7 @@ class ProgressStore:
     @_guarded
     def give_up(self, exercise: str, now: datetime) -> Scheduled | None:
         """Close the review in progress as Again (None when there is none)."""
-        from studykit import review
-
+        policy = self.policy
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
             session = self._db.execute("SELECT after_grade FROM review_sessions WHERE exercise = ?",
@@ -468,7 +568,7 @@ class ProgressStore:
             if session is None or state is None:
                 return None
             failed = self._failed_between(exercise, session[0], 2**62)
-            return self._rate(review, exercise, "give-up", review.AGAIN, now, state, failed=failed,
+            return self._rate(exercise, "give-up", policy.AGAIN, now, state, failed=failed,
                               hints=self._hint_level(exercise))
 
     @_guarded
@@ -483,4 +583,4 @@ class ProgressStore:
             args = (exercise,)
         keys = ("exercise", "kind", "rating", "at", "failed", "hints", "took", "due_before", "due_after",
                 "interval_days")
-        return [dict(zip(keys, row)) for row in self._db.execute(sql + " ORDER BY id", args)]
+        return [dict(zip(keys, row, strict=False)) for row in self._db.execute(sql + " ORDER BY id", args)]

@@ -10,15 +10,16 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from studykit.catalog import STARTERS, Exercise, all_exercises
+from studykit.errors import StudykitError
 
 STATE_DIR = ".studykit"
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(StudykitError):
     """A problem with the learner's workspace that the CLI reports as a message."""
 
 

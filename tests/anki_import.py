@@ -39,7 +39,7 @@ def notes_of(col: Collection) -> list[ImportedNote]:
     for nid in col.find_notes(""):
         note = col.get_note(nid)
         decks = {col.decks.name(card.did) for card in note.cards()}
-        fields = dict(zip([f["name"] for f in note.note_type()["flds"]], note.fields))
+        fields = dict(zip([f["name"] for f in note.note_type()["flds"]], note.fields, strict=False))
         out.append(ImportedNote(note.guid, note.note_type()["name"], fields, list(note.tags), decks))
     return out
 

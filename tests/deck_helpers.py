@@ -64,7 +64,8 @@ def write_notes(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
 
-def build_and_import(folder: Path, files: dict[str, str | bytes], *extra: str, paths: list[Path] | None = None) -> Built:
+def build_and_import(folder: Path, files: dict[str, str | bytes], *extra: str,
+                     paths: list[Path] | None = None) -> Built:
     """Write `files` under folder/notes, `studykit build` them, import the package into a fresh collection."""
     root = folder / "notes"
     write_notes(root, files)

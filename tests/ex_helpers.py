@@ -6,12 +6,12 @@ import functools
 import importlib
 
 import numpy as np
-
 from conftest import SOLUTIONS, grade_file, run_studykit
+
 from studykit.catalog import find
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def graded(exercise: str, solution: str, seed: str = "7") -> dict:
     """The parsed `grade --json` result of tests/solutions/<solution>.py, or of the starter when solution == "starter"."""
     path = find(exercise).starter_dir / "solution.py" if solution == "starter" else SOLUTIONS / f"{solution}.py"

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from anki_import import deck_names, import_package, notes_of, open_collection
 from conftest import run_studykit
 
@@ -143,7 +142,8 @@ def test_pictures_are_packed_by_content_and_missing_ones_warn(imported, notes):
     relu = by_front(cards, "曲线 (plot)")[0]
     typora = by_front(cards, "Typora 截图")[0]
     other = by_front(cards, "示意图")[0]
-    src = lambda card: card.fields["Back"].split('src="')[1].split('"')[0]
+    def src(card):
+        return card.fields["Back"].split('src="')[1].split('"')[0]
     assert src(relu) == src(typora) != src(other)
     assert {src(relu), src(other)} == set(media)
     err = proc.stderr

@@ -79,7 +79,8 @@ def test_reimport_after_editing_an_answer_updates_in_place_and_keeps_reviews(tmp
     ivl_before = {cid: col.db.scalar("select type from cards where id = ?", cid) for cid in col.find_cards("")}
 
     # edit one answer and add a card; rebuild immediately (same second is fine) and import again
-    source.write_text(NOTE.replace("计算简单", "计算简单，梯度为 1").replace("## Tanh", "## Tanh\n\n- **缺点：** 仍会饱和\n"),
+    source.write_text(NOTE.replace("计算简单", "计算简单，梯度为 1").replace("## Tanh",
+                                                                 "## Tanh\n\n- **缺点：** 仍会饱和\n"),
                       encoding="utf-8")
     build(notes, apkg)
     log = import_package(col, apkg).log
@@ -116,7 +117,8 @@ def test_an_edit_above_cards_leaves_them_unchanged(tmp_path):
     import_package(col, apkg)
     before = {n.guid: n.fields for n in notes_of(col)}
     # a new paragraph at the top shifts every line number below it
-    (notes / "act.md").write_text(NOTE.replace("# 激活函数\n", "# 激活函数\n\n激活函数决定了网络的非线性。\n\n补充说明。\n"),
+    (notes / "act.md").write_text(NOTE.replace("# 激活函数\n",
+                                               "# 激活函数\n\n激活函数决定了网络的非线性。\n\n补充说明。\n"),
                                   encoding="utf-8")
     build(notes, apkg)
     import_package(col, apkg)

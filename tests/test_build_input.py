@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from anki_import import import_package, notes_of, open_collection
 from conftest import run_studykit
 
@@ -103,7 +102,6 @@ def test_check_reports_the_same_warnings_as_json_and_writes_nothing(tmp_path):
 
 def test_failed_build_keeps_the_last_good_deck(tmp_path, monkeypatch):
     from studykit.deck import package
-
     from studykit.deck.package import write_package
     from studykit.notes import parse_paths
 

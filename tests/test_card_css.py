@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from anki_import import import_package, open_collection
 from conftest import run_studykit
-from studykit.deck.models import BASIC_MODEL_ID, CLOZE_MODEL_ID
+
+from studykit.deck.notetypes import BASIC_MODEL_ID, CLOZE_MODEL_ID
 
 WIDE_NOTE = """---
 title: 宽内容 (wide content)
@@ -138,7 +138,7 @@ def test_the_imported_note_types_keep_wide_content_in_its_own_box(wide_notes, tm
 
 
 def test_a_collection_that_imported_an_older_style_gets_these_rules(wide_notes, tmp_path, monkeypatch):
-    from studykit.deck import models
+    from studykit.deck import notetypes as models
     from studykit.deck.package import write_package
     from studykit.notes import parse_note
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-
 from conftest import REPO, run_studykit
+
 from studykit.catalog import all_exercises
 from studykit.notes.frontmatter import as_list, parse_front_matter
 

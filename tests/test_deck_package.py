@@ -10,8 +10,9 @@ import zipfile
 from pathlib import Path
 
 from anki_import import import_package, open_collection
-from studykit.deck.models import BASIC_MODEL_ID, CLOZE_MODEL_ID, css
-from studykit.deck.package import previous_timestamp, write_package
+
+from studykit.deck.notetypes import BASIC_MODEL_ID, CLOZE_MODEL_ID, css
+from studykit.deck.package import write_package
 from studykit.notes import parse_note
 
 NOTE = "# 卷积\n\n- **核 (kernel)：** 小矩阵\n\n==步幅== 决定输出大小。\n"
@@ -117,7 +118,7 @@ def test_check_never_imports_genanki(tmp_path):
 
 
 def test_a_changed_note_type_style_reaches_a_collection_that_imported_the_old_one(tmp_path, monkeypatch):
-    from studykit.deck import models
+    from studykit.deck import notetypes as models
 
     def forget_models():
         for cached in (models.basic_model, models.cloze_model):

@@ -11,9 +11,9 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-
 from anki_import import deck_names, import_package, notes_of, open_collection
 from conftest import REPO, run_studykit
+
 from studykit.catalog import all_exercises
 from studykit.notes.frontmatter import as_list, parse_front_matter
 
@@ -54,12 +54,14 @@ def deck(tmp_path_factory):
     col.close()
 
 
+@pytest.mark.slow  # the whole default corpus
 def test_strict_check_of_the_notes_is_clean():
     proc = run_studykit("check", "--strict", "content", cwd=REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 warnings" in proc.stdout
 
 
+@pytest.mark.slow  # the whole default corpus
 def test_at_least_210_cards_in_one_subdeck_per_note(deck):
     col, notes = deck
     assert col.card_count() >= 210
@@ -70,6 +72,7 @@ def test_at_least_210_cards_in_one_subdeck_per_note(deck):
     assert all(count >= 10 for count in cards_per_deck.values()), cards_per_deck
 
 
+@pytest.mark.slow  # the whole default corpus
 def test_every_card_has_a_front_with_context_and_a_back(deck):
     _, notes = deck
     for note in notes:
@@ -86,6 +89,7 @@ def test_every_card_has_a_front_with_context_and_a_back(deck):
         assert note.fields["Source"].startswith(tuple(p.name for p in NOTES)), note.fields
 
 
+@pytest.mark.slow  # the whole default corpus
 def test_no_two_cards_ask_the_same_thing(deck):
     _, notes = deck
     asked = [text_of(n.fields.get("Front") or n.fields["Text"]) for n in notes]
@@ -93,6 +97,7 @@ def test_no_two_cards_ask_the_same_thing(deck):
     assert not repeated
 
 
+@pytest.mark.slow  # the whole default corpus
 def test_cards_carry_their_exercise_tags(deck):
     _, notes = deck
     known = {ex.id for ex in all_exercises()}
@@ -105,6 +110,7 @@ def test_cards_carry_their_exercise_tags(deck):
     assert delta and all({"ex05", "ex06"} <= set(n.tags) for n in delta)
 
 
+@pytest.mark.slow  # the whole default corpus
 def test_activation_plots_are_in_the_deck(deck):
     col, notes = deck
     media = {p.name for p in Path(col.media.dir()).iterdir()}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
-
 from conftest import SOLUTIONS, grade_file
+
 from studykit.catalog import find
 from studykit.grading.gradcheck import numerical_gradient, rel_error
 from studykit.reference import linear as ref
@@ -15,9 +15,11 @@ from studykit.reference import linear as ref
 @pytest.mark.parametrize("n, d", [(1, 1), (4, 3), (9, 2), (3, 7)])
 def test_reference_gradient_matches_central_differences(n, d):
     rng = np.random.default_rng(n * 10 + d)
-    X, y, w, b = rng.standard_normal((n, d)), rng.standard_normal(n), rng.standard_normal(d), float(rng.standard_normal())
+    X, y, w, b = rng.standard_normal((n,
+                                      d)), rng.standard_normal(n), rng.standard_normal(d), float(rng.standard_normal())
     dw, db = ref.linear_grad(X, y, w, b)
-    assert rel_error(dw, numerical_gradient(lambda v: ref.squared_loss(ref.linear_forward(X, v, b), y), w.copy())) < 1e-8
+    assert rel_error(dw, numerical_gradient(lambda v: ref.squared_loss(ref.linear_forward(X, v, b), y),
+                                            w.copy())) < 1e-8
     num_db = numerical_gradient(lambda v: ref.squared_loss(ref.linear_forward(X, w, float(v[0])), y), np.array([b]))
     assert rel_error(np.array([db]), num_db) < 1e-8
     assert dw.shape == (d,) and isinstance(db, float)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from ex_helpers import graded
 from ex_suite_harness import module_from_source, run_cases
+
 from studykit.reference import softmax as reference
 
 CORRECT = """
@@ -109,7 +109,8 @@ def test_a_correct_learner_solution_passes_through_the_cli(grade_source):
 @pytest.mark.parametrize("solution, case, words", [
     ("ex03_no_divide", "fixed: 2 examples, 3 classes — dZ", "you forgot the / N"),
     ("ex03_sum_loss", "fixed: 2 examples, 3 classes — loss", "the loss is the MEAN over the N examples"),
-    ("ex03_column_onehot", "random: non-square N=3, C=10 — loss and dZ", "subtracts 1 in every listed column of EVERY row"),
+    ("ex03_column_onehot", "random: non-square N=3, C=10 — loss and dZ",
+     "subtracts 1 in every listed column of EVERY row"),
     ("ex03_naive_log", "edge: logits of ±1e4 — loss finite, no warnings", "Use log-softmax"),
 ])
 def test_wrong_solutions_fail_with_their_targeted_hint(solution, case, words):

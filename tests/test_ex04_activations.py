@@ -4,9 +4,9 @@ and through the real CLI (starter fails, a learner's solution passes, hints reac
 from __future__ import annotations
 
 import pytest
-
 from ex_helpers import graded
 from ex_suite_harness import module_from_source, run_cases
+
 from studykit.reference import activations as reference
 
 CORRECT = """

@@ -4,9 +4,9 @@ hint) and through the real CLI (starter fails, a learner's solution passes, part
 from __future__ import annotations
 
 import pytest
-
 from ex_helpers import graded
 from ex_suite_harness import module_from_source, run_cases
+
 from studykit.reference import mlp as reference
 
 CORRECT = """
@@ -83,7 +83,8 @@ def test_a_missing_key_and_a_wrong_return_are_named():
 
 
 def test_mutating_a_weight_is_caught():
-    results = run_cases("ex06", module_from_source(variant("N = X.shape[0]", "N = X.shape[0]\n    W1 *= 1.0\n    b1 += 0.1")))
+    results = run_cases("ex06", module_from_source(variant("N = X.shape[0]",
+                                                           "N = X.shape[0]\n    W1 *= 1.0\n    b1 += 0.1")))
     assert "mlp_backprop modified its argument `b1` in place" in results["forward: the loss"][1]
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from ex_helpers import failing, graded, run_suite_in_process
+
 from studykit.reference import dropout as ref
 
 
@@ -27,7 +27,8 @@ def test_a_correct_solution_passes_whatever_the_random_draws(seed):
 
 def test_keep_probability_is_named_as_the_other_convention():
     wrong = failing(graded("ex07", "ex07_keep_prob"))
-    convention = [name for name, text in wrong.items() if "your answer matches the other convention: p as the KEEP" in text]
+    convention = [name for name,
+                  text in wrong.items() if "your answer matches the other convention: p as the KEEP" in text]
     assert "train: the dropped fraction is p (p = 0.3)" in convention
     assert "0.3 ± " in wrong["train: the dropped fraction is p (p = 0.3)"]  # the expected fraction and its bound
     assert not any(name.startswith("eval mode") for name in wrong)  # evaluation mode was right

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ex_helpers import failing, graded, run_suite_in_process
+
 from studykit.reference import conv as ref
 
 
@@ -33,4 +34,5 @@ def test_flipping_one_axis_only_fails_only_the_convolution():
     wrong = failing(result)
     assert result["parts"]["corr2d"]["passed"] == result["parts"]["corr2d"]["total"]
     assert result["parts"]["conv2d_flipped"]["passed"] == 0
-    assert all("flip the kernel on both axes, not just one" in text for name, text in wrong.items() if "conv2d_flipped" in name)
+    assert all("flip the kernel on both axes, not just one" in text for name,
+               text in wrong.items() if "conv2d_flipped" in name)

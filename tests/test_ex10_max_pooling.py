@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ex_helpers import failing, graded, run_suite_in_process
+
 from studykit.reference import pooling as ref
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ex_helpers import failing, graded, run_suite_in_process, table
 from ex_suite_harness import module_from_source, run_cases
+
 from studykit.reference import batchnorm as ref
 
 TRAIN_CASES = {"fixed: X = [[1, 2], [3, 6]] — means [2, 4], biased variances [1, 4]",

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from conftest import SOLUTIONS
 from ex_helpers import failing, graded, run_suite_in_process
+
 from studykit.reference import resnet as ref
 
-PROJECTION_SHAPE_CHANGES = {"projection shortcut: C_in ≠ C_out, stride 2", "projection with stride 1 (channels change only)",
+PROJECTION_SHAPE_CHANGES = {"projection shortcut: C_in ≠ C_out, stride 2",
+                            "projection with stride 1 (channels change only)",
                             "projection, stride 2, C_in = C_out", "odd sizes with stride 2"}
-STRIDE_2 = {"projection shortcut: C_in ≠ C_out, stride 2", "projection, stride 2, C_in = C_out", "odd sizes with stride 2"}
+STRIDE_2 = {"projection shortcut: C_in ≠ C_out, stride 2", "projection, stride 2, C_in = C_out",
+            "odd sizes with stride 2"}
 
 
 def test_the_reference_passes_its_own_suite():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 import pytest
-
 from conftest import REPO
+
 from studykit.catalog import all_exercises
 
 EXERCISES = all_exercises()
@@ -38,6 +38,7 @@ def test_each_exercise_has_task_starter_hints_and_a_note(ex):
 @pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.id)
 def test_meta_has_every_key_and_a_check_suite_exists(ex):
     import importlib.util
+
     import tomllib
 
     meta = tomllib.loads((ex.starter_dir / "meta.toml").read_text(encoding="utf-8"))
@@ -68,6 +69,7 @@ def test_the_starters_have_one_copy_the_top_level_exercises_folder():
 def test_the_starters_source_is_not_a_workspace(tmp_path):
     """Grading inside a studykit checkout must never edit the starters: the checkout is not a workspace."""
     from conftest import run_studykit
+
     from studykit.workspace import find_workspace
 
     assert find_workspace(REPO / "exercises") is None

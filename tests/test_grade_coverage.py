@@ -4,7 +4,6 @@ result fails with its own message. Each former false pass is a learner-style sol
 from __future__ import annotations
 
 import pytest
-
 from conftest import SOLUTIONS
 from ex_helpers import failing, graded
 
@@ -27,7 +26,8 @@ _LOOPS = (SOLUTIONS / "ex09_loops.py").read_text(encoding="utf-8")
 ROTATED = (_LOOPS[:_LOOPS.index("def conv2d_backward")]  # one file, as a learner has it: the loop forward, and
            + learner("ex09_full_corr_unrotated", "* W[:, c])  # W not rotated", "* W[:, c, ::-1, ::-1])")
            .split("from ex09_loops import conv2d_forward")[1].split("\n", 1)[1])  # the full-correlation backward
-ASSIGN_WINDOW = learner("ex10_no_overlap_accumulate", """                    a, b = np.unravel_index(np.argmax(window), window.shape)
+ASSIGN_WINDOW = learner("ex10_no_overlap_accumulate",
+                        """                    a, b = np.unravel_index(np.argmax(window), window.shape)
                     dX[n, c, i * stride + a, j * stride + b] = dout[n, c, i, j]""",
                         """                    hs, ws = i * stride, j * stride
                     dX[n, c, hs:hs + size, ws:ws + size] = (window == window.max()) * dout[n, c, i, j]""")
@@ -97,7 +97,8 @@ def test_assigning_the_whole_pooling_window_is_told_to_accumulate(grade_source):
     _, result = grade_source("ex10", ASSIGN_WINDOW, "--seed", "7")
     wrong = failing(result)
     assert "backward: 2×2 windows, stride 2" not in wrong  # no overlap: = and += agree
-    for name in ("backward: overlapping windows (3×3, stride 2)", "backward: every window size 1–3 with every stride 1–3"):
+    for name in ("backward: overlapping windows (3×3, stride 2)",
+                 "backward: every window size 1–3 with every stride 1–3"):
         assert "accumulate with dX[...] += dout[...]" in wrong[name] and "dX[window] = mask · dout" in wrong[name]
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SOLUTIONS, grade_file, run_studykit
 
-from conftest import REPO, SOLUTIONS, grade_file, run_studykit
 from studykit.catalog import all_exercises
 
 EXERCISES = [ex.id for ex in all_exercises()]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SOLUTIONS, grade_file, run_studykit
 
 OUTCOMES = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from ex_helpers import graded
+
 from studykit.grading import speed
 
 
@@ -48,7 +49,8 @@ def test_a_learner_too_slow_for_the_full_size_is_compared_on_the_small_size_with
 
 def test_the_learner_is_never_extrapolated_against_a_reference_of_another_size():
     used = []
-    speed.compare(lambda: (used.append("learner small"), burn(0.001)), lambda: (used.append("learner full"), burn(0.003)),
+    speed.compare(lambda: (used.append("learner small"), burn(0.001)), lambda: (used.append("learner full"),
+                                                                                burn(0.003)),
                   lambda: used.append("reference small"), lambda: (used.append("reference full"), burn(0.001)),
                   scale=2, small_label="small", loop_advice="", small_outputs=1, vectorized_advice="")
     assert "reference small" not in used and used.count("learner full") >= 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from deck_helpers import answer, build_and_import, context, html_text, prompt
 
 NOTES = {
@@ -188,7 +187,8 @@ def test_a_question_or_label_with_nothing_under_it_is_a_warning(built):
 
 def test_label_and_question_cards_keep_their_identity_when_the_answer_changes(tmp_path):
     first = build_and_import(tmp_path / "a", {"n.md": "# T\n\n**优点：**\n\n- 快\n\n**为什么？**\n\n因为。\n"})
-    second = build_and_import(tmp_path / "b", {"n.md": "# T\n\n**优点：**\n\n- 很快\n- 省内存\n\n**为什么？**\n\n所以。\n"})
+    second = build_and_import(tmp_path / "b",
+                              {"n.md": "# T\n\n**优点：**\n\n- 很快\n- 省内存\n\n**为什么？**\n\n所以。\n"})
     assert sorted(n.guid for n in first.notes) == sorted(n.guid for n in second.notes)
 
 

@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from anki_import import import_package, notes_of, open_collection
 from conftest import run_studykit
-from studykit.notes import cache as cache_module
-from studykit.notes import parse_files
+
+from studykit.notes import cache as cache_module, parse_files
 from studykit.notes.cache import NoteCache
 from studykit.notes.source import collect
 
@@ -39,8 +38,8 @@ def build(notes: Path, out: Path, cache: Path, *extra: str):
 def imported(tmp_path: Path, apkg: Path, name: str):
     col = open_collection(tmp_path / name)
     import_package(col, apkg)
-    notes = sorted(((n.guid, n.notetype, tuple(sorted(n.fields.items())), tuple(n.tags), tuple(sorted(n.decks)))
-                    for n in notes_of(col)))
+    notes = sorted((n.guid, n.notetype, tuple(sorted(n.fields.items())), tuple(n.tags), tuple(sorted(n.decks)))
+                    for n in notes_of(col))
     col.close()
     return notes
 
@@ -90,7 +89,8 @@ def test_a_cached_parse_equals_a_fresh_one(tmp_path):
     notes = tmp_path / "notes"
     write_notes(notes)
     (notes / "p.png").write_bytes(PNG_A)
-    (notes / "pic.md").write_text("- **图：** ![p](p.png) 和 <img src=\"p.png\" style=\"zoom:50%\">\n", encoding="utf-8")
+    (notes / "pic.md").write_text("- **图：** ![p](p.png) 和 <img src=\"p.png\" style=\"zoom:50%\">\n",
+                                  encoding="utf-8")
     cache = NoteCache(tmp_path / "cache")
     fresh = parse_with(cache, notes)
     assert cache.hits == 0

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from deck_helpers import answer, build_and_import, prompt
 from markdown_it import MarkdownIt
 
-from deck_helpers import answer, build_and_import, prompt
 from studykit.notes.cjk import cjk_friendly_plugin, is_cjk
 
 SPEC = Path(__file__).parent / "fixtures" / "cjk_friendly"

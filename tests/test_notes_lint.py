@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import run_studykit
 from deck_helpers import answer, build_and_import, prompt, write_notes
 

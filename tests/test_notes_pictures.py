@@ -69,7 +69,6 @@ def test_missing_picture_outside_any_card_is_still_reported_with_its_line(tmp_pa
 def test_picture_paths_as_they_come_in_a_built_deck(tmp_path):
     """Backslashes, percent-encoded backslashes, spaces, %20, CJK names and paths from another computer all find
     the picture inside the notes' folder; the package holds only content-hash names."""
-    from anki_import import import_package, notes_of, open_collection
     from deck_helpers import build_and_import
 
     built = build_and_import(tmp_path, {

@@ -5,7 +5,6 @@ that are a list of `#` sections."""
 from __future__ import annotations
 
 import pytest
-
 from deck_helpers import answer, build_and_import, context, html_text, prompt
 
 NOTES = {
@@ -113,7 +112,8 @@ def test_question_headings_as_interview_notes_write_them(built):
 
 def test_a_checklist_question_is_answered_by_what_is_nested_below_it(built):
     cards = {prompt(c): answer(c) for c in built.cards("checklist.md")}
-    assert set(cards) == {"1-1 简述解决一个机器学习问题时，你的流程是怎样的？", "1-2 损失函数是什么，如何定义合理的损失函数？",
+    assert set(cards) == {"1-1 简述解决一个机器学习问题时，你的流程是怎样的？",
+                          "1-2 损失函数是什么，如何定义合理的损失函数？",
                           "LR 与 SVM 的联系", "2-6-2 两者的区别是什么？"}
     assert html_text(cards["LR 与 SVM 的联系"]) == "两者都是线性分类器。"  # the next checklist question ends it
     assert "<li>确定问题</li>" in cards["1-1 简述解决一个机器学习问题时，你的流程是怎样的？"]

@@ -4,7 +4,6 @@ ragged rows, `$$` right under text, `##标题`, `[toc]`, ~sub~ ^sup^, task lists
 from __future__ import annotations
 
 import pytest
-
 from deck_helpers import answer, build_and_import, context, html_text, prompt
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
@@ -148,7 +147,8 @@ def test_scripts_event_handlers_and_embedded_pages_never_reach_the_deck(built):
 
 def test_a_pipe_inside_table_maths_belongs_to_the_maths(built):
     rows = built.cards("tables.md")
-    assert [prompt(r).split(" 公式")[0] for r in rows] == ["名称：L1 范数", "名称：绝对值", "名称：条件概率", "名称：多余"]
+    assert [prompt(r).split(" 公式")[0] for r in rows] == ["名称：L1 范数", "名称：绝对值", "名称：条件概率",
+                                                         "名称：多余"]
     assert r"\(\|w\|_1 = \sum_i |w_i|\)" in answer(rows[0])  # TeX's norm bars stay TeX
     assert r"\(|x|\)" in answer(rows[1]) and "分段线性" in answer(rows[1])
     assert r"\(P(y|x)\)" in answer(rows[2])

@@ -8,10 +8,13 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
 from conftest import REPO
+
 from studykit.catalog import all_exercises
 
 
+@pytest.mark.slow  # builds and unpacks the wheel
 def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
     source = tmp_path / "src"
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__",
@@ -32,10 +35,14 @@ def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
     assert {"studykit/sync/run.py", "studykit/commands/sync.py"} <= names  # studykit sync
     assert {"studykit/data/digits.npz", "studykit/data/README.md"} <= names  # ex13's digits and their attribution
     assert not any(n.startswith("exercises/") for n in names)  # only inside the package
+    # every module of the package ships (the package list in pyproject.toml is explicit: a new subpackage must join it)
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "studykit").rglob("*.py") if "__pycache__" not in p.parts}
+    assert modules <= names, sorted(modules - names)
 
     # a normal (non-editable) install of that wheel: init and reset find the starters inside the package
     target = tmp_path / "site"
-    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                           str(wheel)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
@@ -48,5 +55,6 @@ def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
     mine = ws / "exercises" / first.folder / "solution.py"
     assert mine.read_bytes() == (REPO / "exercises" / first.folder / "solution.py").read_bytes()
     mine.write_text("# mine\n", encoding="utf-8")
-    assert subprocess.run([sys.executable, "-m", "studykit", "reset", first.id, "--yes"], env=env, cwd=ws).returncode == 0
+    assert subprocess.run([sys.executable, "-m", "studykit", "reset", first.id, "--yes"], env=env,
+                          cwd=ws).returncode == 0
     assert mine.read_bytes() == (REPO / "exercises" / first.folder / "solution.py").read_bytes()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -11,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import REPO, SOLUTIONS, invoke_studykit
 
-from conftest import REPO, SOLUTIONS, run_studykit
 from studykit.catalog import all_exercises
 
 
@@ -27,51 +26,51 @@ def test_init_copies_every_starter_and_keeps_existing_files(workspace):
         assert (folder / "README.md").is_file() and (folder / "meta.toml").is_file()
     mine = solution(workspace, "ex01")
     mine.write_text("# my work\n", encoding="utf-8")
-    assert run_studykit("init", str(workspace)).returncode == 0
+    assert invoke_studykit("init", str(workspace)).returncode == 0
     assert mine.read_text(encoding="utf-8") == "# my work\n"
     assert (workspace / ".studykit" / ".gitignore").read_text() == "*\n"
 
 
 def test_grade_in_a_workspace_records_progress_and_says_what_is_next(workspace):
     solution(workspace, "ex01").write_text((SOLUTIONS / "ex01_correct.py").read_text(), encoding="utf-8")
-    proc = run_studykit("grade", "ex01", cwd=workspace / "exercises")  # found from a folder below
+    proc = invoke_studykit("grade", "ex01", cwd=workspace / "exercises")  # found from a folder below
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "all checks pass" in proc.stdout and "next: `studykit show ex02`" in proc.stdout
-    listing = run_studykit("list", cwd=workspace).stdout
+    listing = invoke_studykit("list", cwd=workspace).stdout
     assert "✓ ex01  100%  latest ✓ 100%" in listing and "· ex02" in listing
-    nxt = run_studykit("next", cwd=workspace).stdout
+    nxt = invoke_studykit("next", cwd=workspace).stdout
     assert nxt.startswith("ex02") and "studykit grade ex02" in nxt
-    run_studykit("grade", "ex02", cwd=workspace)  # the starter: fails
-    assert "✗ ex02    0%  latest ✗   0%" in run_studykit("list", cwd=workspace).stdout
-    progress = run_studykit("progress", cwd=workspace).stdout
+    invoke_studykit("grade", "ex02", cwd=workspace)  # the starter: fails
+    assert "✗ ex02    0%  latest ✗   0%" in invoke_studykit("list", cwd=workspace).stdout
+    progress = invoke_studykit("progress", cwd=workspace).stdout
     assert "solved 1/" in progress and "2 grades in all" in progress and "✓ ex01 ██████████ best 100%" in progress
 
 
 def test_hints_go_one_step_further_each_call(workspace):
     ex = next(e for e in all_exercises() if e.id == "ex03")
-    first = run_studykit("hint", "ex03", cwd=workspace).stdout
-    second = run_studykit("hint", "3", cwd=workspace).stdout
+    first = invoke_studykit("hint", "ex03", cwd=workspace).stdout
+    second = invoke_studykit("hint", "3", cwd=workspace).stdout
     assert f"hint 1/{len(ex.hints)}" in first and ex.hints[0].strip()[:20] in first
     assert f"hint 2/{len(ex.hints)}" in second and ex.hints[1].strip()[:20] in second
-    again = run_studykit("hint", "ex03", "--level", "1", cwd=workspace).stdout
+    again = invoke_studykit("hint", "ex03", "--level", "1", cwd=workspace).stdout
     assert "hint 1/" in again
-    assert f"hint 3/{len(ex.hints)}" in run_studykit("hint", "ex03", cwd=workspace).stdout
-    bad = run_studykit("hint", "ex03", "--level", "99", cwd=workspace)
+    assert f"hint 3/{len(ex.hints)}" in invoke_studykit("hint", "ex03", cwd=workspace).stdout
+    bad = invoke_studykit("hint", "ex03", "--level", "99", cwd=workspace)
     assert bad.returncode == 2 and "use --level 1 to" in bad.stderr
 
 
 def test_show_prints_the_task_and_where_to_edit(workspace):
-    proc = run_studykit("show", "ex03", cwd=workspace)
+    proc = invoke_studykit("show", "ex03", cwd=workspace)
     assert proc.returncode == 0
     assert "softmax_cross_entropy" in proc.stdout and "studykit grade ex03" in proc.stdout
     assert str(solution(workspace, "ex03")) in proc.stdout
-    assert run_studykit("show", "ex42").returncode == 2
+    assert invoke_studykit("show", "ex42").returncode == 2
 
 
 def test_reset_keeps_a_backup_of_the_learners_file(workspace):
     mine = solution(workspace, "ex03")
     mine.write_text("# half-way there\n", encoding="utf-8")
-    proc = run_studykit("reset", "ex03", "--yes", cwd=workspace)
+    proc = invoke_studykit("reset", "ex03", "--yes", cwd=workspace)
     assert proc.returncode == 0 and "saved as" in proc.stdout
     ex = next(e for e in all_exercises() if e.id == "ex03")
     assert mine.read_bytes() == (ex.starter_dir / "solution.py").read_bytes()
@@ -83,7 +82,8 @@ def test_concurrent_grades_both_land_in_the_store(workspace):
     solution(workspace, "ex01").write_text((SOLUTIONS / "ex01_correct.py").read_text(), encoding="utf-8")
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     procs = [subprocess.Popen([sys.executable, "-m", "studykit", "grade", name, "--json"], cwd=workspace, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name in ("ex01", "ex02", "ex01", "ex04")]
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name in ("ex01", "ex02", "ex01",
+                                                                                           "ex04")]
     for p in procs:
         p.communicate(timeout=60)
     with sqlite3.connect(workspace / ".studykit" / "progress.db") as db:
@@ -98,7 +98,7 @@ def test_a_grade_killed_mid_way_leaves_the_store_usable(workspace):
     time.sleep(1.5)
     proc.kill()
     proc.wait()
-    assert run_studykit("list", cwd=workspace).returncode == 0
+    assert invoke_studykit("list", cwd=workspace).returncode == 0
     with sqlite3.connect(workspace / ".studykit" / "progress.db") as db:
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
 
@@ -152,7 +152,7 @@ def test_help_and_list_import_no_heavy_modules(workspace):
 def test_usage_errors_never_show_a_traceback(tmp_path):
     for args in (["grade"], ["show", "nope"], ["reset", "ex01", "--yes"], ["progress"], ["hint", "ex77"],
                  ["review"], ["review", "ex01"], ["restore", "ex01"], ["review", "ex99"]):
-        proc = run_studykit(*args, cwd=tmp_path)
+        proc = invoke_studykit(*args, cwd=tmp_path)
         assert proc.returncode == 2, args
         assert "Traceback" not in proc.stderr
 
@@ -165,7 +165,7 @@ def test_init_brings_the_notes_so_links_work_and_the_default_deck_builds(workspa
         for link in re.findall(r"\]\((\.\./\.\./content/[^)]+)\)", readme):
             assert (workspace / "exercises" / ex.folder / link).resolve().is_file(), (ex.id, link)
     assert (workspace / "content" / "images" / "relu.svg").is_file()
-    proc = run_studykit("build", "--strict", cwd=workspace / "exercises")
+    proc = invoke_studykit("build", "--strict", cwd=workspace / "exercises")
     assert proc.returncode == 0 and "0 warnings" in proc.stdout
     assert (workspace / "decks" / "studykit.apkg").is_file()
 
@@ -173,7 +173,7 @@ def test_init_brings_the_notes_so_links_work_and_the_default_deck_builds(workspa
 def test_build_without_any_content_folder_uses_the_shipped_notes(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    proc = run_studykit("build", cwd=empty)
+    proc = invoke_studykit("build", cwd=empty)
     assert proc.returncode == 0, proc.stderr
     assert (empty / "decks" / "studykit.apkg").is_file()
     shipped = len(list((REPO / "content").glob("*.md")))  # the shipped notes, one file each

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import SOLUTIONS, invoke_studykit, mine
 from fsrs import Card, Rating, Scheduler
 
-from conftest import SOLUTIONS, mine, run_studykit
 from studykit.catalog import find
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
@@ -26,7 +26,7 @@ def iso(moment: datetime) -> str:
 
 def sk(root: Path, now: datetime | str, *args: str, tz: str = "UTC"):
     """The CLI in `root` at the moment `now` (a datetime, or STUDYKIT_NOW as the learner would write it)."""
-    return run_studykit(*args, cwd=root, env={"STUDYKIT_NOW": now if isinstance(now, str) else iso(now), "TZ": tz})
+    return invoke_studykit(*args, cwd=root, env={"STUDYKIT_NOW": now if isinstance(now, str) else iso(now), "TZ": tz})
 
 
 def sk_json(root: Path, now, *args: str, tz: str = "UTC"):
@@ -191,7 +191,7 @@ def test_two_terminals_grading_at_once_keep_the_schedule_consistent(workspace):
         assert con.execute("select kind, count(*) from review_log group by kind").fetchall() == [("solve", 1)]
     due = fsrs_due([(Rating.Good, T0)])
     env["STUDYKIT_NOW"] = iso(due)
-    assert run_studykit("review", "ex01", cwd=workspace, env=env).returncode == 0
+    assert invoke_studykit("review", "ex01", cwd=workspace, env=env).returncode == 0
     mine(workspace, "ex01").write_bytes((SOLUTIONS / "ex01_correct.py").read_bytes())
     outs = at_once(3)
     assert sum("review of ex01 done: Good" in out for out in outs) == 1
@@ -367,7 +367,8 @@ def test_review_and_restore_refuse_what_makes_no_sense(workspace):
     assert again.returncode == 0 and "in progress since 2024-05-01 13:00: nothing was changed" in again.stdout
     assert len(kept(workspace, "ex01")) == 1 and mine(workspace, "ex01").read_bytes() == starter("ex01")
     proc = sk(workspace, T0, "restore", "ex01")  # mid-review: would grade the old solution instead
-    assert proc.returncode == 2 and "--give-up" in proc.stderr and mine(workspace, "ex01").read_bytes() == starter("ex01")
+    assert proc.returncode == 2 and "--give-up" in proc.stderr and mine(workspace,
+                                                                        "ex01").read_bytes() == starter("ex01")
     proc = sk(workspace, T0, "restore", "ex01", "7")
     assert proc.returncode == 2 and "has no attempt '7'" in proc.stderr
     for proc in (sk(workspace, T0, "review", "--give-up"), sk(workspace, T0, "restore", "ex01", "--list")):

@@ -71,7 +71,8 @@ CONFIGS = [
 
 @pytest.mark.parametrize("n, c_in, c_out, h, w, kh, kw, stride, padding", CONFIGS)
 def test_forward_matches_loops(rng, n, c_in, c_out, h, w, kh, kw, stride, padding):
-    X, W, b = rng.standard_normal((n, c_in, h, w)), rng.standard_normal((c_out, c_in, kh, kw)), rng.standard_normal(c_out)
+    X, W, b = rng.standard_normal((n, c_in, h, w)), rng.standard_normal((c_out, c_in, kh,
+                                                                         kw)), rng.standard_normal(c_out)
     got = conv2d_forward(X, W, b, stride, padding)
     assert got.shape == (n, c_out, output_size(h, kh, stride, padding), output_size(w, kw, stride, padding))
     assert np.allclose(got, naive_conv2d(X, W, b, stride, padding))
@@ -79,15 +80,19 @@ def test_forward_matches_loops(rng, n, c_in, c_out, h, w, kh, kw, stride, paddin
 
 @pytest.mark.parametrize("n, c_in, c_out, h, w, kh, kw, stride, padding", CONFIGS)
 def test_backward_matches_finite_differences(rng, n, c_in, c_out, h, w, kh, kw, stride, padding):
-    X, W, b = rng.standard_normal((n, c_in, h, w)), rng.standard_normal((c_out, c_in, kh, kw)), rng.standard_normal(c_out)
+    X, W, b = rng.standard_normal((n, c_in, h, w)), rng.standard_normal((c_out, c_in, kh,
+                                                                         kw)), rng.standard_normal(c_out)
     dout = rng.standard_normal(conv2d_forward(X, W, b, stride, padding).shape)
     X0, W0, b0 = X.copy(), W.copy(), b.copy()
     dX, dW, db = conv2d_backward(dout, X, W, b, stride, padding)
     assert np.array_equal(X, X0) and np.array_equal(W, W0) and np.array_equal(b, b0)  # inputs not mutated
     assert dX.shape == X.shape and dW.shape == W.shape and db.shape == b.shape
-    assert rel_error(dX, numerical_gradient_array(lambda v: conv2d_forward(v, W, b, stride, padding), X.copy(), dout)) < 1e-7
-    assert rel_error(dW, numerical_gradient_array(lambda v: conv2d_forward(X, v, b, stride, padding), W.copy(), dout)) < 1e-7
-    assert rel_error(db, numerical_gradient_array(lambda v: conv2d_forward(X, W, v, stride, padding), b.copy(), dout)) < 1e-7
+    assert rel_error(dX, numerical_gradient_array(lambda v: conv2d_forward(v, W, b, stride, padding), X.copy(),
+                                                  dout)) < 1e-7
+    assert rel_error(dW, numerical_gradient_array(lambda v: conv2d_forward(X, v, b, stride, padding), W.copy(),
+                                                  dout)) < 1e-7
+    assert rel_error(db, numerical_gradient_array(lambda v: conv2d_forward(X, W, v, stride, padding), b.copy(),
+                                                  dout)) < 1e-7
 
 
 def test_stride_that_leaves_unused_border(rng):

@@ -46,6 +46,7 @@ def test_backward_matches_finite_differences_for_a_fixed_mask():
     rng = np.random.default_rng(4)
     X, dout, p = rng.standard_normal((5, 7)), rng.standard_normal((5, 7)), 0.35
     _, mask = dropout_forward(X, p, rng=np.random.default_rng(9))
-    forward = lambda v: dropout_forward(v, p, rng=np.random.default_rng(9))[0]  # same seed → same mask
+    def forward(v):
+        return dropout_forward(v, p, rng=np.random.default_rng(9))[0]  # same seed → same mask
     numeric = numerical_gradient_array(forward, X.copy(), dout)
     assert rel_error(dropout_backward(dout, mask, p), numeric) < 1e-8

@@ -67,13 +67,14 @@ def test_row_form_equals_the_column_vector_rule_example_by_example():
         dW2 += delta2 @ a1.T
     assert loss == pytest.approx(total / n, rel=1e-12)
     assert np.allclose(grads["W1"], dW1.T, rtol=1e-12) and np.allclose(grads["W2"], dW2.T, rtol=1e-12)
-    assert np.allclose(grads["b1"], grads["delta1"].sum(axis=0)) and np.allclose(grads["b2"], grads["delta2"].sum(axis=0))
+    assert np.allclose(grads["b1"], grads["delta1"].sum(axis=0)) and np.allclose(grads["b2"],
+                                                                                 grads["delta2"].sum(axis=0))
 
 
 def test_inputs_are_not_mutated_and_dead_units_get_no_gradient():
     args = problem(4)
     copies = [np.copy(a) for a in args]
     _, grads = mlp_backprop(*args)
-    assert all(np.array_equal(a, b) for a, b in zip(args, copies))
+    assert all(np.array_equal(a, b) for a, b in zip(args, copies, strict=False))
     X, _, W1, b1, _, _ = args
     assert np.all(grads["delta1"][(X @ W1 + b1) <= 0] == 0.0)

@@ -12,7 +12,7 @@ from studykit.reference.pooling import max_pool2d, max_pool2d_backward
 def naive_pool(X, size, stride):
     n, c, h, w = X.shape
     ho, wo = (h - size) // stride + 1, (w - size) // stride + 1
-    out, dmask = np.zeros((n, c, ho, wo)), []
+    out, _dmask = np.zeros((n, c, ho, wo)), []
     for s in range(n):
         for ch in range(c):
             for i in range(ho):

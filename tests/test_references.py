@@ -17,7 +17,8 @@ def rng():
 def test_linear_grad_matches_finite_differences(rng):
     X, y, w, b = rng.standard_normal((7, 3)), rng.standard_normal(7), rng.standard_normal(3), 0.3
     dw, db = linear.linear_grad(X, y, w, b)
-    loss = lambda w_, b_: linear.squared_loss(linear.linear_forward(X, w_, b_), y)
+    def loss(w_, b_):
+        return linear.squared_loss(linear.linear_forward(X, w_, b_), y)
     assert rel_error(dw, numerical_gradient(lambda v: loss(v, b), w.copy())) < 1e-8
     assert rel_error(db, numerical_gradient(lambda v: loss(w, v[0]), np.array([b]))) < 1e-8
     # closed form: the normal equations' gradient vanishes at the least-squares solution
@@ -93,7 +94,7 @@ def test_max_pool_backward_matches_finite_differences(rng):
         assert out.shape == (2, 3, (7 - size) // stride + 1, (6 - size) // stride + 1)
         dout = rng.standard_normal(out.shape)
         # piecewise linear and inputs 0.1 apart: a larger step is exact and avoids roundoff
-        numeric = numerical_gradient_array(lambda v: max_pool2d(v, size, stride), X.copy(), dout, h=1e-4)
+        numeric = numerical_gradient_array(lambda v: max_pool2d(v, size, stride), X.copy(), dout, h=1e-4)  # noqa: B023 (called in this iteration)
         assert rel_error(max_pool2d_backward(dout, X, size, stride), numeric) < 1e-7
 
 
@@ -113,10 +114,13 @@ def test_batch_norm_forward_and_backward(rng, shape):
     assert em is mm and ev is mv
     dY = rng.standard_normal(shape)
     dX, dgamma, dbeta = batch_norm_backward(dY, X, gamma)
-    f = lambda v: batch_norm(v, gamma, beta, mm, mv, True)[0]
+    def f(v):
+        return batch_norm(v, gamma, beta, mm, mv, True)[0]
     assert rel_error(dX, numerical_gradient_array(f, X.copy(), dY)) < 1e-5  # CS231n: < 1e-5 is fine for BN
-    assert rel_error(dgamma, numerical_gradient_array(lambda g: batch_norm(X, g, beta, mm, mv, True)[0], gamma.copy(), dY)) < 1e-7
-    assert rel_error(dbeta, numerical_gradient_array(lambda b: batch_norm(X, gamma, b, mm, mv, True)[0], beta.copy(), dY)) < 1e-7
+    assert rel_error(dgamma, numerical_gradient_array(lambda g: batch_norm(X, g, beta, mm, mv, True)[0], gamma.copy(),
+                                                      dY)) < 1e-7
+    assert rel_error(dbeta, numerical_gradient_array(lambda b: batch_norm(X, gamma, b, mm, mv, True)[0], beta.copy(),
+                                                     dY)) < 1e-7
 
 
 def test_dropout_is_inverted_and_backward_is_its_linear_map(rng):
@@ -142,7 +146,8 @@ def test_residual_block_is_the_composition_of_the_other_references(rng):
          "beta1": rng.standard_normal(4), "W2": rng.standard_normal((4, 4, 3, 3)), "b2": rng.standard_normal(4),
          "gamma2": np.ones(4) * 0.5, "beta2": rng.standard_normal(4), "W3": rng.standard_normal((4, 3, 1, 1)),
          "b3": rng.standard_normal(4)}
-    bn = lambda Z, g, b: batch_norm(Z, g, b, np.zeros(4), np.ones(4), True)[0]
+    def bn(Z, g, b):
+        return batch_norm(Z, g, b, np.zeros(4), np.ones(4), True)[0]
     h = relu(bn(conv2d_forward(X, p["W1"], p["b1"], 2, 1), p["gamma1"], p["beta1"]))
     h = bn(conv2d_forward(h, p["W2"], p["b2"], 1, 1), p["gamma2"], p["beta2"])
     expected = relu(h + conv2d_forward(X, p["W3"], p["b3"], 2, 0))

@@ -56,7 +56,8 @@ def test_batch_norm_backward_equals_sympy():
     xv, gv, bv = RNG.standard_normal((m, d)), RNG.uniform(0.5, 1.5, d), RNG.standard_normal(d)
     subs = {X[i, j]: xv[i, j] for i in range(m) for j in range(d)}
     subs |= {gamma[j]: gv[j] for j in range(d)} | {beta[j]: bv[j] for j in range(d)}
-    grad = lambda symbol: float(sp.diff(L, symbol).evalf(subs=subs))
+    def grad(symbol):
+        return float(sp.diff(L, symbol).evalf(subs=subs))
     dX, dgamma, dbeta = batch_norm_backward(dY, xv, gv, eps=1e-5)
     assert np.allclose(dX, [[grad(X[i, j]) for j in range(d)] for i in range(m)], rtol=1e-8, atol=1e-12)
     assert np.allclose(dgamma, [grad(g) for g in gamma], rtol=1e-10)

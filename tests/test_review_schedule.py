@@ -13,7 +13,7 @@ from fsrs import Card, Rating, Scheduler
 
 from studykit import attempts, clock
 from studykit.progress import ProgressStore
-from studykit.review import AGAIN, EASY, GOOD, HARD, rating_for
+from studykit.schedule import AGAIN, EASY, GOOD, HARD, rating_for
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
 
@@ -73,9 +73,9 @@ def test_each_rating_moves_the_due_date_as_fsrs_says(store):
     ]
     intervals = []
     for how, expected in steps:
-        start = clock.utc(store.review("ex02").due) + timedelta(hours=1)
+        start = clock.utc(store.review_state("ex02").due) + timedelta(hours=1)
         assert store.start_review("ex02", start, None) == "started"
-        assert store.review("ex02").in_progress and store.standing("ex02").solved  # a review never unsolves
+        assert store.review_state("ex02").in_progress and store.standing("ex02").solved  # a review never unsolves
         if how.get("hints"):
             store.set_hint_level("ex02", 2)
         for _ in range(how.get("failed", 0)):
@@ -90,7 +90,7 @@ def test_each_rating_moves_the_due_date_as_fsrs_says(store):
         history.append((expected, when))
         assert done.rating == expected, (how, done)
         assert done.due == fsrs_due(history).timestamp(), how
-        assert not store.review("ex02").in_progress
+        assert not store.review_state("ex02").in_progress
         intervals.append(done.interval_days)
     good, easy, hard1, hard2, again, good2 = intervals
     assert easy > good > 2 and again < hard2 and good2 > again  # a give-up shortens it, a pass grows it again
@@ -101,15 +101,15 @@ def test_each_rating_moves_the_due_date_as_fsrs_says(store):
 
 def test_trials_and_passes_outside_a_review_leave_the_schedule_alone(store):
     grade(store, "pass", T0)
-    due = store.review("ex02").due
+    due = store.review_state("ex02").due
     assert grade(store, "pass", T0 + timedelta(days=1)) is None  # solved, not under review
     assert store.start_review("ex02", T0 + timedelta(days=2), None) == "started"
     assert store.record_grade("ex02", "pass", 1.0, 1, 0.1, file="/tmp/other.py", now=T0 + timedelta(days=2)) is None
-    assert store.review("ex02").in_progress and store.review("ex02").due == due
+    assert store.review_state("ex02").in_progress and store.review_state("ex02").due == due
     assert store.start_review("ex02", T0 + timedelta(days=2), None) == "in-progress"
     # a grade that began before the review laid its starter graded the old solution: it ends nothing
     assert grade(store, "pass", T0 + timedelta(days=2) - timedelta(seconds=1)) is None
-    assert store.review("ex02").in_progress
+    assert store.review_state("ex02").in_progress
     assert store.start_review("ex05", T0, None) == "not-solved"
     assert store.give_up("ex05", T0) is None
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 from conftest import SOLUTIONS
+
 from studykit.catalog import find
 from studykit.grading.runner import run_in_child
 
@@ -39,7 +39,8 @@ def test_numpy_works_under_the_memory_limit_but_a_large_allocation_fails(tmp_pat
     # 200 MB is an ordinary workload; 4 GB is over the limit and must fail cleanly, not kill the machine
     ok = CORRECT + "\n_big = __import__('numpy').ones(25_000_000)\n"
     assert grade(tmp_path, ok)["status"] == "pass"
-    bomb = CORRECT.replace("    return X.dot(w) + b", "    __import__('numpy').ones(500_000_000)\n    return X.dot(w) + b")
+    bomb = CORRECT.replace("    return X.dot(w) + b",
+                           "    __import__('numpy').ones(500_000_000)\n    return X.dot(w) + b")
     result = grade(tmp_path, bomb)
     assert result["status"] == "fail"
     forward = [t for t in result["tests"] if t["part"] == "forward"]

@@ -87,6 +87,6 @@ def test_anki_is_imported_only_by_the_collection_backend_and_its_absence_is_a_me
 
 
 def test_our_note_type_ids_are_the_decks():
-    from studykit.deck.models import BASIC_MODEL_ID, CLOZE_MODEL_ID
+    from studykit.deck.notetypes import BASIC_MODEL_ID, CLOZE_MODEL_ID
 
     assert OUR_MODELS == (BASIC_MODEL_ID, CLOZE_MODEL_ID)

@@ -12,8 +12,12 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from studykit.notes.model import NoteFile
 
 DEFAULT_DECK = "studykit"
 PROGRESS_FROM = 8  # files: below this a progress bar is noise
@@ -21,7 +25,6 @@ PROGRESS_FROM = 8  # files: below this a progress bar is noise
 
 def _collect(paths: tuple[str, ...]):
     from studykit.notes.source import NotesPathError, collect
-
     from studykit.workspace import notes_project
 
     targets = [Path(p) for p in paths] or [notes_project()[0]]
@@ -64,7 +67,7 @@ def _parse(paths: tuple[str, ...], use_cache: bool, each=None, background: bool 
             cache = NoteCache(default_dir())
         except (RuntimeError, KeyError, OSError):
             cache = None  # no home folder to put a cache in: parse everything
-    notes = [None] * len(files)
+    notes: list[NoteFile] = [None] * len(files)  # type: ignore[list-item]  # every slot is filled below
     ready = parse_iter(files, cache, background=background, meanwhile=meanwhile)
     with contextlib.ExitStack() as stack:
         if len(files) >= PROGRESS_FROM and sys.stderr.isatty():
@@ -173,10 +176,12 @@ def _memory_lines(stats, forget_removed: bool) -> list[str]:
         if len(stats.removed_now) > 20:
             lines.append(f"  … and {len(stats.removed_now) - 20} more")
         if not forget_removed and any("fields" not in r for r in stats.removed_now):
-            lines.append("  (the last package is gone, so some cannot be tagged for you: find them in Anki by their front)")
+            lines.append("  (the last package is gone, so some cannot be tagged for you: "
+                         "find them in Anki by their front)")
     if stats.removed and not forget_removed:
         lines.append(f"{stats.removed} removed cards are in the package tagged studykit::removed: in Anki's browser, "
-                     f"search tag:studykit::removed to delete them; `studykit build --forget-removed` stops shipping them")
+                     "search tag:studykit::removed to delete them; "
+                     "`studykit build --forget-removed` stops shipping them")
     elif forget_removed:
         lines.append("removed cards are no longer shipped (--forget-removed)")
     return lines

@@ -72,8 +72,7 @@ def sync(paths: tuple[str, ...], deck: str, collection: Path | None, anki_connec
     if not deck or "::" in deck.strip(":"):
         click.echo("error: --deck needs a plain name (subdecks come from folders and notes)", err=True)
         sys.exit(2)
-    from studykit.sync.run import SyncError, describe
-    from studykit.sync.run import sync as run_sync
+    from studykit.sync.run import SyncError, describe, sync as run_sync
 
     try:
         backend = _backend(collection, anki_connect, deck)  # before the build: a refusal costs nothing

@@ -113,7 +113,7 @@ class BuildMemory:
     timestamp: float = 0.0  # the note time of the package it describes (Anki updates only newer notes)
 
     @classmethod
-    def load(cls, package: Path) -> "BuildMemory":
+    def load(cls, package: Path) -> BuildMemory:
         path = memory_path(package)
         memory = cls(path)
         try:
@@ -140,7 +140,7 @@ class BuildMemory:
         """The GUID a key keeps from an earlier match, else `default` (the key's own)."""
         return self.pinned.get(key, default) if self.pinned else default
 
-    def match(self, current, new_cards: dict[str, "Current"], old_backs) -> tuple[list[Match], list[Remembered],
+    def match(self, current, new_cards: dict[str, Current], old_backs) -> tuple[list[Match], list[Remembered],
                                                                                  list[str]]:
         """(matches, gone cards without a match, ambiguity warnings). `current`: the GUIDs of this build;
         `new_cards`: guid → card, for the cards the last build did not have; `old_backs(guids)` → {guid: back HTML}
@@ -199,7 +199,7 @@ class BuildMemory:
         unmatched = [c for c in gone if c.guid not in taken_old]
         return matches, unmatched, warnings
 
-    def save(self, order, new_cards: dict[str, "Current"], pinned: dict[str, str],
+    def save(self, order, new_cards: dict[str, Current], pinned: dict[tuple, str],
              removed: dict[str, dict], timestamp: float) -> str | None:
         """Write the memory of this build (cards in `order`: known ones as remembered, new ones from `new_cards`)
         atomically; returns a warning when it cannot be written."""

@@ -21,6 +21,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from studykit.deck.identity import card_guid, deck_id
 from studykit.deck.memory import REMOVED_TAG, BuildMemory, Current, Match, back_hash, shareable, short
@@ -114,7 +115,7 @@ class PackageWriter:
         if self._genanki is None:
             import genanki
 
-            from studykit.deck.models import basic_model, cloze_model
+            from studykit.deck.notetypes import basic_model, cloze_model
 
             class Note(genanki.Note):
                 def _check_invalid_html_tags_in_fields(self):
@@ -145,7 +146,7 @@ class PackageWriter:
         prepared = []
         tags = list(note.tags)
         guids = note.guids if len(note.guids) == len(note.cards) else [card_guid(card.key) for card in note.cards]
-        for card, own in zip(note.cards, guids):
+        for card, own in zip(note.cards, guids, strict=False):
             if card.is_cloze:
                 fields = [card.front, card.back, card.context, card.source]
                 model = self.cloze
@@ -189,7 +190,8 @@ class PackageWriter:
         known = self._remember().cards
         for card, guid, anki_note, kept in prepared:
             place = f"{note.relpath}:{card.line}"
-            if guid in self._guids:  # two cards with one identity: the first in build order wins, whatever arrived first
+            # two cards with one identity: the first in build order wins, whatever arrived first
+            if guid in self._guids:
                 other_index, other_place, other_kind = self._guids[guid]
                 if other_index <= index:
                     self.stats.problems.append(Problem(note.relpath, card.line, f"same identity as the card at "
@@ -218,6 +220,8 @@ class PackageWriter:
     def write(self, out: Path | None = None) -> BuildStats:
         """Write every note not written yet (in build order), then the package at `out`, atomically."""
         self.out = out or self.out
+        if self.out is None:
+            raise ValueError("DeckPackage.write needs an output path")
         try:
             for index in sorted(self._prepared):
                 note, prepared = self._prepared.pop(index)
@@ -237,7 +241,7 @@ class PackageWriter:
                 self.stats.problems.append(Problem(self.out.name, 0, problem, "memory"))
         return self.stats
 
-    def _match_and_remove(self, cursor) -> tuple[dict[str, str], dict[str, dict]]:
+    def _match_and_remove(self, cursor) -> tuple[dict[tuple, str], dict[str, dict]]:
         """Give matched cards their old GUIDs, ship removed cards again (tagged), and say what the memory keeps."""
         memory = self._remember()
         out = self.out
@@ -266,12 +270,12 @@ class PackageWriter:
         pinned = self._pinned
         removed = {} if self.forget_removed else {g: r for g, r in memory.removed.items() if g not in self._guids}
         fields = previous_notes(out, [c.guid for c in gone]) if out is not None and gone else {}
-        for card in gone:
-            record = {"guid": card.guid, "file": card.file, "line": card.line, "front": card.front,
-                      "kind": card.kind, **fields.get(card.guid, {})}
+        for old in gone:
+            record = {"guid": old.guid, "file": old.file, "line": old.line, "front": old.front,
+                      "kind": old.kind, **fields.get(old.guid, {})}
             self.stats.removed_now.append(record)
             if not self.forget_removed and "fields" in record:
-                removed[card.guid] = record
+                removed[old.guid] = record
         self._ship_removed(cursor, removed)
         self.stats.removed = len(removed)
         return pinned, removed
@@ -283,7 +287,7 @@ class PackageWriter:
         genanki = self._load()
         _, _, _, timestamp, ids = self._open()
         models = {self.basic.model_id: self.basic, self.cloze.model_id: self.cloze}
-        decks: dict[str, object] = {}
+        decks: dict[str, Any] = {}
         for record in removed.values():
             model = models.get(record.get("model"))
             if model is None or len(record["fields"]) != len(model.fields):

@@ -17,10 +17,11 @@ any other exception is the learner's code raising, reported with their traceback
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-KINDS = ("fixed", "random", "edge", "property", "speed")
+CASE_KINDS = ("fixed", "random", "edge", "property", "speed")
 
 
 class CheckFailed(AssertionError):
@@ -58,8 +59,8 @@ class CaseList:
         timeout: float | None = None,
         scored: bool = True,
     ) -> Callable[[Callable], Callable]:
-        if kind not in KINDS:
-            raise ValueError(f"unknown case kind {kind!r}; expected one of {KINDS}")
+        if kind not in CASE_KINDS:
+            raise ValueError(f"unknown case kind {kind!r}; expected one of {CASE_KINDS}")
         if any(case.name == name for case in self.cases):
             raise ValueError(f"duplicate case name {name!r}")
 

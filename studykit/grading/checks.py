@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from typing import Any, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -132,7 +133,8 @@ def check_close(
         )
 
 
-def check_gradient(name: str, got: Any, numeric: np.ndarray, *, threshold: float = 1e-6, hint: str | None = None) -> None:
+def check_gradient(name: str, got: Any, numeric: np.ndarray, *, threshold: float = 1e-6,
+                   hint: str | None = None) -> None:
     """A backward result against central finite differences, by CS231n's relative error."""
     arr = as_array(name, got)
     check_shape(name, arr, numeric.shape, hint)
@@ -140,7 +142,8 @@ def check_gradient(name: str, got: Any, numeric: np.ndarray, *, threshold: float
     bad = ~np.isfinite(numeric)
     if bad.any():  # the finite differences of the learner's own forward: NaN there must not pass silently
         raise CheckFailed(f"{name}: the finite differences of your forward are not finite (your forward returned nan "
-                          f"or inf near these inputs: {int(bad.sum())} of {numeric.size} entries); fix the forward first.")
+                          f"or inf near these inputs: {int(bad.sum())} of {numeric.size} entries); "
+                          "fix the forward first.")
     err = rel_error(arr, numeric)
     if not err <= threshold:  # written so that a NaN error fails too
         diff = np.abs(arr.astype(np.float64) - numeric)

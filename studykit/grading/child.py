@@ -79,9 +79,10 @@ def load_solution(path: Path):
     # an explicit source loader, so a file not named *.py (solution.txt, a temp file) still loads
     loader = importlib.machinery.SourceFileLoader("solution", str(path))
     spec = importlib.util.spec_from_file_location("solution", path, loader=loader)
+    assert spec is not None  # an explicit loader always gives a spec
     module = importlib.util.module_from_spec(spec)
     sys.modules["solution"] = module
-    spec.loader.exec_module(module)
+    loader.exec_module(module)
     return module
 
 
@@ -112,13 +113,15 @@ def main(argv: list[str]) -> int:
               "(this is a bug in studykit, not in your code):\n" + traceback.format_exc(limit=-3)})
         send({"type": "done"})
         return 0
-    send({"type": "plan", "cases": [{"name": c.name, "part": c.part, "kind": c.kind, "scored": c.scored} for c in cases]})
+    send({"type": "plan", "cases": [{"name": c.name, "part": c.part, "kind": c.kind,
+                                     "scored": c.scored} for c in cases]})
 
     try:
         sol = load_solution(solution)
     except SyntaxError as exc:
         where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
-        send({"type": "fatal", "message": f"syntax error in your file at {where}: {exc.msg}\n{(exc.text or '').rstrip()}"})
+        send({"type": "fatal",
+              "message": f"syntax error in your file at {where}: {exc.msg}\n{(exc.text or '').rstrip()}"})
         send({"type": "done"})
         return 0
     except SystemExit as exc:
@@ -127,7 +130,8 @@ def main(argv: list[str]) -> int:
         send({"type": "done"})
         return 0
     except BaseException as exc:  # anything the learner's module raises at import
-        send({"type": "fatal", "message": "your file raised an error while being imported:\n" + learner_traceback(exc, solution)})
+        message = "your file raised an error while being imported:\n" + learner_traceback(exc, solution)
+        send({"type": "fatal", "message": message})
         send({"type": "done"})
         return 0
 
@@ -147,7 +151,8 @@ def main(argv: list[str]) -> int:
                 if note.get("data") is not None:
                     record["data"] = note["data"]
         except CaseTimeout:
-            record.update(status="fail", message=f"took longer than {case.timeout:g} s — an infinite loop, or far too slow.")
+            record.update(status="fail",
+                          message=f"took longer than {case.timeout:g} s — an infinite loop, or far too slow.")
         except SystemExit as exc:
             record.update(status="error", message=f"your code called sys.exit({exc.code!r}); return a value instead.")
         except CheckFailed as exc:

@@ -57,7 +57,7 @@ def write_png(curve: dict, path, title: str = "") -> None:
     matplotlib.use("Agg")  # no window, no display needed
     import matplotlib.pyplot as plt
 
-    epochs = []
+    epochs: list[int] = []
     for e in curve["epochs"]:  # None: the model train returned, trained on after its last epoch
         epochs.append((epochs[-1] + 1 if epochs else 0) if e is None else e)
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
@@ -100,8 +100,8 @@ def save_plot(result: dict, path) -> str:
     """Write the grade's curve to `path`; returns the sentence that says what happened."""
     curve = result.get("curve")
     if not curve:
-        return (f"no training curve to plot: {result['exercise']} trains no model"
-                if result["exercise"] != "ex13" else "no training curve to plot: training did not run") + f" ({path} not written)."
+        why = (f"{result['exercise']} trains no model" if result["exercise"] != "ex13" else "training did not run")
+        return f"no training curve to plot: {why} ({path} not written)."
     try:
         write_png(curve, path, title=f"{result['exercise']} · seed {result['seed']}")
     except OSError as exc:

@@ -6,7 +6,7 @@ tests of the reference solutions.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

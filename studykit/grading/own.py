@@ -21,9 +21,10 @@ import importlib.util
 import inspect
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Callable
+from typing import Any
 
 WORKSPACE_VARIABLE = "STUDYKIT_WORKSPACE"
 CAPSTONE = "ex13"  # the exercise that loads the others (its own functions are not loadable)
@@ -35,7 +36,7 @@ _calls: list[tuple[str, tuple, dict]] | None = None
 # CPU seconds (of the calling thread) spent in each function while `timing()` is active
 _seconds: dict[str, float] | None = None
 # while timing: (process CPU time, exception) — a stand-in called after that time raises the exception (ex13's budget)
-_deadline: tuple[float, type[BaseException]] | None = None
+_deadline: tuple[float, type[BaseException] | None] | None = None
 _modules: dict[str, ModuleType] = {}
 _caller_dirs: list[Path] = []
 
@@ -50,11 +51,11 @@ class OwnCodeError(Exception):
 
 
 @functools.lru_cache(maxsize=1)
-def _catalogue() -> dict[str, object]:
+def _catalogue() -> dict[str, Any]:
     """Every function name an exercise's meta.toml lists → that exercise (the first one, by number)."""
     from studykit.catalog import all_exercises
 
-    owners: dict[str, object] = {}
+    owners: dict[str, Any] = {}
     for ex in all_exercises():
         if ex.id == CAPSTONE:
             continue
@@ -63,7 +64,7 @@ def _catalogue() -> dict[str, object]:
     return owners
 
 
-def exercise_of(name: str):
+def exercise_of(name: str) -> Any:
     """The exercise whose starter defines `name` (conv2d_backward → ex09)."""
     owners = _catalogue()
     if name not in owners:
@@ -110,9 +111,10 @@ def module(ex) -> ModuleType:
     name = f"studykit_own_{ex.id}"
     loader = importlib.machinery.SourceFileLoader(name, str(path))
     spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    assert spec is not None  # an explicit loader always gives a spec
     mod = importlib.util.module_from_spec(spec)
     try:
-        spec.loader.exec_module(mod)
+        loader.exec_module(mod)
     except SyntaxError as exc:
         raise OwnCodeError(f"your {ex.id} ({path}) has a syntax error at line {exc.lineno}: {exc.msg}; "
                            f"fix {ex.id} first (`studykit grade {ex.id}`).", ex.id) from None
@@ -135,13 +137,13 @@ def function(name: str) -> Callable:
 
 def loaded_files() -> set[Path]:
     """The files of the earlier exercises loaded so far (a traceback through them is the learner's own code)."""
-    return {Path(m.__file__).resolve() for m in _modules.values()}
+    return {Path(str(m.__file__)).resolve() for m in _modules.values()}
 
 
 def exercise_of_file(path) -> str | None:
     """The id of the earlier exercise whose loaded file is `path`, if any."""
     resolved = Path(path).resolve()
-    return next((ex_id for ex_id, m in _modules.items() if Path(m.__file__).resolve() == resolved), None)
+    return next((ex_id for ex_id, m in _modules.items() if Path(str(m.__file__)).resolve() == resolved), None)
 
 
 def _stand_in(name: str, ex) -> Callable:
@@ -164,7 +166,7 @@ def _stand_in(name: str, ex) -> Callable:
 
     call.__name__ = call.__qualname__ = name
     call.__doc__ = f"Your {name} from {ex.id} (exercises/{ex.folder}/solution.py in your workspace)."
-    call.studykit_own = (name, ex.id)
+    call.studykit_own = (name, ex.id)  # type: ignore[attr-defined]
     return call
 
 
@@ -172,7 +174,8 @@ def load(*names: str):
     """Your own functions by name: one name → the function, several → a tuple in the same order."""
     if not names:
         raise TypeError("own.load needs at least one function name, e.g. own.load(\"conv2d_forward\")")
-    caller = inspect.currentframe().f_back
+    here = inspect.currentframe()
+    caller = here.f_back if here is not None else None
     where = caller.f_globals.get("__file__") if caller is not None else None
     if where and Path(where).parent not in _caller_dirs:
         _caller_dirs.append(Path(where).resolve().parent)

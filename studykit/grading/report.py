@@ -25,7 +25,7 @@ def build_result(
     replay: str | None = None,
 ) -> dict:
     """One result object from the child's records; `death` says how the child ended if it sent no `done`."""
-    plan = next((r["cases"] for r in records if r.get("type") == "plan"), [])
+    plan: list[dict] = next((r["cases"] for r in records if r.get("type") == "plan"), [])
     fatal = next((r["message"] for r in records if r.get("type") == "fatal"), None)
     reported = {r["name"]: r for r in records if r.get("type") == "case"}
     begun = [r["name"] for r in records if r.get("type") == "begin"]
@@ -51,7 +51,7 @@ def build_result(
     scored = [t for t in tests if t["scored"]]
     passed = sum(t["status"] == "pass" for t in scored)
     score = passed / len(scored) if scored else 0.0
-    message = fatal or death
+    message: str | None = fatal or death  # type: ignore[no-redef]  # the result's, not a case's
     if message or not plan:
         status = "error"
         message = message or "the grader could not start your exercise."

@@ -15,7 +15,7 @@ against a reference measured on another size), and the message says so.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 BUDGET_SECONDS = 4.0  # wall-clock time the timing rounds may take (at least two rounds are always run)
 ROUNDS = 5
@@ -64,7 +64,8 @@ def compare(learner_small: Callable[[], object], learner_full: Callable[[], obje
     if estimate <= FULL_SIZE_LIMIT:
         reference, learner, where = reference_full, learner_full, ""
     else:
-        reference, learner, where = reference_small, learner_small, f" on {small_label}: the full size would take too long"
+        reference, learner = reference_small, learner_small
+        where = f" on {small_label}: the full size would take too long"
     reference()  # warm-up
     ref_time, yours, rounds = best_pair(reference, learner)
     ratio = yours / ref_time

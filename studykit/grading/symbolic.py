@@ -22,15 +22,16 @@ import ast
 import contextlib
 import io
 import math
-import re
 import random
+import re
 import signal
 import time
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import sympy as sp
+
 
 def _sigmoid(a):
     return 1 / (1 + sp.exp(-a))
@@ -51,7 +52,8 @@ FUNCTIONS.update({
     "root": (sp.root, 2, 2),
     "pow": (sp.Pow, 2, 2),
 })
-ALIASES = {"σ": "sigmoid", "ln": "log", "abs": "Abs", "max": "Max", "min": "Min", "heaviside": "Heaviside", "H": "Heaviside",
+ALIASES = {"σ": "sigmoid", "ln": "log", "abs": "Abs", "max": "Max", "min": "Min",
+           "heaviside": "Heaviside", "H": "Heaviside",
            "sgn": "sign", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
            "arccosh": "acosh", "arctanh": "atanh", "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh"}
 FUNCTIONS.update({alias: FUNCTIONS[name] for alias, name in ALIASES.items()})
@@ -111,7 +113,7 @@ def _constant_value(node: ast.AST) -> float | None:
     """The numeric value of a constant-only subtree, computed with float guards (None if not constant)."""
     try:
         if isinstance(node, ast.Constant):
-            return float(node.value)
+            return float(node.value)  # type: ignore[arg-type]  # a non-number raises, handled below
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = _constant_value(node.operand)
             return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
@@ -179,7 +181,8 @@ class _Builder:
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 called = ast.unparse(node.func)
-                raise AnswerError(f"calling {called}(...) is not allowed; the functions you may use are {SHOWN_FUNCTIONS}")
+                raise AnswerError(f"calling {called}(...) is not allowed; "
+                                  f"the functions you may use are {SHOWN_FUNCTIONS}")
             builder, fewest, most = FUNCTIONS[node.func.id]
             name = node.func.id
             if node.keywords or not fewest <= len(node.args) <= most:
@@ -217,7 +220,8 @@ def parse_answer(answer, symbols: tuple[str, ...]) -> sp.Expr:
                           f"put the power after the call: {name}(x)**{power}, not {name}**{power}(x)")
     gaps = _implicit_products(text, set(declared) | set(CONSTANTS))
     if gaps:
-        fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)]))
+        pieces = zip([0, *gaps], [*gaps, len(text)], strict=True)
+        fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in pieces)
         column = gaps[0]
         raise AnswerError(f"cannot read the answer at column {column + 1}: two factors side by side with nothing "
                           f"between them\n  {text}\n  {' ' * column}^",
@@ -245,7 +249,7 @@ def _implicit_products(text: str, names: set[str]) -> list[int]:
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return []
     gaps = []
-    for before, after in zip(tokens, tokens[1:]):
+    for before, after in zip(tokens, tokens[1:], strict=False):
         ends = before.type == tokenize.NUMBER or before.string == ")" or (
             before.type == tokenize.NAME and (before.string in names or after.string != "("))
         starts = after.type in (tokenize.NUMBER, tokenize.NAME) or after.string == "("
@@ -257,7 +261,8 @@ def _implicit_products(text: str, names: set[str]) -> list[int]:
             gaps.append(after.start[1])
     if not gaps:
         return []
-    fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)]))
+    pieces = zip([0, *gaps], [*gaps, len(text)], strict=True)
+    fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in pieces)
     try:
         ast.parse(fixed, mode="eval")
     except SyntaxError:
@@ -334,13 +339,15 @@ def equivalent(answer: sp.Expr, expected: sp.Expr, symbols: tuple[str, ...], see
     if nonzero and all(a is not None for _, a, _ in pairs):
         factor = nonzero[0][0] / nonzero[0][1]
         if abs(factor - 1) > 1e-9 and abs(factor) > 1e-9 and all(
-                abs(a - factor * b) <= 1e-7 * max(1.0, abs(factor * b)) for _, a, b in pairs):
+                abs(a - factor * b) <= 1e-7 * max(1.0, abs(factor * b)) for _, a, b in pairs):  # type: ignore[operator]
             k = factor.real
             shown = f"{round(k)}" if abs(k - round(k)) < 1e-9 else f"{k:.6g}"
-            hint = f"off by a factor of {shown}: " + ("check the sign." if shown == "-1" else "check a constant factor.")
+            advice = "check the sign." if shown == "-1" else "check a constant factor."
+            hint = f"off by a factor of {shown}: {advice}"
         else:
-            offset = pairs[0][1] - pairs[0][2]
-            if abs(offset) > 1e-9 and all(abs((a - b) - offset) <= 1e-7 * max(1.0, abs(offset)) for _, a, b in pairs):
+            offset = pairs[0][1] - pairs[0][2]  # type: ignore[operator]  # all known: checked above
+            if abs(offset) > 1e-9 and all(abs((a - b) - offset) <= 1e-7 * max(1.0, abs(offset))  # type: ignore[operator]
+                                          for _, a, b in pairs):
                 hint = f"off by a constant {offset.real:+.6g}"
     return Verdict(False, message, hint)
 

@@ -8,8 +8,8 @@ while the workers parse. markdown-it is imported only when some note actually ha
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from studykit.notes.model import NoteFile
 from studykit.notes.source import collect
@@ -85,7 +85,7 @@ class _Pool:
         self.futures: dict = {}
 
     @classmethod
-    def start(cls, jobs: int) -> "_Pool | None":
+    def start(cls, jobs: int) -> _Pool | None:
         cpus = min(_cpus(), 8)
         if cpus < 2:
             return None
@@ -145,7 +145,7 @@ def separate_same_paths(notes: list[NoteFile], files: list[tuple[Path, Path]]) -
     `x.md`): the first keeps its id, a later one is identified as `<its PATH's folder name>/x` (more of the PATH's
     own path when that is not enough). Notes with an explicit `id:` keep it. Changes the notes' card keys in place."""
     taken: dict[str, Path] = {}
-    for note, (_, root) in zip(notes, files):
+    for note, (_, root) in zip(notes, files, strict=False):
         if note is None or note.explicit_id:
             continue
         owner = taken.setdefault(note.note_id, root.resolve())

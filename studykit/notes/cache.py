@@ -61,16 +61,24 @@ def parser_fingerprint() -> bytes:
             digest.update(package.encode() + b"\0")
             if spec is not None and spec.origin:
                 digest.update(Path(spec.origin).read_bytes())
-        here = Path(__file__).parent
+        top = Path(__file__).parent.parent
         for source in parser_sources():
-            digest.update(source.relative_to(here).as_posix().encode() + b"\0" + source.read_bytes())
+            digest.update(source.relative_to(top).as_posix().encode() + b"\0" + source.read_bytes())
         _FINGERPRINT = digest.digest()
     return _FINGERPRINT
 
 
+# studykit's modules outside studykit.notes that a parse job imports: the job computes the cards' GUIDs (identity
+# has one owner, deck/identity.py) and the cache keeps them, so a change to the identity code must miss the cache.
+# tests/test_notes_cache.py checks that every module a parse job imports is listed here or under notes/.
+PARSE_IMPORTS = ("__init__.py", "deck/__init__.py", "deck/identity.py")
+
+
 def parser_sources() -> list[Path]:
-    """studykit's own files a parse depends on: every module of studykit.notes, the card rules in rules/ included."""
-    return sorted(Path(__file__).parent.rglob("*.py"))
+    """studykit's own files a parse job depends on: every module of studykit.notes (the card rules in rules/
+    included) and the identity code that makes the GUIDs cached with each parse."""
+    package = Path(__file__).parent.parent
+    return sorted({*Path(__file__).parent.rglob("*.py"), *(package / name for name in PARSE_IMPORTS)})
 
 
 class NoteCache:

@@ -201,7 +201,9 @@ class Walker:
 
 
 def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
-    """One Markdown file → its cards, warnings and pictures. Reads the file (unless given its `data`); writes nothing."""
+    """One Markdown file → its cards, warnings and pictures.
+
+    Reads the file (unless given its `data`); writes nothing."""
     path, root = path.resolve(), root.resolve()
     relpath = path.relative_to(root).as_posix()
     note = NoteFile(path=path, relpath=relpath, title=path.stem, deck=(), tags=(),
@@ -222,7 +224,7 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
         return note
 
     pictures = PictureResolver(path, root)
-    env = {"pictures": pictures}
+    env: dict = {"pictures": pictures}
     tokens = markdown().parse(text, env)
     for tok in tokens:  # the line of each picture and HTML tag, for its warnings
         if tok.type == "inline" and tok.map and ("<" in tok.content or "![" in tok.content):

@@ -20,8 +20,7 @@ import re
 
 from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_TAG_RE
-from markdown_it.rules_block.html_block import HTML_SEQUENCES
-from markdown_it.rules_block.html_block import html_block as commonmark_html_block
+from markdown_it.rules_block.html_block import HTML_SEQUENCES, html_block as commonmark_html_block
 from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
@@ -156,6 +155,7 @@ def html_block(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
     if silent:
         return True
     token = state.tokens[-1]
+    assert token.map is not None  # a block token always has its lines
     last = token.map[1]
     if last - startLine > 1 and _ends_on_blank_line(first):
         lines = [state.src[state.bMarks[k] + state.tShift[k]:state.eMarks[k]] for k in range(startLine, last)]

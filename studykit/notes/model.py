@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-KINDS = ("question", "term", "table", "cloze", "qa", "section")
+CARD_KINDS = ("question", "term", "table", "cloze", "qa", "section")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Problem:
 class Card(NamedTuple):
     """One card. A named tuple: immutable, and cheap to make (a rebuild makes ten thousand from the cache)."""
 
-    kind: str  # one of KINDS
+    kind: str  # one of CARD_KINDS
     front: str  # HTML; for a cloze card, the text with {{cN::…}} deletions
     back: str  # HTML; for a cloze card, extra text shown with the answer (may be empty)
     context: str  # HTML-escaped "title › heading › heading": what makes the card make sense alone

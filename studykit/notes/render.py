@@ -27,9 +27,9 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from studykit.notes.cjk import cjk_friendly_plugin
 from studykit.notes.html import html_plugin
 from studykit.notes.mark import mark_plugin
+from studykit.notes.source import stat_entry
 from studykit.notes.tables import tables_plugin
 from studykit.notes.typora import typora_plugin
-from studykit.notes.source import stat_entry
 
 IMAGE_DIRS = ("", "assets", "images", "img", "media")  # where a picture with a foreign path is looked for
 
@@ -186,7 +186,7 @@ class PictureResolver:
         if src not in self._cache:
             self._cache[src] = self._resolve(src, line)
         shown, path = self._cache[src]
-        if pack and path is not None:
+        if pack and shown is not None and path is not None:
             self.media[shown] = path
         return shown
 
@@ -254,7 +254,7 @@ class PictureResolver:
         return None, None
 
 
-def check_pictures(tokens, pictures: "PictureResolver") -> None:
+def check_pictures(tokens, pictures: PictureResolver) -> None:
     """Resolve every picture in the note once, so each problem is reported even outside any card."""
     for tok in tokens:
         if tok.type == "html_block":
@@ -268,7 +268,7 @@ def check_pictures(tokens, pictures: "PictureResolver") -> None:
                 _each_img(child.content, child.meta.get("line", 0), pictures)
 
 
-def _each_img(fragment: str, line: int, pictures: "PictureResolver") -> None:
+def _each_img(fragment: str, line: int, pictures: PictureResolver) -> None:
     if "<img" in fragment.lower():
         parser = _ImgTags()
         parser.feed(fragment)
@@ -300,7 +300,7 @@ class _ImgTags(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, int, dict[str, str | None]]] = []
+        self.found: list[tuple[int, int, dict[str, str | None], str]] = []
 
     def handle_starttag(self, tag, attrs):
         self._record(tag, attrs)
@@ -312,7 +312,7 @@ class _ImgTags(HTMLParser):
         if tag == "img":
             text = self.get_starttag_text() or ""
             line, col = self.getpos()
-            self.found.append((line, col, dict(attrs), text))  # type: ignore[arg-type]
+            self.found.append((line, col, dict(attrs), text))
 
 
 def rewrite_img_tags(fragment: str, pictures: PictureResolver, line: int) -> str:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.state_block import StateBlock
-from markdown_it.rules_block.table import escapedSplit
-from markdown_it.rules_block.table import table as gfm_table
+from markdown_it.rules_block.table import escapedSplit, table as gfm_table
 from markdown_it.token import Token
 
 PIPE = "\ue000"  # stands for a `|` inside maths while markdown-it splits the row
@@ -108,11 +107,11 @@ def table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool
         return found
     warnings = state.env.setdefault("warnings", [])
     if not found:
-        header, delimiter = _cells(masked_src[state.bMarks[startLine]:state.eMarks[startLine]]), \
-            [c for c in line_text[1].strip().strip("|").split("|")]
-        if len(header) >= 2 and len(header) != len(delimiter):
-            warnings.append((startLine + 1, "table", f"not a table: the header has {len(header)} cells but the line "
-                                                     f"below it {len(delimiter)}; it shows as text"))
+        header_cells = _cells(masked_src[state.bMarks[startLine]:state.eMarks[startLine]])
+        delimiter = list(line_text[1].strip().strip("|").split("|"))
+        if len(header_cells) >= 2 and len(header_cells) != len(delimiter):
+            warnings.append((startLine + 1, "table", f"not a table: the header has {len(header_cells)} cells but "
+                                                     f"the line below it {len(delimiter)}; it shows as text"))
         return False
     _finish(state, first_token, masked_src, warnings)
     return True

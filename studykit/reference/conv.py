@@ -1,4 +1,6 @@
-"""Reference cross-correlation (ex08) and the convolution layer (ex09), vectorized: one matrix product per kernel offset.
+"""Reference cross-correlation (ex08) and the convolution layer (ex09), vectorized.
+
+One matrix product per kernel offset.
 
 Shapes: X (N, C_in, H, W), W (C_out, C_in, kh, kw), b (C_out,) → (N, C_out, H_out, W_out) with
 H_out = ⌊(H + 2P − kh) / S⌋ + 1. A CNN's "convolution" is a cross-correlation: the kernel is not flipped.

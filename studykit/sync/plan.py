@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from studykit.deck.identity import GUID_PREFIX
 from studykit.deck.memory import REMOVED_TAG  # the tag the build gives removed cards
 
-OUR_MODELS = (1724019101, 1724019102)  # studykit/deck/models.py's ids (that module imports genanki: not here)
+OUR_MODELS = (1724019101, 1724019102)  # studykit/deck/notetypes.py's ids (that module imports genanki: not here)
 LEARNER_TAGS = frozenset({"marked", "leech"})  # tags Anki's reviewer gives a note: the learner's, kept by a sync
 
 

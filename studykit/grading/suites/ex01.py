@@ -161,5 +161,6 @@ def _(sol, rng):
         if yours / X.shape[0] >= speed.LOOP_SECONDS_PER_OUTPUT:  # as long per example as a Python loop takes
             note += " A Python loop over examples? One matrix product Xᵀr does it all."
         else:
-            note += " Vectorized, but not one matrix product: Xᵀr (X.T @ r) uses BLAS; a sum of a broadcast product does not."
+            note += (" Vectorized, but not one matrix product: Xᵀr (X.T @ r) uses BLAS; "
+                     "a sum of a broadcast product does not.")
     return note

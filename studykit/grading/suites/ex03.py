@@ -37,7 +37,8 @@ def _call(sol, Z, y, strict=False):
     if strict and warned:
         naive_loss, naive_dZ = _naive(Z, y)
         # only when the results are what exp without the max gives: that is the mistake STABLE_HINT names
-        named = checks.match_variant(loss, {"n": lambda: naive_loss}) or checks.match_variant(dZ, {"n": lambda: naive_dZ})
+        named = (checks.match_variant(loss, {"n": lambda: naive_loss})
+                 or checks.match_variant(dZ, {"n": lambda: naive_dZ}))
         checks.no_warnings("softmax_cross_entropy", warned, STABLE_HINT if named else None)
     return loss, dZ
 
@@ -165,8 +166,10 @@ def _(sol, rng):
     if checks.match_variant(loss, {"summed": lambda: n * expected_loss}) and checks.match_variant(dZ, right):
         hint = ("your dZ is right — the gradient of the MEAN loss — but your loss is summed over the N examples, "
                 "so its derivative is N times your dZ: divide the loss by N (the missing / N; take the mean).")
-    elif checks.match_variant(loss, {"ok": lambda: expected_loss}) and checks.match_variant(dZ, {"n": lambda: n * expected_dZ}):
-        hint = "your loss is the mean over N examples, so its gradient has a / N too: dZ = (softmax(Z) − onehot(y)) / N."
+    elif (checks.match_variant(loss, {"ok": lambda: expected_loss})
+          and checks.match_variant(dZ, {"n": lambda: n * expected_dZ})):
+        hint = ("your loss is the mean over N examples, so its gradient has a / N too: "
+                "dZ = (softmax(Z) − onehot(y)) / N.")
     else:
         hint = None
     checks.check_gradient("dZ", dZ, numeric, threshold=1e-6, hint=hint)

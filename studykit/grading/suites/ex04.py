@@ -23,7 +23,8 @@ TANH_HINT = ("(e^x − e^(−x)) / (e^x + e^(−x)) overflows for |x| ≳ 710 (i
 X_FIXED = np.array([-3.0, -1.0, 0.0, 0.5, 2.0])
 
 NP_WHERE_HINT = ("numpy warned although your values are right, on both sides of 0: np.where evaluates both branches — "
-                 "np.where(cond, A, B) computes A AND B on every element before it chooses, so 1/(1+e^(−x)) still overflows for x ≈ −1e4 and "
+                 "np.where(cond, A, B) computes A AND B on every element before it chooses, "
+                 "so 1/(1+e^(−x)) still overflows for x ≈ −1e4 and "
                  "e^x/(1+e^x) for x ≈ +1e4. Compute each formula only on its own elements (s[pos] = … with "
                  "pos = x >= 0, s[~pos] = …), or write both with e^(−|x|), which never overflows.")
 
@@ -62,7 +63,8 @@ def _stability_hint(sol, name, func, x, got):
             return NP_WHERE_HINT
         if neg and not pos and checks.match_variant(got, {"ok": lambda: _quiet(lambda v: 1 / (1 + np.exp(-v)), x)}):
             return SIGMOID_HINT
-        if pos and not neg and checks.match_variant(got, {"ok": lambda: _quiet(lambda v: np.exp(v) / (1 + np.exp(v)), x)}):
+        exp_formula = {"ok": lambda: _quiet(lambda v: np.exp(v) / (1 + np.exp(v)), x)}
+        if pos and not neg and checks.match_variant(got, exp_formula):
             return SIGMOID_POSITIVE_HINT
         return None
     inner = getattr(sol, name.removesuffix("_grad"), None) if name.endswith("_grad") else None
@@ -176,7 +178,7 @@ def _(sol, rng):
     ones = np.ones_like(x)
     for name in ("relu", "sigmoid", "tanh"):
         forward, grad = checks.need(sol, name), checks.need(sol, f"{name}_grad")
-        numeric = numerical_gradient_array(lambda v: np.asarray(forward(v), dtype=np.float64), x.copy(), ones)
+        numeric = numerical_gradient_array(lambda v: np.asarray(forward(v), dtype=np.float64), x.copy(), ones)  # noqa: B023 (called in this iteration)
         checks.check_gradient(f"{name}_grad(x)", grad(x), numeric, threshold=1e-7,
                               hint=f"{name}_grad must be the derivative of your own {name}.")
 

@@ -27,7 +27,8 @@ def _problem(rng, n=5, d=4, h=6, c=3):
 
 def _call(sol, args):
     func = checks.need(sol, "mlp_backprop")
-    with checks.unchanged("mlp_backprop", **{k: a for k, a in zip(ARGS, args) if isinstance(a, np.ndarray)}):
+    arrays = {k: a for k, a in zip(ARGS, args, strict=False) if isinstance(a, np.ndarray)}
+    with checks.unchanged("mlp_backprop", **arrays):
         out = func(*args)
     if not (isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], dict)):
         raise checks.CheckFailed("mlp_backprop must return (loss, grads) with grads a dict.")

@@ -56,7 +56,8 @@ def _(sol, rng):
     bound = 5 * math.sqrt(p * (1 - p) / X.size)
     if abs(frac - p) > bound:
         hint = CONVENTION if abs(frac - (1 - p)) <= bound else "drop each unit independently with probability p."
-        raise checks.CheckFailed(f"out: {frac:.3f} of the entries are zero; with p = {p} expected {p} ± {bound:.3f}.", hint)
+        raise checks.CheckFailed(f"out: {frac:.3f} of the entries are zero; with p = {p} expected {p} ± {bound:.3f}.",
+                                 hint)
 
 
 @cases("train: kept entries are scaled by exactly 1/(1 − p)", part="forward", kind="property")
@@ -75,7 +76,8 @@ def _(sol, rng):
         hint = {1.0: "inverted dropout scales the kept units by 1/(1 − p) during training, so that nothing has to "
                      "change at test time.",
                 round(1 / p, 6): CONVENTION}.get(round(seen, 6), "scale every kept unit by the same 1/(1 − p).")
-        raise checks.CheckFailed(f"out: kept entries are multiplied by {seen:.4g}, expected 1/(1 − p) = {1 / (1 - p):.4g}.", hint)
+        raise checks.CheckFailed(f"out: kept entries are multiplied by {seen:.4g}, "
+                                 f"expected 1/(1 − p) = {1 / (1 - p):.4g}.", hint)
 
 
 @cases("train: the mean is preserved in expectation", part="forward", kind="property")

@@ -42,12 +42,14 @@ def _forward(sol, X, W, b, stride, padding):
 def _shape_hint(shape, X, W, stride, padding):
     """Which of stride / padding the learner's output shape left out, when it says so unambiguously."""
     def shape_for(s, p):
-        return (X.shape[0], W.shape[0], output_size(X.shape[2], W.shape[2], s, p), output_size(X.shape[3], W.shape[3], s, p))
+        return (X.shape[0], W.shape[0],
+                output_size(X.shape[2], W.shape[2], s, p), output_size(X.shape[3], W.shape[3], s, p))
 
     if stride != 1 and tuple(shape) == shape_for(1, padding):
         return STRIDE_HINT
     if padding and tuple(shape) == shape_for(stride, 0):
-        return "your output has the size of padding = 0: pad X with zeros first, np.pad(X, ((0, 0), (0, 0), (P, P), (P, P)))."
+        return ("your output has the size of padding = 0: pad X with zeros first, "
+                "np.pad(X, ((0, 0), (0, 0), (P, P), (P, P))).")
     return SHAPE_HINT
 
 
@@ -84,10 +86,11 @@ def _backward(sol, X, W, b, stride, padding, rng):
         out = func(dout, X, W, b, stride=stride, padding=padding)
     if not (isinstance(out, tuple) and len(out) == 3):
         raise checks.CheckFailed("conv2d_backward must return a triple (dX, dW, db).")
-    dX, dW, db = (checks.as_array(name, v) for name, v in zip(("dX", "dW", "db"), out))
+    dX, dW, db = (checks.as_array(name, v) for name, v in zip(("dX", "dW", "db"), out, strict=False))
     where = f" (stride {stride}, padding {padding}, X {X.shape}, W {W.shape})"
     eX, eW, eb = ref_backward(dout, X, W, b, stride, padding)
-    checks.check_shape("db" + where, db, eb.shape, "db has one entry per output channel: sum dout over N, H_out and W_out.")
+    checks.check_shape("db" + where, db, eb.shape,
+                       "db has one entry per output channel: sum dout over N, H_out and W_out.")
     checks.check_close("db" + where, db, eb, rtol=1e-7, atol=1e-9, hint=checks.match_variant(db, {
         "db is the SUM of dout over N, H_out and W_out (every output position adds b once), not the mean.":
             lambda: dout.mean(axis=(0, 2, 3)),
@@ -186,9 +189,9 @@ def _(sol, rng):
             args = [X, W, b]
 
             def f(v, arg=arg):
-                trial = list(args)
+                trial = list(args)  # noqa: B023 (called in this iteration)
                 trial[arg] = v
-                return forward(*trial, stride=stride, padding=padding)
+                return forward(*trial, stride=stride, padding=padding)  # noqa: B023 (called in this iteration)
 
             checks.check_gradient(f"{name} (stride {stride}, padding {padding})", got,
                                   numerical_gradient_array(f, args[arg].copy(), dout), threshold=1e-6)

@@ -45,7 +45,8 @@ def _assigned(dout, X, size, stride, whole_window=False):
         for j in range(wo):
             if whole_window:
                 at_max = (np.arange(size * size) == argmax[:, :, i, j, None]).reshape(n, c, size, size)
-                dX[:, :, i * stride:i * stride + size, j * stride:j * stride + size] = at_max * dout[:, :, i, j, None, None]
+                dX[:, :, i * stride:i * stride + size, j * stride:j * stride + size] = at_max * dout[:, :, i, j, None,
+                                                                                                     None]
             else:
                 a, b = np.divmod(argmax[:, :, i, j], size)
                 dX[nn, cc, i * stride + a, j * stride + b] = dout[:, :, i, j]

@@ -63,11 +63,12 @@ def _in_place_advice(X, gamma, beta, mm, mv):
 
 def _call(sol, X, gamma, beta, mm, mv, train):
     func = checks.need(sol, "batch_norm")
-    with checks.unchanged("batch_norm", _in_place_advice(X, gamma, beta, mm, mv), X=X, gamma=gamma, beta=beta, moving_mean=mm, moving_var=mv), _named_broadcast_error("batch_norm", X, train):
+    with checks.unchanged("batch_norm", _in_place_advice(X, gamma, beta, mm, mv), X=X, gamma=gamma, beta=beta,
+                          moving_mean=mm, moving_var=mv), _named_broadcast_error("batch_norm", X, train):
         out = func(X, gamma, beta, mm, mv, train)
     if not (isinstance(out, tuple) and len(out) == 3):
         raise checks.CheckFailed("batch_norm must return a triple (Y, new_moving_mean, new_moving_var).")
-    return tuple(checks.as_array(n, v) for n, v in zip(("Y", "new_moving_mean", "new_moving_var"), out))
+    return tuple(checks.as_array(n, v) for n, v in zip(("Y", "new_moving_mean", "new_moving_var"), out, strict=False))
 
 
 def _shape(X):
@@ -142,7 +143,8 @@ def _check_eval(sol, X, gamma, beta, mm, mv):
         "example.": lambda: ref(X, gamma, beta, mm, mv, True)[0],
     }))
     axes = _axes(X)
-    updated = "evaluation does not update the moving statistics: you updated them with this batch; return them as they are."
+    updated = ("evaluation does not update the moving statistics: you updated them with this batch; "
+               "return them as they are.")
     checks.check_close("new_moving_mean (eval)", nm, mm, rtol=0, atol=0, hint=checks.match_variant(nm, {
         updated: lambda: 0.9 * mm + 0.1 * X.mean(axis=axes), updated + " ": lambda: 0.1 * mm + 0.9 * X.mean(axis=axes),
     }))
@@ -164,11 +166,12 @@ def _(sol, rng):
 def _check_backward(sol, X, gamma, rng):
     dY = rng.standard_normal(X.shape)
     func = checks.need(sol, "batch_norm_backward")
-    with checks.unchanged("batch_norm_backward", dY=dY, X=X, gamma=gamma), _named_broadcast_error("batch_norm_backward", X):
+    with checks.unchanged("batch_norm_backward", dY=dY, X=X,
+                          gamma=gamma), _named_broadcast_error("batch_norm_backward", X):
         out = func(dY, X, gamma)
     if not (isinstance(out, tuple) and len(out) == 3):
         raise checks.CheckFailed("batch_norm_backward must return a triple (dX, dgamma, dbeta).")
-    dX, dgamma, dbeta = (checks.as_array(n, v) for n, v in zip(("dX", "dgamma", "dbeta"), out))
+    dX, dgamma, dbeta = (checks.as_array(n, v) for n, v in zip(("dX", "dgamma", "dbeta"), out, strict=False))
     eX, eg, eb = ref_backward(dY, X, gamma)
     axes, shape = _axes(X), _shape(X)
     over = "axis 0 for (N, D), axes (0, 2, 3) for (N, C, H, W) — one value per feature / channel"
@@ -181,7 +184,8 @@ def _check_backward(sol, X, gamma, rng):
         "dβ is the SUM of dY over the normalized axes (β is added to every one of them), not the mean.":
             lambda: dY.mean(axis=axes),
     }))
-    checks.check_shape("dgamma", dgamma, eg.shape, checks.match_variant(dgamma, {axis0: lambda: (dY * x_hat).sum(axis=0)})
+    checks.check_shape("dgamma", dgamma, eg.shape, checks.match_variant(dgamma,
+                                                                        {axis0: lambda: (dY * x_hat).sum(axis=0)})
                        or f"dγ has one value per feature / channel: shape {eg.shape}.")
     checks.check_close("dgamma", dgamma, eg, rtol=1e-7, hint=checks.match_variant(dgamma, {
         "dγ = Σ dY · x̂ with x̂ the NORMALIZED input, not Σ dY · X.": lambda: (dY * X).sum(axis=axes),
@@ -226,9 +230,12 @@ def _(sol, rng):
     for shape in ((5, 3), (2, 3, 2, 3)):  # small: every entry costs two forward calls
         X, gamma, beta, mm, mv = _problem(rng, shape)
         dY, dX, dgamma, dbeta = _check_backward(sol, X, gamma, rng)
-        f_x = lambda v: forward(v, gamma, beta, mm, mv, True)[0]
-        f_g = lambda v: forward(X, v, beta, mm, mv, True)[0]
-        f_b = lambda v: forward(X, gamma, v, mm, mv, True)[0]
+        def f_x(v):
+            return forward(v, gamma, beta, mm, mv, True)[0]  # noqa: B023 (called in this iteration)
+        def f_g(v):
+            return forward(X, v, beta, mm, mv, True)[0]  # noqa: B023 (called in this iteration)
+        def f_b(v):
+            return forward(X, gamma, v, mm, mv, True)[0]  # noqa: B023 (called in this iteration)
         where = f" (X of shape {shape})"
         checks.check_gradient("dX" + where, dX, numerical_gradient_array(f_x, X.copy(), dY), threshold=1e-5, hint=own)
         checks.check_gradient("dgamma" + where, dgamma, numerical_gradient_array(f_g, gamma.copy(), dY),

@@ -75,7 +75,8 @@ def _check(sol, X, p, stride):
     if got.shape != expected.shape:
         hint = SHAPE_CLASH if "W3" in p else "conv1 and conv2 are 3×3 with padding 1; only conv1 uses the given stride."
     checks.check_shape("out", got, expected.shape, hint)
-    checks.check_close("out", got, expected, rtol=1e-6, atol=1e-9, hint=checks.match_variant(got, _variants(X, p, stride)))
+    checks.check_close("out", got, expected, rtol=1e-6, atol=1e-9,
+                       hint=checks.match_variant(got, _variants(X, p, stride)))
 
 
 @cases("identity shortcut: C_in = C_out, stride 1")

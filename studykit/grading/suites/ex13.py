@@ -82,7 +82,8 @@ def _eval_subset() -> np.ndarray:
 
 def _copy(model):
     if not isinstance(model, dict):
-        raise CheckFailed(f"the model must be a dict of numpy arrays (init_model returns it), got {type(model).__name__}.")
+        raise CheckFailed("the model must be a dict of numpy arrays (init_model returns it), "
+                          f"got {type(model).__name__}.")
     return {k: (np.array(v, copy=True) if isinstance(v, np.ndarray) else v) for k, v in model.items()}
 
 
@@ -252,7 +253,7 @@ def _(sol, rng):
         if problem is not None:
             problems.append((ex_id, problem))
     if problems:
-        (first, (message, hint)), others = problems[0], [p[0] for p in problems[1:]]
+        (_first, (message, hint)), others = problems[0], [p[0] for p in problems[1:]]
         if others:
             message += f"\nnot finished either: {', '.join(others)}."
         raise CheckFailed(message, hint)
@@ -345,11 +346,11 @@ def _check_conv(fwd, bwd, args, rng, label):
     out = bwd(dout, X, W, b, stride, padding)
     if not (isinstance(out, tuple) and len(out) == 3):
         raise CheckFailed("conv2d_backward must return a triple (dX, dW, db).")
-    for i, (grad, what) in enumerate(zip(out, ("dX", "dW", "db"))):
+    for i, (grad, what) in enumerate(zip(out, ("dX", "dW", "db"), strict=False)):
         params = [X, W, b]
 
         def f(v, i=i):
-            trial = list(params)
+            trial = list(params)  # noqa: B023 (called in this iteration)
             trial[i] = v
             return np.sum(fwd(*trial, stride, padding) * dout)
 
@@ -380,11 +381,11 @@ def _check_bn(fwd, bwd, args, rng, label):
     out = bwd(dY, X, gamma, *(extra[:1] if extra and extra[0] != 1e-5 else ()))  # the forward's eps, if not 1e-5
     if not (isinstance(out, tuple) and len(out) == 3):
         raise CheckFailed("batch_norm_backward must return a triple (dX, dgamma, dbeta).")
-    for i, (grad, what) in enumerate(zip(out, ("dX", "dgamma", "dbeta"))):
+    for i, (grad, what) in enumerate(zip(out, ("dX", "dgamma", "dbeta"), strict=False)):
         params = [X, gamma, beta]
 
         def f(v, i=i):
-            trial = list(params)
+            trial = list(params)  # noqa: B023 (called in this iteration)
             trial[i] = v
             return np.sum(fwd(*trial, mm, mv, True, *extra)[0] * dY)
 
@@ -417,7 +418,8 @@ def _check_dropout(fwd, bwd, args, rng, label):
     if not (isinstance(out, tuple) and len(out) == 2):
         raise CheckFailed("dropout_forward must return a pair (out, mask).")
     dout = rng.standard_normal(checks.as_array("out", out[0]).shape)
-    _fd_check(f"dX {label}", bwd(dout, out[1], p), lambda v: np.sum(fwd(v, p, True, np.random.default_rng(seed))[0] * dout),
+    _fd_check(f"dX {label}", bwd(dout, out[1], p),
+              lambda v: np.sum(fwd(v, p, True, np.random.default_rng(seed))[0] * dout),
               X.copy(), rng, SAMPLE)
 
 
@@ -470,8 +472,10 @@ def _(sol, rng):
                     f"the first of your layers whose gradient is wrong, in forward order: {backward} (your {ex_id}), "
                     f"as your model's layer {position} uses it — {_describe(name, args, config)}, with random inputs "
                     f"of those shapes:\n{exc.message}",
-                    (exc.hint + "\n" if exc.hint else "") + f"fix it in your {ex_id} (`studykit grade {ex_id}`); every "
-                    "gradient before this layer in the backward pass is wrong with it, so training cannot work.") from None
+                    (exc.hint + "\n" if exc.hint else "")
+                    + f"fix it in your {ex_id} (`studykit grade {ex_id}`); every "
+                    "gradient before this layer in the backward pass is wrong with it, "
+                    "so training cannot work.") from None
             done.append(f"{position}. {_describe(name, args, config)} → {backward}")
     st["layers_ok"] = True
     return "checked against your own forwards, at the shapes your model uses:\n" + "\n".join(done)
@@ -501,7 +505,8 @@ def _model_hint(st, key: str, got: np.ndarray, numeric: np.ndarray) -> str:
         lines.append(f"grads[{key!r}] is {k:.4g} × the right gradient at every entry checked: a factor that does not "
                      f"belong (the loss is a MEAN over the batch, and softmax_cross_entropy's dZ already has the 1/N).")
     elif not np.any(got) and np.any(np.abs(numeric) > 1e-6):
-        lines.append(f"grads[{key!r}] is zero, but your loss changes with model[{key!r}]: the gradient never reaches it.")
+        lines.append(f"grads[{key!r}] is zero, but your loss changes with model[{key!r}]: "
+                     "the gradient never reaches it.")
     if "wrong_layer" in st:
         backward, ex_id = st["wrong_layer"]
         lines.append(f"the first of your layers whose gradient is wrong is {backward} (your {ex_id}, above): fix it "
@@ -551,7 +556,8 @@ def _(sol, rng):
                                   _model_hint(st, key, got, numeric)) from None
     st["model_ok"] = True
     names = ", ".join(k for k in model if k in grads)
-    return f"grads of {names} agree with finite differences of your loss ({TINY} images, up to {SAMPLE_MODEL} entries each)."
+    return (f"grads of {names} agree with finite differences of your loss "
+            f"({TINY} images, up to {SAMPLE_MODEL} entries each).")
 
 
 def _sampled(grad, f, x):
@@ -772,7 +778,8 @@ def _(sol, rng):
     first, last = losses[0], losses[-1]
     points = len(losses) - 1
     if points == 0:
-        raise CheckFailed(f"train used {run['seconds']:.0f} s of CPU before its first call of on_epoch(model), more than "
+        raise CheckFailed(f"train used {run['seconds']:.0f} s of CPU before its first call of on_epoch(model), "
+                          "more than "
                           f"the {curve['budget_seconds']:g} s allowed, so no trained model could be graded. Call "
                           "on_epoch(model) at the end of every epoch (the grader stops training at the budget and "
                           "grades the last epoch within it); use fewer channels or vectorize your layers.",
@@ -789,7 +796,8 @@ def _(sol, rng):
         raise CheckFailed(f"the loss did not fall to half of where it started: {_num(first)} before training → "
                           f"{_num(last)} after {run['epochs']} epochs ({where}).",
                           _diagnosis(sol, st, run) or "train longer, or with a larger learning rate.", data)
-    return {"message": f"{_num(first)} before training → {_num(last)} after {run['epochs']} epochs ({where}).", "data": data}
+    return {"message": f"{_num(first)} before training → {_num(last)} after {run['epochs']} epochs ({where}).",
+            "data": data}
 
 
 @cases("training: test accuracy ≥ 95 % within 90 s of training", part="training")

@@ -19,11 +19,23 @@ A paragraph is read line by line (soft or hard breaks, `<br>`). A label that onl
 
 from __future__ import annotations
 
+from typing import Any
+
 from markdown_it.token import Token
 
 from studykit.notes.rules import items
-from studykit.notes.rules.tokens import (bold_line, emphasis_run, is_label, is_placeholder, is_question, lines, plain,
-                                         strip_leading_blank, term_start, term_start_of_alone)
+from studykit.notes.rules.tokens import (
+    bold_line,
+    emphasis_run,
+    is_label,
+    is_placeholder,
+    is_question,
+    lines,
+    plain,
+    strip_leading_blank,
+    term_start,
+    term_start_of_alone,
+)
 
 
 def _softbreak() -> Token:
@@ -156,6 +168,7 @@ def _beyond(w, i: int, kind: str, colon: bool) -> tuple[str, int]:
             if html:
                 return html, end
         listing = _container(w, item)
+        assert listing is not None  # an item is always inside a list
         last_item = w.closing(item) + 1 == w.closing(listing)
         single = last_item and w.tokens[listing + 1] is w.tokens[item]
         after = w.closing(listing) + 1
@@ -170,7 +183,8 @@ def _beyond(w, i: int, kind: str, colon: bool) -> tuple[str, int]:
     return "", i
 
 
-_NOT_STUDY = frozenset({"reference", "references", "ref", "refs", "参考", "参考资料", "参考文献", "参考链接", "相关阅读",
+_NOT_STUDY = frozenset({"reference", "references", "ref", "refs", "参考", "参考资料", "参考文献", "参考链接",
+                        "相关阅读",
                         "相关专题", "相关链接", "延伸阅读", "扩展阅读", "推荐阅读", "链接", "links", "further reading",
                         "see also", "resources", "citation", "citations", "source", "sources", "出处", "来源"})
 
@@ -210,7 +224,7 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
         return False
     children = strip_leading_blank(children)
     segments = lines(children) if "\n" in source or "<br" in source or "<BR" in source else [children]
-    starts = []  # (line index, what, reading)
+    starts: list[tuple[int, str, Any]] = []  # (line index, what, reading)
     for k, segment in enumerate(segments):
         read = bold_line(segment)
         if read is None:

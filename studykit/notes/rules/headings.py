@@ -12,7 +12,8 @@ from studykit.notes.rules.tokens import heading_text, is_placeholder, without_tr
 
 def _sub_questions(w, i: int, level: int) -> str:
     """A question whose section holds only sub-questions: its answer is their list (each is a card of its own)."""
-    tokens, found, top = w.tokens, [], 7
+    tokens, top = w.tokens, 7
+    found: list[str] = []
     for j in range(i + 3, w.limit):
         if tokens[j].type != "heading_open":
             continue

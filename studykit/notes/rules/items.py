@@ -20,7 +20,7 @@ def _question(children: list[Token]) -> list[Token]:
     for child in children:
         if child.type == "html_inline" and "checkbox" in child.content:
             continue
-        if child.type == "link_open" and (child.attrGet("href") or "").startswith("#"):
+        if child.type == "link_open" and str(child.attrGet("href") or "").startswith("#"):
             skip_close += 1
             continue
         if child.type == "link_close" and skip_close:

@@ -149,7 +149,8 @@ def question_text(children: list[Token]) -> str:
                 end -= 1
                 if depth == 0:
                     break
-        elif last.type in ("image", "html_inline") or (last.type == "text" and not last.content.strip(" []()（）【】\t")):
+        elif last.type in ("image",
+                           "html_inline") or (last.type == "text" and not last.content.strip(" []()（）【】\t")):
             end -= 1
         else:
             break
@@ -157,8 +158,10 @@ def question_text(children: list[Token]) -> str:
 
 
 _QUESTION_PREFIX = re.compile(r"^(?:Q|Question|问题?)\s*\d*\s*[:：.、)）]", re.IGNORECASE)
-_NUMBERING = re.compile(r"^(?:[\d.]+|[(（]?\d+[)）]|[一二三四五六七八九十]+[、.]|Q\d+)\s*[、.:：)）]?\s*", re.IGNORECASE)
-_ASKING_ZH = ("为什么", "为何", "如何", "怎样", "怎么", "什么是", "是否", "简述", "简要", "列举", "比较", "对比", "谈谈",
+_NUMBERING = re.compile(r"^(?:[\d.]+|[(（]?\d+[)）]|[一二三四五六七八九十]+[、.]|Q\d+)\s*[、.:：)）]?\s*",
+                        re.IGNORECASE)
+_ASKING_ZH = ("为什么", "为何", "如何", "怎样", "怎么", "什么是", "是否", "简述", "简要", "列举", "比较", "对比",
+              "谈谈",
               "说说", "解释", "说明", "介绍一下", "请问", "哪些")
 _ASKING_EN = frozenset("what why how when where which who whom whose is are can could does do did should would "
                        "explain describe discuss mention list compare define name give".split())

@@ -1,4 +1,4 @@
-"""The two note types studykit writes, Basic and Cloze, with fixed ids and the shared CSS.
+"""The two Anki note types (genanki "models") studykit writes, Basic and Cloze, with fixed ids and the shared CSS.
 
 Ids never change: Anki matches an imported note type to the one already in the collection by id,
 so a rebuilt deck updates notes instead of adding a second "studykit Basic".
@@ -19,7 +19,8 @@ CLOZE_MODEL_ID = 1724019102
 def css() -> str:
     """style.css, then pygments' colours for code (highlight.css, made by scripts/make_highlight_css.py)."""
     here = Path(__file__).parent
-    return (here / "style.css").read_text(encoding="utf-8") + "\n" + (here / "highlight.css").read_text(encoding="utf-8")
+    style, highlight = ((here / name).read_text(encoding="utf-8") for name in ("style.css", "highlight.css"))
+    return style + "\n" + highlight
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,9 @@
-"""Spaced re-practice: each solved exercise has one FSRS memory state, and a review earns a rating.
+"""The review schedule (the rating policy): each solved exercise has one FSRS memory state; a review earns a rating.
 
 The scheduler is py-fsrs (`fsrs` on PyPI, the algorithm Anki uses). Everything here is a pure function of its
-arguments — `now` included; the store (progress.py) keeps the states and the commands read the clock.
+arguments — `now` included; the store (progress.py, SQL only) keeps the states and calls these, and the
+commands read the clock. In this code base "review" is the command and the re-implementation it starts; this
+module is the schedule.
 
 A review is a re-implementation from a blank starter, so FSRS's minute-long learning steps make no sense:
 the scheduler has none (every rating gives a whole number of days) and no fuzz (a learner, and the tests,
@@ -66,6 +68,8 @@ class Memory:
 
 
 def _memory(card: Card) -> Memory:
+    # a card just rated always has its last review, stability and difficulty
+    assert card.last_review is not None and card.stability is not None and card.difficulty is not None
     return Memory(card=json.dumps(card.to_dict()), due=card.due, last_review=card.last_review,
                   stability=float(card.stability), difficulty=float(card.difficulty))
 
@@ -88,7 +92,7 @@ def first(card_id: int, rating: int, now: datetime) -> Memory:
     return _memory(card)
 
 
-def review(card_json: str, rating: int, now: datetime) -> Memory:
+def reschedule(card_json: str, rating: int, now: datetime) -> Memory:
     """The state after a review rated `rating` at `now`."""
     now = _utc(now)
     try:
