@@ -16,7 +16,11 @@ Timed, each corpus with its own notes cache (STUDYKIT_CACHE_DIR):
 - unchanged: nothing edited since the last build;
 - `studykit check`, cold and after editing one note; peak memory (largest process) of a cold build.
 
-    python bench/bench_build.py [--repeat 3] [--corpus bullets|sections|both]
+A third corpus, `many`, is about the number of notes rather than their size: 500 and then 5,000 one-card notes
+(in 50 folders, so 50 subdecks and a deck per note), each built cold (`--no-cache`). Targets: 5,000 notes in
+< 20 s on 2 cores, and 5,000 ≤ 14 × 500 (linear in notes).
+
+    python bench/bench_build.py [--repeat 3] [--corpus bullets|sections|many|both|all]
 """
 
 from __future__ import annotations
@@ -155,13 +159,43 @@ def run_corpus(name: str, repeat: int) -> list[tuple[str, float, float]]:
     return rows
 
 
+def make_many(root: Path, count: int) -> None:
+    """`count` one-card notes in 50 folders."""
+    for i in range(count):
+        folder = root / f"topic{i % 50:02d}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"note{i:05d}.md").write_text(f"# 笔记 {i}\n\n## 问题 {i} 是什么？\n\n回答 {i}：$x_{{{i}}}$ 与 **重点**。\n",
+                                                encoding="utf-8")
+
+
+def run_many(repeat: int) -> dict[int, float]:
+    """Cold builds of 500 and 5,000 one-card notes: build time must grow linearly in the number of notes."""
+    times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for count in (500, 5000):
+            notes = Path(tmp) / f"n{count}"
+            notes.mkdir()
+            make_many(notes, count)
+            build = [sys.executable, "-m", "studykit", "build", str(notes), "-o", str(Path(tmp) / f"n{count}.apkg"),
+                     "--no-cache"]
+            times[count] = best(build, repeat)
+    print(f"\nmany: one-card notes, cold builds; {os.cpu_count()} CPUs")
+    print(f"  500 notes: {times[500]:.2f} s;  5,000 notes: {times[5000]:.2f} s   < 20 s")
+    print(f"  5,000 / 500 = {times[5000] / times[500]:.1f}×   ≤ 14×")
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--corpus", choices=["bullets", "sections", "both"], default="both")
+    parser.add_argument("--corpus", choices=["bullets", "sections", "many", "both", "all"], default="both")
     args = parser.parse_args()
-    for name in (["bullets", "sections"] if args.corpus == "both" else [args.corpus]):
-        run_corpus(name, args.repeat)
+    names = {"both": ["bullets", "sections"], "all": ["bullets", "sections", "many"]}.get(args.corpus, [args.corpus])
+    for name in names:
+        if name == "many":
+            run_many(args.repeat)
+        else:
+            run_corpus(name, args.repeat)
 
 
 if __name__ == "__main__":

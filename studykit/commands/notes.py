@@ -106,6 +106,17 @@ def _summary(notes, problems, cache, cards: Counter | None = None) -> str:
             f"{len(media)} media · {warnings}")
 
 
+def deck_name_problem(deck: str) -> str | None:
+    """Why `deck` cannot be the root deck's name (None if it can): it must be one plain, visible name."""
+    if not deck.strip() or not deck.strip(": \t"):
+        return "needs a name (it is empty or only spaces and colons)"
+    if "::" in deck:
+        return "needs a plain name, without '::' (subdecks come from folders and notes)"
+    if any(ch < " " or ch == "\x7f" for ch in deck):
+        return "needs a name without control characters"
+    return None
+
+
 no_cache_option = click.option(
     "--no-cache", is_flag=True,
     help="Parse every note afresh (by default unchanged notes are reused from studykit's cache folder).")
@@ -129,8 +140,9 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
     if out.suffix.lower() != ".apkg":
         click.echo(f"error: {out}: the package name must end in .apkg (Anki's File → Import looks for that)", err=True)
         sys.exit(2)
-    if not deck.strip() or "::" in deck.strip(":"):
-        click.echo("error: --deck needs a plain name (subdecks come from folders and notes)", err=True)
+    problem = deck_name_problem(deck)
+    if problem:
+        click.echo(f"error: --deck {problem} (got {deck!r})", err=True)
         sys.exit(2)
     from studykit.deck.package import PackageWriter
 

@@ -109,6 +109,7 @@ class PackageWriter:
         self.stats = BuildStats()
         self._media: dict[str, Path] = {}
         self._guids: dict[str, tuple[int, str, str]] = {}  # guid → (note's place in the build, file:line, kind)
+        self._decks: dict[int, str] = {}  # deck id → name: written into the collection once, by `write`
 
     def _load(self):
         if self._genanki is None:
@@ -177,14 +178,14 @@ class PackageWriter:
         return self._db
 
     def _write_note(self, index: int, note: NoteFile, prepared: list) -> None:
-        genanki = self._load()
+        self._load()
         self.stats.files += 1
         self.stats.problems.extend(note.problems)
         _, _, cursor, timestamp, ids = self._open()
         if not prepared:
             return
         name = "::".join((self.root_deck, *note.deck))
-        deck = genanki.Deck(deck_id(name), name)
+        did = self._deck(name)
         self._media.update(note.media)
         known = self._remember().cards
         for card, guid, anki_note, kept in prepared:
@@ -205,7 +206,7 @@ class PackageWriter:
                 del self._guids[guid]
                 self._new.pop(guid, None)
             self._guids[guid] = (index, place, card.kind)
-            deck.add_note(anki_note)
+            anki_note.write_to_db(cursor, timestamp, did, ids)  # the note and its cards; decks and models at the end
             self.stats.cards[card.kind] += 1
             if guid not in known:  # only cards the last build did not have are worth describing
                 compared = card.front if card.is_cloze else card.back  # a cloze's answer is in its text
@@ -213,7 +214,25 @@ class PackageWriter:
                                           compared, back_hash(compared), card.is_cloze)
             if kept:  # a GUID this card's key kept from an earlier match
                 self._pinned[card.key] = guid
-        deck.write_to_db(cursor, timestamp, ids)  # genanki writes the deck, the note types and the notes
+
+    def _deck(self, name: str) -> int:
+        did = deck_id(name)
+        self._decks.setdefault(did, name)
+        return did
+
+    def _write_decks_and_models(self, cursor, timestamp: float) -> None:
+        """The collection's decks and note types, once per build (genanki's Deck.write_to_db re-encodes the whole
+        decks JSON for every deck it writes: with one subdeck per note that made a build quadratic in notes)."""
+        genanki = self._load()
+        decks = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])
+        for did, name in self._decks.items():
+            decks[str(did)] = genanki.Deck(did, name).to_json()
+        cursor.execute("UPDATE col SET decks = ?", (json.dumps(decks),))
+        models = json.loads(cursor.execute("SELECT models FROM col").fetchone()[0])
+        root = deck_id(self.root_deck)
+        for model in (self.basic, self.cloze):
+            models[str(model.model_id)] = model.to_json(timestamp, root)
+        cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
 
     def write(self, out: Path | None = None) -> BuildStats:
         """Write every note not written yet (in build order), then the package at `out`, atomically."""
@@ -224,6 +243,7 @@ class PackageWriter:
                 self._write_note(index, note, prepared)
             path, connection, cursor, timestamp, _ = self._open()
             pinned, removed = self._match_and_remove(cursor)
+            self._write_decks_and_models(cursor, timestamp)
             connection.commit()
             connection.close()
             self.stats.media = len(self._media)
@@ -280,22 +300,17 @@ class PackageWriter:
         """Removed cards once more, fields unchanged and tagged, so that Anki's browser finds them to delete."""
         if not removed:
             return
-        genanki = self._load()
+        self._load()
         _, _, _, timestamp, ids = self._open()
         models = {self.basic.model_id: self.basic, self.cloze.model_id: self.cloze}
-        decks: dict[str, object] = {}
         for record in removed.values():
             model = models.get(record.get("model"))
             if model is None or len(record["fields"]) != len(model.fields):
                 continue
-            name = record.get("deck") or self.root_deck
-            deck = decks.get(name)
-            if deck is None:
-                deck = decks[name] = genanki.Deck(deck_id(name), name)
+            did = self._deck(record.get("deck") or self.root_deck)
             tags = [t for t in record.get("tags", []) if t != REMOVED_TAG] + [REMOVED_TAG]
-            deck.add_note(self._note(model=model, fields=list(record["fields"]), guid=record["guid"], tags=tags))
-        for deck in decks.values():
-            deck.write_to_db(cursor, timestamp, ids)
+            note = self._note(model=model, fields=list(record["fields"]), guid=record["guid"], tags=tags)
+            note.write_to_db(cursor, timestamp, did, ids)
 
     def discard(self) -> None:
         """Remove the half-written database (after `write`, or when the build stops early)."""
