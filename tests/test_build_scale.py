@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from anki_import import deck_names, import_package, notes_of, open_collection
 from conftest import run_studykit
 

@@ -113,24 +113,20 @@ class BuildMemory:
     timestamp: float = 0.0  # the note time of the package it describes (Anki updates only newer notes)
 
     @classmethod
-    def load(cls, package: Path) -> "BuildMemory":
+    def load(cls, package: Path) -> BuildMemory:
         path = memory_path(package)
         memory = cls(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                raise ValueError(f"format {data.get('format')!r}")
-            rows = data["cards"]
-            if not all(isinstance(row, list) and len(row) == 7 for row in rows):
-                raise ValueError("a card is not a list of 7")
+            rows, pinned, removed, timestamp = _validated(data)
             memory.cards = _Cards((row[0], row) for row in rows)
-            memory.pinned = {tuple(json.loads(k)): str(v) for k, v in data.get("pinned", {}).items()}
-            memory.removed = {r["guid"]: r for r in data.get("removed", [])}
-            memory.timestamp = float(data.get("timestamp", 0))
+            memory.pinned = pinned
+            memory.removed = removed
+            memory.timestamp = timestamp
             memory.found = True
         except FileNotFoundError:
             pass
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             memory.cards, memory.pinned, memory.removed = _Cards(), {}, {}
             memory.problem = (f"{path.name} (the memory of the last build) cannot be read ({exc.__class__.__name__}: "
                               f"{exc}); this build cannot match edited cards to old ones, and rewrites it")
@@ -140,7 +136,7 @@ class BuildMemory:
         """The GUID a key keeps from an earlier match, else `default` (the key's own)."""
         return self.pinned.get(key, default) if self.pinned else default
 
-    def match(self, current, new_cards: dict[str, "Current"], old_backs) -> tuple[list[Match], list[Remembered],
+    def match(self, current, new_cards: dict[str, Current], old_backs) -> tuple[list[Match], list[Remembered],
                                                                                  list[str]]:
         """(matches, gone cards without a match, ambiguity warnings). `current`: the GUIDs of this build;
         `new_cards`: guid → card, for the cards the last build did not have; `old_backs(guids)` → {guid: back HTML}
@@ -199,7 +195,7 @@ class BuildMemory:
         unmatched = [c for c in gone if c.guid not in taken_old]
         return matches, unmatched, warnings
 
-    def save(self, order, new_cards: dict[str, "Current"], pinned: dict[str, str],
+    def save(self, order, new_cards: dict[str, Current], pinned: dict[str, str],
              removed: dict[str, dict], timestamp: float) -> str | None:
         """Write the memory of this build (cards in `order`: known ones as remembered, new ones from `new_cards`)
         atomically; returns a warning when it cannot be written."""
@@ -237,6 +233,88 @@ class BuildMemory:
         except OSError as exc:
             return f"cannot write {self.path}: {exc.strerror or exc}; the next build cannot match edited cards"
         return None
+
+
+_GUID = re.compile(r"[!-~]{1,64}")  # Anki's GUIDs: printable ASCII, no spaces (ours: `sk:` + 16 base32 digits)
+_HASH = re.compile(r"[0-9a-f]{16}")
+MAX_TIMESTAMP = 1e11  # seconds: a date in the year 5138; anything later is not a build's time
+
+
+def _guid(value) -> str:
+    if not isinstance(value, str) or not _GUID.fullmatch(value):
+        raise ValueError(f"GUID {value!r} is not a GUID string")
+    return value
+
+
+def _line(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**9:
+        raise ValueError(f"line {value!r} is not a line number")
+    return value
+
+
+def _string(value, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} {value!r} is not a string")
+    return value
+
+
+def _strings(value, what: str) -> list[str]:
+    if not isinstance(value, list):
+        raise ValueError(f"{what} is not a list")
+    return [_string(item, what) for item in value]
+
+
+def _validated(data) -> tuple[list[list], dict[tuple, str], dict[str, dict], float]:
+    """The memory file's contents checked in full (it is input: shared beside the package, editable by anyone):
+    (card rows, pinned, removed, timestamp). Raises ValueError naming the first thing that is wrong."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    if data.get("format") != FORMAT or isinstance(data.get("format"), bool):
+        raise ValueError(f"format {data.get('format')!r}")
+    timestamp = data.get("timestamp", 0)
+    if isinstance(timestamp, bool) or not isinstance(timestamp, (int, float)) or not 0 <= timestamp <= MAX_TIMESTAMP:
+        raise ValueError(f"timestamp {timestamp!r} is not a time")  # NaN and infinities fail the range too
+    rows = data.get("cards")
+    if not isinstance(rows, list):
+        raise ValueError("cards is not a list")
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 7:
+            raise ValueError("a card is not a list of 7")
+        _guid(row[0])
+        for k, what in ((1, "kind"), (2, "file"), (4, "front")):
+            _string(row[k], what)
+        _line(row[3])
+        if not isinstance(row[5], str) or not _HASH.fullmatch(row[5]):
+            raise ValueError(f"back hash {row[5]!r} is not a hash")
+        if row[6] not in (0, 1) or isinstance(row[6], float):
+            raise ValueError(f"cloze {row[6]!r} is not 0 or 1")
+    pinned_data = data.get("pinned", {})
+    if not isinstance(pinned_data, dict):
+        raise ValueError("pinned is not an object")
+    pinned = {}
+    for key, guid in pinned_data.items():
+        parts = json.loads(key)
+        pinned[tuple(_strings(parts, "a pinned key"))] = _guid(guid)
+    removed_data = data.get("removed", [])
+    if not isinstance(removed_data, list):
+        raise ValueError("removed is not a list")
+    removed = {}
+    for record in removed_data:
+        if not isinstance(record, dict):
+            raise ValueError("a removed card is not an object")
+        guid = _guid(record.get("guid"))
+        for name in ("file", "front", "kind"):
+            _string(record.get(name, ""), name)
+        _line(record.get("line", 0))
+        if "fields" in record:
+            _strings(record["fields"], "a field")
+            model = record.get("model")
+            if isinstance(model, bool) or not isinstance(model, int):
+                raise ValueError(f"model {model!r} is not a note type id")
+            _strings(record.get("tags", []), "a tag")
+            _string(record.get("deck", ""), "deck")
+        removed[guid] = record
+    return rows, pinned, removed, float(timestamp)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from pathlib import Path
 from studykit.deck.identity import card_guid, deck_id
 from studykit.deck.memory import REMOVED_TAG, BuildMemory, Current, Match, back_hash, shareable, short
 from studykit.notes.model import NoteFile, Problem
+from studykit.notes.safe_html import safe_field
 
 
 @dataclass
@@ -146,13 +147,14 @@ class PackageWriter:
         prepared = []
         tags = list(note.tags)
         guids = note.guids if len(note.guids) == len(note.cards) else [card_guid(card.key) for card in note.cards]
-        for card, own in zip(note.cards, guids):
+        for card, own in zip(note.cards, guids, strict=True):
             if card.is_cloze:
                 fields = [card.front, card.back, card.context, card.source]
                 model = self.cloze
             else:
                 fields = [front_field(card.context, card.front), card.back, card.source]
                 model = self.basic
+            fields = [safe_field(f) for f in fields]  # what a browser would make of it: no script ships
             guid = memory.guid_for(card.key, own)
             prepared.append((card, guid, self._note(model=model, fields=fields, guid=guid, tags=tags), guid != own))
         if self.out is not None:
@@ -190,7 +192,7 @@ class PackageWriter:
         known = self._remember().cards
         for card, guid, anki_note, kept in prepared:
             place = f"{note.relpath}:{card.line}"
-            if guid in self._guids:  # two cards with one identity: the first in build order wins, whatever arrived first
+            if guid in self._guids:  # two cards, one identity: the first in build order wins, whatever arrived first
                 other_index, other_place, other_kind = self._guids[guid]
                 if other_index <= index:
                     self.stats.problems.append(Problem(note.relpath, card.line, f"same identity as the card at "
@@ -309,7 +311,8 @@ class PackageWriter:
                 continue
             did = self._deck(record.get("deck") or self.root_deck)
             tags = [t for t in record.get("tags", []) if t != REMOVED_TAG] + [REMOVED_TAG]
-            note = self._note(model=model, fields=list(record["fields"]), guid=record["guid"], tags=tags)
+            fields = [safe_field(f) for f in record["fields"]]  # the memory is input: judged again
+            note = self._note(model=model, fields=fields, guid=record["guid"], tags=tags)
             note.write_to_db(cursor, timestamp, did, ids)
 
     def discard(self) -> None:
