@@ -144,6 +144,8 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
     if problem:
         click.echo(f"error: --deck {problem} (got {deck!r})", err=True)
         sys.exit(2)
+    import sqlite3
+
     from studykit.deck.package import PackageWriter
 
     writer = PackageWriter(deck.strip(), out, forget_removed)  # writes each note as soon as it is ready
@@ -152,9 +154,10 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
             notes, cache, across = _parse(paths, not no_cache, each=writer.add, background=True,
                                           meanwhile=writer.prepare)
             stats = writer.write(out)
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:  # a full disk, a folder that cannot be written
             writer.discard()
-            click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+            reason = getattr(exc, "strerror", None) or exc
+            click.echo(f"error: cannot write {out} (its database is written beside it): {reason}", err=True)
             sys.exit(2)
         except BaseException:
             writer.discard()  # Ctrl-C or a usage error while parsing: no half-written database left behind
@@ -185,10 +188,12 @@ def _memory_lines(stats, forget_removed: bool) -> list[str]:
         if len(stats.removed_now) > 20:
             lines.append(f"  … and {len(stats.removed_now) - 20} more")
         if not forget_removed and any("fields" not in r for r in stats.removed_now):
-            lines.append("  (the last package is gone, so some cannot be tagged for you: find them in Anki by their front)")
+            lines.append("  (the last package is gone, so some cannot be tagged for you: "
+                         "find them in Anki by their front)")
     if stats.removed and not forget_removed:
         lines.append(f"{stats.removed} removed cards are in the package tagged studykit::removed: in Anki's browser, "
-                     f"search tag:studykit::removed to delete them; `studykit build --forget-removed` stops shipping them")
+                     f"search tag:studykit::removed to delete them; "
+                     f"`studykit build --forget-removed` stops shipping them")
     elif forget_removed:
         lines.append("removed cards are no longer shipped (--forget-removed)")
     return lines

@@ -28,6 +28,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studykit.deck.leftovers import temp_prefix
+
 FORMAT = 1
 SIMILAR = 0.8  # the least difflib ratio between two backs for "the same answer, reworded question"
 SIMILARITY_LIMIT = 400  # gone × new pairs compared by text at most (exact hashes are always compared)
@@ -45,6 +47,18 @@ def shareable(path: str) -> None:
 def memory_path(package: Path) -> Path:
     """`decks/studykit.apkg` → `decks/studykit.memory.json`."""
     return package.with_name(package.stem + ".memory.json")
+
+
+def package_digest(package: Path) -> dict | None:
+    """{size, sha256} of a package file (None if it cannot be read): what its memory records of it."""
+    try:
+        digest = hashlib.sha256()
+        with open(package, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+        return {"size": package.stat().st_size, "sha256": digest.hexdigest()}
+    except OSError:
+        return None
 
 
 def back_hash(back: str) -> str:
@@ -119,6 +133,12 @@ class BuildMemory:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             rows, pinned, removed, timestamp = _validated(data)
+            described = data.get("package")
+            if described is not None and package.is_file() and package_digest(package) != described:
+                memory.problem = (f"{path.name} does not describe the {package.name} beside it (a build stopped "
+                                  f"between writing the two, or one of them was replaced); this build starts a "
+                                  f"fresh memory: edited cards are not matched to old ones this once")
+                return memory
             memory.cards = _Cards((row[0], row) for row in rows)
             memory.pinned = pinned
             memory.removed = removed
@@ -196,7 +216,7 @@ class BuildMemory:
         return matches, unmatched, warnings
 
     def save(self, order, new_cards: dict[str, Current], pinned: dict[str, str],
-             removed: dict[str, dict], timestamp: float) -> str | None:
+             removed: dict[str, dict], timestamp: float, package: dict | None = None) -> str | None:
         """Write the memory of this build (cards in `order`: known ones as remembered, new ones from `new_cards`)
         atomically; returns a warning when it cannot be written."""
         cards = []
@@ -214,6 +234,7 @@ class BuildMemory:
             "about": "studykit's memory of the last build of the package beside it: lets a rebuild keep review "
                      "history when a card's question, headings or file change. Safe to commit; safe to delete.",
             "timestamp": timestamp,
+            "package": package,
             "cards": cards,
             "pinned": {json.dumps(list(k), ensure_ascii=False): g for k, g in pinned.items()},
             "removed": list(removed.values()),
@@ -221,7 +242,7 @@ class BuildMemory:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=temp_prefix(self.path), suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as stream:
                     stream.write(text)

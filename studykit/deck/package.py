@@ -23,7 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studykit.deck.identity import card_guid, deck_id
-from studykit.deck.memory import REMOVED_TAG, BuildMemory, Current, Match, back_hash, shareable, short
+from studykit.deck.leftovers import clean_stale, temp_prefix
+from studykit.deck.memory import (
+    REMOVED_TAG,
+    BuildMemory,
+    Current,
+    Match,
+    back_hash,
+    memory_path,
+    package_digest,
+    shareable,
+    short,
+)
 from studykit.notes.model import NoteFile, Problem
 from studykit.notes.safe_html import safe_field
 
@@ -110,6 +121,7 @@ class PackageWriter:
         self.stats = BuildStats()
         self._media: dict[str, Path] = {}
         self._guids: dict[str, tuple[int, str, str]] = {}  # guid → (note's place in the build, file:line, kind)
+        self._started = time.time()  # temporaries older than this and of no live process are a killed build's
         self._decks: dict[int, str] = {}  # deck id → name: written into the collection once, by `write`
 
     def _load(self):
@@ -170,7 +182,12 @@ class PackageWriter:
             memory = self._remember()
             last = memory.timestamp or previous_timestamp(self.out)  # the memory knows it: no need to unpack
             timestamp = max(time.time(), last + 1)
-            fd, path = tempfile.mkstemp(prefix="studykit-", suffix=".anki2")
+            if self.out is not None:  # the database beside the package (not $TMPDIR: that may be small or full)
+                self.out.parent.mkdir(parents=True, exist_ok=True)
+                clean_stale([self.out, memory_path(self.out)], self._started)  # what killed builds left
+                fd, path = tempfile.mkstemp(dir=self.out.parent, prefix=temp_prefix(self.out), suffix=".anki2.tmp")
+            else:
+                fd, path = tempfile.mkstemp(prefix="studykit-", suffix=".anki2")
             os.close(fd)
             connection = sqlite3.connect(path)
             cursor = connection.cursor()
@@ -254,7 +271,8 @@ class PackageWriter:
             self.discard()
         memory = self._remember()
         if self.out is not None:  # every build has a new timestamp, so the memory is always written
-            problem = memory.save(self._guids, self._new, pinned, removed, timestamp)
+            # the memory names the package it describes (size, hash): a kill between the two renames is found
+            problem = memory.save(self._guids, self._new, pinned, removed, timestamp, package_digest(self.out))
             if problem:
                 self.stats.problems.append(Problem(self.out.name, 0, problem, "memory"))
         return self.stats
@@ -351,7 +369,7 @@ def _zip_package(database: str, media: dict[str, Path], target: str) -> None:
 
 def _write_atomically(database: str, media: dict[str, Path], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=temp_prefix(out), suffix=".tmp")
     os.close(fd)
     try:
         _zip_package(database, media, tmp)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -170,12 +171,46 @@ def parse_iter(files: list[tuple[Path, Path]], cache=None, background: bool = Fa
         yield index, note
 
 
+def _die_with_parent(parent: int, watch_read: int, watch_write: int) -> None:
+    """A parse worker's first act: end when the build ends, however it ends (SIGKILL included). On Linux the kernel
+    sends SIGKILL when the parent dies (PR_SET_PDEATHSIG); everywhere, a thread waits on a pipe whose only writer
+    is the build, and ends the worker when the pipe reports end of file."""
+    import threading
+
+    try:
+        os.close(watch_write)  # a worker holding the write end would keep its own pipe open
+    except OSError:
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        try:
+            while os.read(watch_read, 1):
+                pass
+        except OSError:
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="studykit-parent-watch", daemon=True).start()
+
+
 class _Pool:
     """Worker processes parsing notes; `None` from `start` when there is no second core or no usable pool."""
 
     def __init__(self, executor):
         self.executor = executor
         self.futures: dict = {}
+        self._watch: tuple[int, ...] = ()
 
     @classmethod
     def start(cls, jobs: int) -> _Pool | None:
@@ -188,9 +223,23 @@ class _Pool:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         try:
             workers = min(cpus, jobs)
-            return cls(ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)))
+            watch_read, watch_write = os.pipe()  # the build holds the write end; a worker sees EOF when it dies
+            os.set_inheritable(watch_read, True)
+            pool = cls(ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                                           initializer=_die_with_parent, initargs=(os.getpid(), watch_read,
+                                                                                   watch_write)))
+            pool._watch = (watch_read, watch_write)
+            return pool
         except (OSError, NotImplementedError, RuntimeError):
             return None  # no usable process pool here (sandbox, no /dev/shm)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        for fd in getattr(self, "_watch", ()):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     def submit(self, n: int, job: Job) -> None:
         try:
@@ -214,7 +263,7 @@ def _finish(jobs: list[tuple[int, Job]], pool: _Pool | None) -> Iterator[tuple[i
         except (OSError, BrokenProcessPool):
             pass  # the pool broke (a worker killed, no semaphores): parse what is left in this process
         finally:
-            pool.executor.shutdown(wait=True, cancel_futures=True)
+            pool.close()
     for n, (index, job) in enumerate(jobs):
         if n not in done:
             yield index, job, _parse_job(job)
