@@ -148,7 +148,7 @@ x = np.maximum(0, x)  # {{c3::not a cloze}}
 @pytest.mark.cli
 def test_ordinary_notes_are_shipped_exactly_as_parsed(tmp_path):
     from studykit.deck.package import front_field
-    from studykit.notes import parse_paths
+    from studykit.notes.cards import parse_note  # the parse before any field is judged
 
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -161,7 +161,7 @@ def test_ordinary_notes_are_shipped_exactly_as_parsed(tmp_path):
     shipped = {n.fields.get("Back", n.fields.get("Text")) for n in notes_of(col)}
     fronts = {n.fields.get("Front", n.fields.get("Text")) for n in notes_of(col)}
     col.close()
-    parsed = [c for note in parse_paths([notes]) for c in note.cards]
+    parsed = parse_note(notes / "普通.md", notes).cards
     assert parsed and all(c.back in shipped or c.front in shipped for c in parsed)
     assert all(front_field(c.context, c.front) in fronts or c.front in fronts for c in parsed)
     joined = "".join(shipped)
@@ -172,11 +172,12 @@ def test_ordinary_notes_are_shipped_exactly_as_parsed(tmp_path):
 def test_default_deck_fields_pass_unchanged():
     """The default notes (content/) hold nothing dangerous: every field is shipped byte for byte as parsed."""
     from studykit.deck.package import front_field
-    from studykit.notes import parse_paths
+    from studykit.notes.cards import parse_note  # the parse before any field is judged
     from studykit.notes.safe_html import safe_field
+    from studykit.notes.source import collect
 
     content = Path(__file__).resolve().parent.parent / "content"
-    fields = [f for note in parse_paths([content]) for c in note.cards
+    fields = [f for path, root in collect([content]) for c in parse_note(path, root).cards
               for f in (front_field(c.context, c.front), c.back, c.context, c.source)]
     assert len(fields) > 400
     assert [f for f in fields if safe_field(f) != f] == []

@@ -36,7 +36,6 @@ from studykit.deck.memory import (
     short,
 )
 from studykit.notes.model import NoteFile, Problem
-from studykit.notes.safe_html import safe_field
 
 
 @dataclass
@@ -166,7 +165,6 @@ class PackageWriter:
             else:
                 fields = [front_field(card.context, card.front), card.back, card.source]
                 model = self.basic
-            fields = [safe_field(f) for f in fields]  # what a browser would make of it: no script ships
             guid = memory.guid_for(card.key, own)
             prepared.append((card, guid, self._note(model=model, fields=fields, guid=guid, tags=tags), guid != own))
         if self.out is not None:
@@ -317,9 +315,12 @@ class PackageWriter:
         return pinned, removed
 
     def _ship_removed(self, cursor, removed: dict[str, dict]) -> None:
-        """Removed cards once more, fields unchanged and tagged, so that Anki's browser finds them to delete."""
+        """Removed cards once more, fields unchanged (but for what safe_field takes out) and tagged, so that Anki's
+        browser finds them to delete."""
         if not removed:
             return
+        from studykit.notes.safe_html import safe_field
+
         self._load()
         _, _, _, timestamp, ids = self._open()
         models = {self.basic.model_id: self.basic, self.cloze.model_id: self.cloze}
@@ -329,7 +330,7 @@ class PackageWriter:
                 continue
             did = self._deck(record.get("deck") or self.root_deck)
             tags = [t for t in record.get("tags", []) if t != REMOVED_TAG] + [REMOVED_TAG]
-            fields = [safe_field(f) for f in record["fields"]]  # the memory is input: judged again
+            fields = [safe_field(f) for f in record["fields"]]  # the memory is input: judged as a browser would
             note = self._note(model=model, fields=fields, guid=record["guid"], tags=tags)
             note.write_to_db(cursor, timestamp, did, ids)
 

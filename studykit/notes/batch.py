@@ -82,8 +82,18 @@ def _parse_job(job: Job) -> NoteFile:
                                                  f"long line of unclosed brackets or markers?). "
                                                  f"${BUDGET_ENV} sets the budget", BUDGET_KIND))
         return note
+    note.cards = [safe_card(card) for card in note.cards]  # as a browser would parse it: cached that way
     note.guids = [card_guid(card.key) for card in note.cards]
     return note
+
+
+def safe_card(card):
+    """A card whose every field is judged the way a browser parses it (studykit/notes/safe_html.py)."""
+    from studykit.notes.safe_html import safe_field
+
+    fields = (card.front, card.back, card.context, card.source)
+    safe = tuple(safe_field(f) for f in fields)
+    return card if safe == fields else card._replace(front=safe[0], back=safe[1], context=safe[2], source=safe[3])
 
 
 def odd_file(path: Path, root: Path) -> NoteFile | None:

@@ -69,25 +69,16 @@ _VALUE = rf'"[^"<>&]*+(?:{_ESCAPES}[^"<>&]*+)*+"'
 
 # a task list's box (mdit-py-plugins' tasklists), the one form of <input> a field may have: disabled, a checkbox
 _CHECKBOX = ('input class="task-list-item-checkbox"', ' checked="checked"', ' disabled="disabled" type="checkbox"')
+_CHECKBOXES = frozenset(f"<{_CHECKBOX[0]}{checked}{_CHECKBOX[2]}>" for checked in ("", _CHECKBOX[1]))
 
 
-def _fast_pattern() -> re.Pattern:
-    """A field of plain markup only, as one possessive (non-backtracking, so linear) regular expression."""
-    groups: dict[frozenset, list[str]] = {}
-    for tag in KNOWN_TAGS:
-        groups.setdefault(TAG_ATTRIBUTES.get(tag, frozenset()), []).append(tag)
-    starts = []
-    for extra, tags in groups.items():
-        names = "|".join(sorted(GLOBAL_ATTRIBUTES | extra, key=len, reverse=True))
-        tag_names = "|".join(sorted(tags, key=len, reverse=True))
-        starts.append(rf"(?:{tag_names})(?:\s++(?:{names})(?:={_VALUE})?+)*+")
-    all_tags = "|".join(sorted(KNOWN_TAGS, key=len, reverse=True))
-    starts.append(re.escape(_CHECKBOX[0]) + rf"(?:{re.escape(_CHECKBOX[1])})?+" + re.escape(_CHECKBOX[2]))
-    tag = rf"<(?:(?:{'|'.join(starts)})\s*+/?+|/(?:{all_tags})\s*+)>"
-    return re.compile(rf"(?:[^<&]++|{_ESCAPES}|{tag})*+")
-
-
-_FAST = _fast_pattern()
+# plain markup, as one possessive (non-backtracking, so linear) regular expression: text, the escapes above, and
+# tags with double-quoted attribute values; the tag and attribute names are checked against the whitelist after it
+_FAST = re.compile(rf"(?:[^<&]++|{_ESCAPES}|<(?:[a-z][a-z0-9]*+(?:\s++[a-z-]++(?:={_VALUE})?+)*+\s*+/?+"
+                   rf"|/[a-z][a-z0-9]*+\s*+)>)*+")
+_TAG_NAMES = re.compile(r"</?([a-z][a-z0-9]*)")
+_WITH_ATTRIBUTES = re.compile(r"<([a-z][a-z0-9]*)\s([^>]*)>")
+_ATTRIBUTE_NAMES = re.compile(r'([a-z-]+)(?:="[^"]*")?')
 _FAST_JUDGED = re.compile(r'\s(href|src|poster|cite|srcset|style)="([^"]*)"')
 
 
@@ -167,6 +158,21 @@ def safe_tex(text: str) -> str:
 def _fast_field_ok(field: str) -> bool:
     if _FAST.fullmatch(field) is None:
         return False
+    if "<" in field:
+        names = set(_TAG_NAMES.findall(field))
+        if "input" in names:
+            names.discard("input")
+            if not _CHECKBOXES.issuperset(re.findall(r"<input\b[^>]*>", field)):
+                return False
+        if not KNOWN_TAGS.issuperset(names):
+            return False
+        for match in _WITH_ATTRIBUTES.finditer(field):
+            name, names = match.group(1), _ATTRIBUTE_NAMES.findall(match.group(2))
+            if name == "input":
+                continue  # a task list's box, checked above
+            if not (GLOBAL_ATTRIBUTES.issuperset(names) or TAG_ATTRIBUTES.get(name, frozenset()).union(
+                    GLOBAL_ATTRIBUTES).issuperset(names)):
+                return False
     text = html_module.unescape(field) if "&#" in field else field  # MathJax reads the decoded text
     if "\\" in text and _TEX_RISK.search(text):
         return False
