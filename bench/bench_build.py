@@ -20,7 +20,11 @@ A third corpus, `many`, is about the number of notes rather than their size: 500
 (in 50 folders, so 50 subdecks and a deck per note), each built cold (`--no-cache`). Targets: 5,000 notes in
 < 20 s on 2 cores, and 5,000 ≤ 14 × 500 (linear in notes).
 
-    python bench/bench_build.py [--repeat 3] [--corpus bullets|sections|many|both|all]
+A fourth, `lines`, is about one hard line: `studykit check --no-cache` of a note holding 2,000 unclosed `{{c1::`
+openers, or 100,000 `![`, `[a](` or `[` on one line (target: the cloze line in < 3 s; every rule linear, so the
+others grow linearly with the line: 50,000 of them are timed too, and the ratio printed).
+
+    python bench/bench_build.py [--repeat 3] [--corpus bullets|sections|many|lines|both|all]
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -164,8 +167,8 @@ def make_many(root: Path, count: int) -> None:
     for i in range(count):
         folder = root / f"topic{i % 50:02d}"
         folder.mkdir(exist_ok=True)
-        (folder / f"note{i:05d}.md").write_text(f"# 笔记 {i}\n\n## 问题 {i} 是什么？\n\n回答 {i}：$x_{{{i}}}$ 与 **重点**。\n",
-                                                encoding="utf-8")
+        text = f"# 笔记 {i}\n\n## 问题 {i} 是什么？\n\n回答 {i}：$x_{{{i}}}$ 与 **重点**。\n"
+        (folder / f"note{i:05d}.md").write_text(text, encoding="utf-8")
 
 
 def run_many(repeat: int) -> dict[int, float]:
@@ -185,15 +188,40 @@ def run_many(repeat: int) -> dict[int, float]:
     return times
 
 
+HARD_LINES = {"2,000 unclosed {{c1::": ("{{c1::a " * 2000, "{{c1::a " * 1000),
+              "100,000 ![": ("![" * 100_000, "![" * 50_000),
+              "100,000 [a](": ("[a](" * 100_000, "[a](" * 50_000),
+              "100,000 [": ("[" * 100_000, "[" * 50_000)}
+
+
+def run_lines(repeat: int) -> None:
+    """`check --no-cache` of one note with one hard line, at two lengths (linear: about 2× for twice the line)."""
+    print(f"\nlines: one note, one hard line, `check --no-cache`; {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, (full, half) in HARD_LINES.items():
+            seconds = []
+            for k, line in enumerate((full, half)):
+                folder = Path(tmp) / f"{list(HARD_LINES).index(label)}-{k}"
+                folder.mkdir()
+                (folder / "hard.md").write_text(f"# 难\n\n## 什么是难？\n\n答 {line}\n", encoding="utf-8")
+                seconds.append(best([sys.executable, "-m", "studykit", "check", str(folder), "--no-cache"], repeat,
+                                    {"STUDYKIT_PARSE_BUDGET": "0"}))
+            print(f"  {label:<24} {seconds[0]:6.2f} s   (half the line: {seconds[1]:.2f} s, ratio "
+                  f"{seconds[0] / seconds[1]:.1f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--corpus", choices=["bullets", "sections", "many", "both", "all"], default="both")
+    parser.add_argument("--corpus", choices=["bullets", "sections", "many", "lines", "both", "all"], default="both")
     args = parser.parse_args()
-    names = {"both": ["bullets", "sections"], "all": ["bullets", "sections", "many"]}.get(args.corpus, [args.corpus])
+    names = {"both": ["bullets", "sections"], "all": ["bullets", "sections", "many", "lines"]}.get(args.corpus,
+                                                                                                 [args.corpus])
     for name in names:
         if name == "many":
             run_many(args.repeat)
+        elif name == "lines":
+            run_lines(args.repeat)
         else:
             run_corpus(name, args.repeat)
 

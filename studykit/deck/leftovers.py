@@ -62,7 +62,8 @@ def clean_stale(targets: list[Path], started: float | None = None) -> list[Path]
     in $TMPDIR; returns what was removed. Never raises: a leftover that cannot be removed stays."""
     started = time.time() if started is None else started
     removed = []
-    held: set[str] | None | bool = False  # looked up only when needed
+    looked = False  # the open files are looked up only when needed
+    held: set[str] | None = None
     for target in targets:
         pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:(\d+)\.)?[^/]*\.tmp")
         try:
@@ -81,8 +82,8 @@ def clean_stale(targets: list[Path], started: float | None = None) -> list[Path]
                     if alive(int(match.group(1))):
                         continue
                 else:  # an older studykit's temporary (no process in its name)
-                    if held is False:
-                        held = _held_open()
+                    if not looked:
+                        held, looked = _held_open(), True
                     if held is None and started - st.st_mtime < OLD_TMP_AGE:
                         continue
                     if held and str(path.resolve()) in held:
@@ -104,8 +105,8 @@ def clean_stale(targets: list[Path], started: float | None = None) -> list[Path]
                 head = handle.read(16)
             if head and head != b"SQLite format 3\0":
                 continue  # not a database: not ours
-            if held is False:
-                held = _held_open()
+            if not looked:
+                held, looked = _held_open(), True
             if held is None and started - st.st_mtime < OLD_TMP_AGE:
                 continue
             if held and str(path.resolve()) in held:
