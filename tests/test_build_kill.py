@@ -118,3 +118,6 @@ def test_a_package_and_memory_that_disagree_are_noticed(tmp_path):
     assert "deck.memory.json does not describe the deck.apkg beside it" in proc.stderr
     again = run_studykit("build", str(notes), "-o", str(out))  # repaired: the pair agrees again
     assert again.returncode == 0 and "does not describe" not in again.stderr
+    os.utime(out, (time.time() + 5, time.time() + 5))  # a copied or checked-out pair: new mtime, same bytes
+    copied = run_studykit("build", str(notes), "-o", str(out))
+    assert copied.returncode == 0 and "does not describe" not in copied.stderr

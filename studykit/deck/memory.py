@@ -50,15 +50,33 @@ def memory_path(package: Path) -> Path:
 
 
 def package_digest(package: Path) -> dict | None:
-    """{size, sha256} of a package file (None if it cannot be read): what its memory records of it."""
+    """{size, mtime_ns, sha256} of a package file (None if it cannot be read): what its memory records of it."""
     try:
         digest = hashlib.sha256()
         with open(package, "rb") as stream:
             for block in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(block)
-        return {"size": package.stat().st_size, "sha256": digest.hexdigest()}
+            st = os.fstat(stream.fileno())
+        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest.hexdigest()}
     except OSError:
         return None
+
+
+def describes(recorded, package: Path) -> bool:
+    """Whether a memory's record of its package fits the package file: the same size and mtime (not read again),
+    or else the same size and SHA-256 (a copied or checked-out pair has a new mtime but the same bytes)."""
+    if not isinstance(recorded, dict):
+        return False
+    try:
+        st = package.stat()
+    except OSError:
+        return True  # no package to disagree with
+    if recorded.get("size") != st.st_size:
+        return False
+    if recorded.get("mtime_ns") == st.st_mtime_ns:
+        return True
+    current = package_digest(package)
+    return current is not None and current["sha256"] == recorded.get("sha256")
 
 
 def back_hash(back: str) -> str:
@@ -134,7 +152,7 @@ class BuildMemory:
             data = json.loads(path.read_text(encoding="utf-8"))
             rows, pinned, removed, timestamp = _validated(data)
             described = data.get("package")
-            if described is not None and package.is_file() and package_digest(package) != described:
+            if described is not None and package.is_file() and not describes(described, package):
                 memory.problem = (f"{path.name} does not describe the {package.name} beside it (a build stopped "
                                   f"between writing the two, or one of them was replaced); this build starts a "
                                   f"fresh memory: edited cards are not matched to old ones this once")

@@ -167,11 +167,11 @@ def _fast_field_ok(field: str) -> bool:
         if not KNOWN_TAGS.issuperset(names):
             return False
         for match in _WITH_ATTRIBUTES.finditer(field):
-            name, names = match.group(1), _ATTRIBUTE_NAMES.findall(match.group(2))
+            name, attributes = match.group(1), _ATTRIBUTE_NAMES.findall(match.group(2))
             if name == "input":
                 continue  # a task list's box, checked above
-            if not (GLOBAL_ATTRIBUTES.issuperset(names) or TAG_ATTRIBUTES.get(name, frozenset()).union(
-                    GLOBAL_ATTRIBUTES).issuperset(names)):
+            if not (GLOBAL_ATTRIBUTES.issuperset(attributes) or TAG_ATTRIBUTES.get(name, frozenset()).union(
+                    GLOBAL_ATTRIBUTES).issuperset(attributes)):
                 return False
     text = html_module.unescape(field) if "&#" in field else field  # MathJax reads the decoded text
     if "\\" in text and _TEX_RISK.search(text):
