@@ -10,10 +10,10 @@ Three markdown-it rules:
 - `html_text` (core, after inline): inline "tags" that are not HTML become text, so `<Title>` or `<unk>` in
   prose is shown instead of vanishing as an unknown element.
 - `html_safe` (core): known HTML is kept with its attributes, except event handlers (`on…=`) and
-  `javascript:` addresses; comments, CDATA and processing instructions are dropped; `script`, `style`, `iframe`
-  and the like are dropped with their content, with a warning — a shared deck carries no scripts. This is the
-  note-level pass (it gives the warnings); the field-level judge, which parses as a browser does, is
-  studykit/notes/safe_html.py's `safe_field`, applied to every field a package gets.
+  `javascript:` addresses; `script`, `style`, `iframe` and the like are dropped with their content, with a
+  warning — a shared deck carries no scripts. This is the note-level pass (it gives the warnings, and comments
+  stay for the card rules: a comment is no answer); the field-level judge, which parses as a browser does and
+  drops comments, is studykit/notes/safe_html.py's `safe_field`, applied to every field a package gets.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def safe_fragment(fragment: str, dropped: list[str]) -> str:
         pos = match.end()
         named = tag_name(tag)
         if named is None:  # a comment, processing instruction, declaration or CDATA
-            out.append("")  # none of them belongs in a field (a browser may end a comment earlier than `-->`)
+            out.append(tag if tag.startswith("<!--") else "")  # a comment goes later, in safe_field
             continue
         name, closing = named
         if name in DROPPED:
@@ -191,7 +191,8 @@ def _safe_children(children: list[Token], line: int, warnings: list) -> list[Tok
             out.append(child)
             continue
         named = tag_name(child.content)
-        if named is None:  # a comment, CDATA or processing instruction: dropped (a browser may end one earlier)
+        if named is None:  # a comment: kept here (the card rules see it: a comment is no answer); safe_field
+            out.append(child)  # takes it out of the field (a browser may end a comment earlier than `-->`)
             continue
         name, closing = named
         if name in DROPPED:
