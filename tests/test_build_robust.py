@@ -66,3 +66,20 @@ def test_the_parse_budget_is_read_from_the_environment(monkeypatch):
                             ("-1", DEFAULT_BUDGET)):
         monkeypatch.setenv("STUDYKIT_PARSE_BUDGET", value)
         assert parse_budget() == expected
+
+
+@pytest.mark.cli
+def test_a_build_and_a_rebuild_write_nothing_in_tmpdir(tmp_path):
+    """A full or tiny $TMPDIR cannot break a build: the package's database is written beside the package, and the
+    last package is read in memory (the removed card's fields come from it)."""
+    notes, tmp = tmp_path / "notes", tmp_path / "tmp"
+    notes.mkdir()
+    tmp.mkdir()
+    (notes / "a.md").write_text("# A\n\n## 什么是一？\n\n一\n\n## 什么是二？\n\n二\n", encoding="utf-8")
+    out = tmp_path / "out" / "deck.apkg"
+    assert run_studykit("build", str(notes), "-o", str(out), env={"TMPDIR": str(tmp)}).returncode == 0
+    (notes / "a.md").write_text("# A\n\n## 什么是一？\n\n一\n", encoding="utf-8")
+    proc = run_studykit("build", str(notes), "-o", str(out), env={"TMPDIR": str(tmp)})
+    assert proc.returncode == 0 and "1 removed cards are in the package" in proc.stdout, proc.stdout
+    assert list(tmp.iterdir()) == []
+    assert sorted(p.name for p in out.parent.iterdir()) == ["deck.apkg", "deck.memory.json"]

@@ -59,17 +59,25 @@ def _read_package(path: Path, read, default):
     if not path.is_file():
         return default
     try:
-        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(path) as archive:
             name = next((n for n in ("collection.anki21", "collection.anki2") if n in archive.namelist()), None)
             if name is None:
                 return default
-            archive.extract(name, tmp)
-            db = sqlite3.connect(os.path.join(tmp, name))
-            try:
-                return read(db)
-            finally:
-                db.close()
-    except (zipfile.BadZipFile, sqlite3.Error, OSError, KeyError, ValueError):
+            if hasattr(sqlite3.Connection, "deserialize"):  # Python 3.11+: read in memory, no file in $TMPDIR
+                db = sqlite3.connect(":memory:")
+                try:
+                    db.deserialize(archive.read(name))
+                    return read(db)
+                finally:
+                    db.close()
+            with tempfile.TemporaryDirectory(dir=path.parent) as tmp:  # beside the package, not in $TMPDIR
+                archive.extract(name, tmp)
+                db = sqlite3.connect(os.path.join(tmp, name))
+                try:
+                    return read(db)
+                finally:
+                    db.close()
+    except (zipfile.BadZipFile, sqlite3.Error, OSError, KeyError, ValueError, MemoryError):
         return default
 
 
