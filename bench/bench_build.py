@@ -16,7 +16,15 @@ Timed, each corpus with its own notes cache (STUDYKIT_CACHE_DIR):
 - unchanged: nothing edited since the last build;
 - `studykit check`, cold and after editing one note; peak memory (largest process) of a cold build.
 
-    python bench/bench_build.py [--repeat 3] [--corpus bullets|sections|both]
+A third corpus, `many`, is about the number of notes rather than their size: 500 and then 5,000 one-card notes
+(in 50 folders, so 50 subdecks and a deck per note), each built cold (`--no-cache`). Targets: 5,000 notes in
+< 20 s on 2 cores, and 5,000 ≤ 14 × 500 (linear in notes).
+
+A fourth, `lines`, is about one hard line: `studykit check --no-cache` of a note holding 2,000 unclosed `{{c1::`
+openers, or 100,000 `![`, `[a](` or `[` on one line (target: the cloze line in < 3 s; every rule linear, so the
+others grow linearly with the line: 50,000 of them are timed too, and the ratio printed).
+
+    python bench/bench_build.py [--repeat 3] [--corpus bullets|sections|many|lines|both|all]
 """
 
 from __future__ import annotations
@@ -154,13 +162,68 @@ def run_corpus(name: str, repeat: int) -> list[tuple[str, float, float]]:
     return rows
 
 
+def make_many(root: Path, count: int) -> None:
+    """`count` one-card notes in 50 folders."""
+    for i in range(count):
+        folder = root / f"topic{i % 50:02d}"
+        folder.mkdir(exist_ok=True)
+        text = f"# 笔记 {i}\n\n## 问题 {i} 是什么？\n\n回答 {i}：$x_{{{i}}}$ 与 **重点**。\n"
+        (folder / f"note{i:05d}.md").write_text(text, encoding="utf-8")
+
+
+def run_many(repeat: int) -> dict[int, float]:
+    """Cold builds of 500 and 5,000 one-card notes: build time must grow linearly in the number of notes."""
+    times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for count in (500, 5000):
+            notes = Path(tmp) / f"n{count}"
+            notes.mkdir()
+            make_many(notes, count)
+            build = [sys.executable, "-m", "studykit", "build", str(notes), "-o", str(Path(tmp) / f"n{count}.apkg"),
+                     "--no-cache"]
+            times[count] = best(build, repeat)
+    print(f"\nmany: one-card notes, cold builds; {os.cpu_count()} CPUs")
+    print(f"  500 notes: {times[500]:.2f} s;  5,000 notes: {times[5000]:.2f} s   < 20 s")
+    print(f"  5,000 / 500 = {times[5000] / times[500]:.1f}×   ≤ 14×")
+    return times
+
+
+HARD_LINES = {"2,000 unclosed {{c1::": ("{{c1::a " * 2000, "{{c1::a " * 1000),
+              "100,000 ![": ("![" * 100_000, "![" * 50_000),
+              "100,000 [a](": ("[a](" * 100_000, "[a](" * 50_000),
+              "100,000 [": ("[" * 100_000, "[" * 50_000)}
+
+
+def run_lines(repeat: int) -> None:
+    """`check --no-cache` of one note with one hard line, at two lengths (linear: about 2× for twice the line)."""
+    print(f"\nlines: one note, one hard line, `check --no-cache`; {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, (full, half) in HARD_LINES.items():
+            seconds = []
+            for k, line in enumerate((full, half)):
+                folder = Path(tmp) / f"{list(HARD_LINES).index(label)}-{k}"
+                folder.mkdir()
+                (folder / "hard.md").write_text(f"# 难\n\n## 什么是难？\n\n答 {line}\n", encoding="utf-8")
+                seconds.append(best([sys.executable, "-m", "studykit", "check", str(folder), "--no-cache"], repeat,
+                                    {"STUDYKIT_PARSE_BUDGET": "0"}))
+            print(f"  {label:<24} {seconds[0]:6.2f} s   (half the line: {seconds[1]:.2f} s, ratio "
+                  f"{seconds[0] / seconds[1]:.1f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--corpus", choices=["bullets", "sections", "both"], default="both")
+    parser.add_argument("--corpus", choices=["bullets", "sections", "many", "lines", "both", "all"], default="both")
     args = parser.parse_args()
-    for name in (["bullets", "sections"] if args.corpus == "both" else [args.corpus]):
-        run_corpus(name, args.repeat)
+    names = {"both": ["bullets", "sections"], "all": ["bullets", "sections", "many", "lines"]}.get(args.corpus,
+                                                                                                 [args.corpus])
+    for name in names:
+        if name == "many":
+            run_many(args.repeat)
+        elif name == "lines":
+            run_lines(args.repeat)
+        else:
+            run_corpus(name, args.repeat)
 
 
 if __name__ == "__main__":

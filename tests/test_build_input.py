@@ -76,6 +76,8 @@ def test_usage_errors_exit_2_with_a_message_and_write_nothing(tmp_path):
     cases = [
         ((str(folder), "-o", str(tmp_path / "deck.zip")), "must end in .apkg"),
         ((str(folder), "-o", str(tmp_path / "d.apkg"), "--deck", "a::b"), "--deck needs a plain name"),
+        ((str(folder), "-o", str(tmp_path / "d.apkg"), "--deck", "::"), "--deck needs a name"),
+        ((str(folder), "-o", str(tmp_path / "d.apkg"), "--deck", " : "), "--deck needs a name"),
         ((str(tmp_path / "empty"), "-o", str(tmp_path / "d.apkg")), "no Markdown (.md) files"),
     ]
     (tmp_path / "empty").mkdir()

@@ -219,3 +219,19 @@ def test_card_guids_are_made_with_the_parse_and_kept_in_the_cache(tmp_path):
     [cached] = parse_files([(notes / "n.md", notes)], cache=cache)
     assert cache.hits == 1
     assert fresh.guids == cached.guids == [card_guid(card.key) for card in fresh.cards] and len(fresh.guids) == 3
+
+
+def test_an_entry_with_a_flipped_letter_is_parsed_afresh_and_the_deck_has_the_real_text(tmp_path):
+    """Still valid JSON, still the right header: only the entry's own hash shows that it lies."""
+    notes, cache = tmp_path / "notes", tmp_path / "cache"
+    write_notes(notes, 1)
+    build(notes, tmp_path / "deck.apkg", cache)
+    entries = list((cache / f"notes-v{cache_module.FORMAT}").glob("*.json"))
+    assert len(entries) == 1
+    header, _, body = entries[0].read_bytes().partition(b"\n")
+    assert "简单".encode() in body
+    entries[0].write_bytes(header + b"\n" + body.replace("简单".encode(), "复杂".encode()))
+    proc = build(notes, tmp_path / "deck.apkg", cache)
+    assert proc.returncode == 0 and "unchanged" not in proc.stdout, proc.stdout
+    shipped = " ".join(str(fields) for _, _, fields, _, _ in imported(tmp_path, tmp_path / "deck.apkg", "col"))
+    assert "简单" in shipped and "复杂" not in shipped

@@ -109,6 +109,17 @@ def _summary(notes, problems, cache, cards: Counter | None = None) -> str:
             f"{len(media)} media · {warnings}")
 
 
+def deck_name_problem(deck: str) -> str | None:
+    """Why `deck` cannot be the root deck's name (None if it can): it must be one plain, visible name."""
+    if not deck.strip() or not deck.strip(": \t"):
+        return "needs a name (it is empty or only spaces and colons)"
+    if "::" in deck:
+        return "needs a plain name, without '::' (subdecks come from folders and notes)"
+    if any(ch < " " or ch == "\x7f" for ch in deck):
+        return "needs a name without control characters"
+    return None
+
+
 no_cache_option = click.option(
     "--no-cache", is_flag=True,
     help="Parse every note afresh (by default unchanged notes are reused from studykit's cache folder).")
@@ -132,9 +143,12 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
     if out.suffix.lower() != ".apkg":
         click.echo(f"error: {out}: the package name must end in .apkg (Anki's File → Import looks for that)", err=True)
         sys.exit(2)
-    if not deck.strip() or "::" in deck.strip(":"):
-        click.echo("error: --deck needs a plain name (subdecks come from folders and notes)", err=True)
+    problem = deck_name_problem(deck)
+    if problem:
+        click.echo(f"error: --deck {problem} (got {deck!r})", err=True)
         sys.exit(2)
+    import sqlite3
+
     from studykit.deck.package import PackageWriter
 
     writer = PackageWriter(deck.strip(), out, forget_removed)  # writes each note as soon as it is ready
@@ -143,9 +157,10 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
             notes, cache, across = _parse(paths, not no_cache, each=writer.add, background=True,
                                           meanwhile=writer.prepare)
             stats = writer.write(out)
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:  # a full disk, a folder that cannot be written
             writer.discard()
-            click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+            reason = getattr(exc, "strerror", None) or exc
+            click.echo(f"error: cannot write {out} (its database is written beside it): {reason}", err=True)
             sys.exit(2)
         except BaseException:
             writer.discard()  # Ctrl-C or a usage error while parsing: no half-written database left behind
@@ -180,8 +195,8 @@ def _memory_lines(stats, forget_removed: bool) -> list[str]:
                          "find them in Anki by their front)")
     if stats.removed and not forget_removed:
         lines.append(f"{stats.removed} removed cards are in the package tagged studykit::removed: in Anki's browser, "
-                     "search tag:studykit::removed to delete them; "
-                     "`studykit build --forget-removed` stops shipping them")
+                     f"search tag:studykit::removed to delete them; "
+                     f"`studykit build --forget-removed` stops shipping them")
     elif forget_removed:
         lines.append("removed cards are no longer shipped (--forget-removed)")
     return lines

@@ -28,6 +28,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studykit.deck.leftovers import temp_prefix
+
 FORMAT = 1
 SIMILAR = 0.8  # the least difflib ratio between two backs for "the same answer, reworded question"
 SIMILARITY_LIMIT = 400  # gone × new pairs compared by text at most (exact hashes are always compared)
@@ -45,6 +47,36 @@ def shareable(path: str) -> None:
 def memory_path(package: Path) -> Path:
     """`decks/studykit.apkg` → `decks/studykit.memory.json`."""
     return package.with_name(package.stem + ".memory.json")
+
+
+def package_digest(package: Path) -> dict | None:
+    """{size, mtime_ns, sha256} of a package file (None if it cannot be read): what its memory records of it."""
+    try:
+        digest = hashlib.sha256()
+        with open(package, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+            st = os.fstat(stream.fileno())
+        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest.hexdigest()}
+    except OSError:
+        return None
+
+
+def describes(recorded, package: Path) -> bool:
+    """Whether a memory's record of its package fits the package file: the same size and mtime (not read again),
+    or else the same size and SHA-256 (a copied or checked-out pair has a new mtime but the same bytes)."""
+    if not isinstance(recorded, dict):
+        return False
+    try:
+        st = package.stat()
+    except OSError:
+        return True  # no package to disagree with
+    if recorded.get("size") != st.st_size:
+        return False
+    if recorded.get("mtime_ns") == st.st_mtime_ns:
+        return True
+    current = package_digest(package)
+    return current is not None and current["sha256"] == recorded.get("sha256")
 
 
 def back_hash(back: str) -> str:
@@ -118,19 +150,21 @@ class BuildMemory:
         memory = cls(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                raise ValueError(f"format {data.get('format')!r}")
-            rows = data["cards"]
-            if not all(isinstance(row, list) and len(row) == 7 for row in rows):
-                raise ValueError("a card is not a list of 7")
+            rows, pinned, removed, timestamp = _validated(data)
+            described = data.get("package")
+            if described is not None and package.is_file() and not describes(described, package):
+                memory.problem = (f"{path.name} does not describe the {package.name} beside it (a build stopped "
+                                  f"between writing the two, or one of them was replaced); this build starts a "
+                                  f"fresh memory: edited cards are not matched to old ones this once")
+                return memory
             memory.cards = _Cards((row[0], row) for row in rows)
-            memory.pinned = {tuple(json.loads(k)): str(v) for k, v in data.get("pinned", {}).items()}
-            memory.removed = {r["guid"]: r for r in data.get("removed", [])}
-            memory.timestamp = float(data.get("timestamp", 0))
+            memory.pinned = pinned
+            memory.removed = removed
+            memory.timestamp = timestamp
             memory.found = True
         except FileNotFoundError:
             pass
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             memory.cards, memory.pinned, memory.removed = _Cards(), {}, {}
             memory.problem = (f"{path.name} (the memory of the last build) cannot be read ({exc.__class__.__name__}: "
                               f"{exc}); this build cannot match edited cards to old ones, and rewrites it")
@@ -200,7 +234,7 @@ class BuildMemory:
         return matches, unmatched, warnings
 
     def save(self, order, new_cards: dict[str, Current], pinned: dict[tuple, str],
-             removed: dict[str, dict], timestamp: float) -> str | None:
+             removed: dict[str, dict], timestamp: float, package: dict | None = None) -> str | None:
         """Write the memory of this build (cards in `order`: known ones as remembered, new ones from `new_cards`)
         atomically; returns a warning when it cannot be written."""
         cards = []
@@ -218,6 +252,7 @@ class BuildMemory:
             "about": "studykit's memory of the last build of the package beside it: lets a rebuild keep review "
                      "history when a card's question, headings or file change. Safe to commit; safe to delete.",
             "timestamp": timestamp,
+            "package": package,
             "cards": cards,
             "pinned": {json.dumps(list(k), ensure_ascii=False): g for k, g in pinned.items()},
             "removed": list(removed.values()),
@@ -225,7 +260,7 @@ class BuildMemory:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=temp_prefix(self.path), suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as stream:
                     stream.write(text)
@@ -237,6 +272,95 @@ class BuildMemory:
         except OSError as exc:
             return f"cannot write {self.path}: {exc.strerror or exc}; the next build cannot match edited cards"
         return None
+
+
+_GUID = re.compile(r"[!-~]{1,64}")  # Anki's GUIDs: printable ASCII, no spaces (ours: `sk:` + 16 base32 digits)
+_HASH = re.compile(r"[0-9a-f]{16}")
+_GUIDS = re.compile(r"(?:[!-~]{1,64}\n)*+")
+_HASHES = re.compile(r"(?:[0-9a-f]{16}\n)*+")
+MAX_TIMESTAMP = 1e11  # seconds: a date in the year 5138; anything later is not a build's time
+
+
+def _guid(value) -> str:
+    if not isinstance(value, str) or not _GUID.fullmatch(value):
+        raise ValueError(f"GUID {value!r} is not a GUID string")
+    return value
+
+
+def _line(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**9:
+        raise ValueError(f"line {value!r} is not a line number")
+    return value
+
+
+def _string(value, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} {value!r} is not a string")
+    return value
+
+
+def _strings(value, what: str) -> list[str]:
+    if not isinstance(value, list):
+        raise ValueError(f"{what} is not a list")
+    return [_string(item, what) for item in value]
+
+
+def _validated(data) -> tuple[list[list], dict[tuple, str], dict[str, dict], float]:
+    """The memory file's contents checked in full (it is input: shared beside the package, editable by anyone):
+    (card rows, pinned, removed, timestamp). Raises ValueError naming the first thing that is wrong."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    if data.get("format") != FORMAT or isinstance(data.get("format"), bool):
+        raise ValueError(f"format {data.get('format')!r}")
+    timestamp = data.get("timestamp", 0)
+    if isinstance(timestamp, bool) or not isinstance(timestamp, (int, float)) or not 0 <= timestamp <= MAX_TIMESTAMP:
+        raise ValueError(f"timestamp {timestamp!r} is not a time")  # NaN and infinities fail the range too
+    rows = data.get("cards")
+    if not isinstance(rows, list):
+        raise ValueError("cards is not a list")
+    plain = all(type(row) is list and len(row) == 7 and type(row[0]) is str and type(row[1]) is str
+                and type(row[2]) is str and type(row[3]) is int and type(row[4]) is str and type(row[5]) is str
+                and type(row[6]) is int and 0 <= row[3] < 10**9 and row[6] in (0, 1) for row in rows)
+    if not plain or not _GUIDS.fullmatch("".join(row[0] + "\n" for row in rows)) or not _HASHES.fullmatch(
+            "".join(row[5] + "\n" for row in rows)):  # one pass for ten thousand cards; the slow one says what
+        for row in rows:
+            if not isinstance(row, list) or len(row) != 7:
+                raise ValueError("a card is not a list of 7")
+            _guid(row[0])
+            for k, what in ((1, "kind"), (2, "file"), (4, "front")):
+                _string(row[k], what)
+            _line(row[3])
+            if not isinstance(row[5], str) or not _HASH.fullmatch(row[5]):
+                raise ValueError(f"back hash {row[5]!r} is not a hash")
+            if row[6] not in (0, 1) or isinstance(row[6], float):
+                raise ValueError(f"cloze {row[6]!r} is not 0 or 1")
+    pinned_data = data.get("pinned", {})
+    if not isinstance(pinned_data, dict):
+        raise ValueError("pinned is not an object")
+    pinned = {}
+    for key, guid in pinned_data.items():
+        parts = json.loads(key)
+        pinned[tuple(_strings(parts, "a pinned key"))] = _guid(guid)
+    removed_data = data.get("removed", [])
+    if not isinstance(removed_data, list):
+        raise ValueError("removed is not a list")
+    removed = {}
+    for record in removed_data:
+        if not isinstance(record, dict):
+            raise ValueError("a removed card is not an object")
+        guid = _guid(record.get("guid"))
+        for name in ("file", "front", "kind"):
+            _string(record.get(name, ""), name)
+        _line(record.get("line", 0))
+        if "fields" in record:
+            _strings(record["fields"], "a field")
+            model = record.get("model")
+            if isinstance(model, bool) or not isinstance(model, int):
+                raise ValueError(f"model {model!r} is not a note type id")
+            _strings(record.get("tags", []), "a tag")
+            _string(record.get("deck", ""), "deck")
+        removed[guid] = record
+    return rows, pinned, removed, float(timestamp)
 
 
 @dataclass

@@ -19,8 +19,7 @@ CLOZE_MODEL_ID = 1724019102
 def css() -> str:
     """style.css, then pygments' colours for code (highlight.css, made by scripts/make_highlight_css.py)."""
     here = Path(__file__).parent
-    style, highlight = ((here / name).read_text(encoding="utf-8") for name in ("style.css", "highlight.css"))
-    return style + "\n" + highlight
+    return "\n".join((here / name).read_text(encoding="utf-8") for name in ("style.css", "highlight.css"))
 
 
 @lru_cache(maxsize=1)

@@ -21,10 +21,20 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from studykit.deck.identity import card_guid, deck_id
-from studykit.deck.memory import REMOVED_TAG, BuildMemory, Current, Match, back_hash, shareable, short
+from studykit.deck.leftovers import clean_stale, temp_prefix
+from studykit.deck.memory import (
+    REMOVED_TAG,
+    BuildMemory,
+    Current,
+    Match,
+    back_hash,
+    memory_path,
+    package_digest,
+    shareable,
+    short,
+)
 from studykit.notes.model import NoteFile, Problem
 
 
@@ -49,17 +59,25 @@ def _read_package(path: Path, read, default):
     if not path.is_file():
         return default
     try:
-        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(path) as archive:
             name = next((n for n in ("collection.anki21", "collection.anki2") if n in archive.namelist()), None)
             if name is None:
                 return default
-            archive.extract(name, tmp)
-            db = sqlite3.connect(os.path.join(tmp, name))
-            try:
-                return read(db)
-            finally:
-                db.close()
-    except (zipfile.BadZipFile, sqlite3.Error, OSError, KeyError, ValueError):
+            if hasattr(sqlite3.Connection, "deserialize"):  # Python 3.11+: read in memory, no file in $TMPDIR
+                db = sqlite3.connect(":memory:")
+                try:
+                    db.deserialize(archive.read(name))  # type: ignore[attr-defined,unused-ignore]
+                    return read(db)
+                finally:
+                    db.close()
+            with tempfile.TemporaryDirectory(dir=path.parent) as tmp:  # beside the package, not in $TMPDIR
+                archive.extract(name, tmp)
+                db = sqlite3.connect(os.path.join(tmp, name))
+                try:
+                    return read(db)
+                finally:
+                    db.close()
+    except (zipfile.BadZipFile, sqlite3.Error, OSError, KeyError, ValueError, MemoryError):
         return default
 
 
@@ -110,6 +128,8 @@ class PackageWriter:
         self.stats = BuildStats()
         self._media: dict[str, Path] = {}
         self._guids: dict[str, tuple[int, str, str]] = {}  # guid → (note's place in the build, file:line, kind)
+        self._started = time.time()  # temporaries older than this and of no live process are a killed build's
+        self._decks: dict[int, str] = {}  # deck id → name: written into the collection once, by `write`
 
     def _load(self):
         if self._genanki is None:
@@ -146,7 +166,7 @@ class PackageWriter:
         prepared = []
         tags = list(note.tags)
         guids = note.guids if len(note.guids) == len(note.cards) else [card_guid(card.key) for card in note.cards]
-        for card, own in zip(note.cards, guids, strict=False):
+        for card, own in zip(note.cards, guids, strict=True):
             if card.is_cloze:
                 fields = [card.front, card.back, card.context, card.source]
                 model = self.cloze
@@ -168,7 +188,12 @@ class PackageWriter:
             memory = self._remember()
             last = memory.timestamp or previous_timestamp(self.out)  # the memory knows it: no need to unpack
             timestamp = max(time.time(), last + 1)
-            fd, path = tempfile.mkstemp(prefix="studykit-", suffix=".anki2")
+            if self.out is not None:  # the database beside the package (not $TMPDIR: that may be small or full)
+                self.out.parent.mkdir(parents=True, exist_ok=True)
+                clean_stale([self.out, memory_path(self.out)], self._started)  # what killed builds left
+                fd, path = tempfile.mkstemp(dir=self.out.parent, prefix=temp_prefix(self.out), suffix=".anki2.tmp")
+            else:
+                fd, path = tempfile.mkstemp(prefix="studykit-", suffix=".anki2")
             os.close(fd)
             connection = sqlite3.connect(path)
             cursor = connection.cursor()
@@ -178,20 +203,19 @@ class PackageWriter:
         return self._db
 
     def _write_note(self, index: int, note: NoteFile, prepared: list) -> None:
-        genanki = self._load()
+        self._load()
         self.stats.files += 1
         self.stats.problems.extend(note.problems)
         _, _, cursor, timestamp, ids = self._open()
         if not prepared:
             return
         name = "::".join((self.root_deck, *note.deck))
-        deck = genanki.Deck(deck_id(name), name)
+        did = self._deck(name)
         self._media.update(note.media)
         known = self._remember().cards
         for card, guid, anki_note, kept in prepared:
             place = f"{note.relpath}:{card.line}"
-            # two cards with one identity: the first in build order wins, whatever arrived first
-            if guid in self._guids:
+            if guid in self._guids:  # two cards, one identity: the first in build order wins, whatever arrived first
                 other_index, other_place, other_kind = self._guids[guid]
                 if other_index <= index:
                     self.stats.problems.append(Problem(note.relpath, card.line, f"same identity as the card at "
@@ -207,7 +231,7 @@ class PackageWriter:
                 del self._guids[guid]
                 self._new.pop(guid, None)
             self._guids[guid] = (index, place, card.kind)
-            deck.add_note(anki_note)
+            anki_note.write_to_db(cursor, timestamp, did, ids)  # the note and its cards; decks and models at the end
             self.stats.cards[card.kind] += 1
             if guid not in known:  # only cards the last build did not have are worth describing
                 compared = card.front if card.is_cloze else card.back  # a cloze's answer is in its text
@@ -215,7 +239,25 @@ class PackageWriter:
                                           compared, back_hash(compared), card.is_cloze)
             if kept:  # a GUID this card's key kept from an earlier match
                 self._pinned[card.key] = guid
-        deck.write_to_db(cursor, timestamp, ids)  # genanki writes the deck, the note types and the notes
+
+    def _deck(self, name: str) -> int:
+        did = deck_id(name)
+        self._decks.setdefault(did, name)
+        return did
+
+    def _write_decks_and_models(self, cursor, timestamp: float) -> None:
+        """The collection's decks and note types, once per build (genanki's Deck.write_to_db re-encodes the whole
+        decks JSON for every deck it writes: with one subdeck per note that made a build quadratic in notes)."""
+        genanki = self._load()
+        decks = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])
+        for did, name in self._decks.items():
+            decks[str(did)] = genanki.Deck(did, name).to_json()
+        cursor.execute("UPDATE col SET decks = ?", (json.dumps(decks),))
+        models = json.loads(cursor.execute("SELECT models FROM col").fetchone()[0])
+        root = deck_id(self.root_deck)
+        for model in (self.basic, self.cloze):
+            models[str(model.model_id)] = model.to_json(timestamp, root)
+        cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
 
     def write(self, out: Path | None = None) -> BuildStats:
         """Write every note not written yet (in build order), then the package at `out`, atomically."""
@@ -228,6 +270,7 @@ class PackageWriter:
                 self._write_note(index, note, prepared)
             path, connection, cursor, timestamp, _ = self._open()
             pinned, removed = self._match_and_remove(cursor)
+            self._write_decks_and_models(cursor, timestamp)
             connection.commit()
             connection.close()
             self.stats.media = len(self._media)
@@ -236,7 +279,8 @@ class PackageWriter:
             self.discard()
         memory = self._remember()
         if self.out is not None:  # every build has a new timestamp, so the memory is always written
-            problem = memory.save(self._guids, self._new, pinned, removed, timestamp)
+            # the memory names the package it describes (size, hash): a kill between the two renames is found
+            problem = memory.save(self._guids, self._new, pinned, removed, timestamp, package_digest(self.out))
             if problem:
                 self.stats.problems.append(Problem(self.out.name, 0, problem, "memory"))
         return self.stats
@@ -281,25 +325,24 @@ class PackageWriter:
         return pinned, removed
 
     def _ship_removed(self, cursor, removed: dict[str, dict]) -> None:
-        """Removed cards once more, fields unchanged and tagged, so that Anki's browser finds them to delete."""
+        """Removed cards once more, fields unchanged (but for what safe_field takes out) and tagged, so that Anki's
+        browser finds them to delete."""
         if not removed:
             return
-        genanki = self._load()
+        from studykit.notes.safe_html import safe_field
+
+        self._load()
         _, _, _, timestamp, ids = self._open()
         models = {self.basic.model_id: self.basic, self.cloze.model_id: self.cloze}
-        decks: dict[str, Any] = {}
         for record in removed.values():
             model = models.get(record.get("model"))
             if model is None or len(record["fields"]) != len(model.fields):
                 continue
-            name = record.get("deck") or self.root_deck
-            deck = decks.get(name)
-            if deck is None:
-                deck = decks[name] = genanki.Deck(deck_id(name), name)
+            did = self._deck(record.get("deck") or self.root_deck)
             tags = [t for t in record.get("tags", []) if t != REMOVED_TAG] + [REMOVED_TAG]
-            deck.add_note(self._note(model=model, fields=list(record["fields"]), guid=record["guid"], tags=tags))
-        for deck in decks.values():
-            deck.write_to_db(cursor, timestamp, ids)
+            fields = [safe_field(f) for f in record["fields"]]  # the memory is input: judged as a browser would
+            note = self._note(model=model, fields=fields, guid=record["guid"], tags=tags)
+            note.write_to_db(cursor, timestamp, did, ids)
 
     def discard(self) -> None:
         """Remove the half-written database (after `write`, or when the build stops early)."""
@@ -337,7 +380,7 @@ def _zip_package(database: str, media: dict[str, Path], target: str) -> None:
 
 def _write_atomically(database: str, media: dict[str, Path], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=temp_prefix(out), suffix=".tmp")
     os.close(fd)
     try:
         _zip_package(database, media, tmp)

@@ -6,7 +6,9 @@ all of these still hold:
 - the note's bytes are the same (SHA-256 of the content, not its mtime);
 - the parser is the same: studykit's notes code, markdown-it-py, mdit-py-plugins and pygments versions;
 - every other file the parse looked at (each picture, each place a picture was searched for) has the
-  same size, mtime and kind, or is still missing.
+  same size, mtime and kind, or is still missing;
+- the entry itself is intact: its header carries the SHA-256 of the note's JSON, so an entry changed by anything but
+  studykit (a flipped letter that is still valid JSON) is a fresh parse, not "unchanged".
 Anything else — a corrupt or unreadable entry, a cache folder that cannot be written — means the note is
 parsed as if there were no cache; the cache never changes what a build produces, only how fast.
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 from studykit.notes.model import Card, NoteFile, Problem
 from studykit.notes.source import stat_entry
 
-FORMAT = 4  # an entry: a header line {key, inputs}, then the note
+FORMAT = 5  # an entry: a header line {key, inputs, body: SHA-256 of the rest}, then the note
 ENV = "STUDYKIT_CACHE_DIR"
 PRUNE_EVERY = 24 * 3600  # seconds between two prunings of the cache folder
 MAX_AGE = 60 * 24 * 3600  # an entry not used for this long is removed (a note deleted, moved, or not built since)
@@ -119,7 +121,10 @@ class NoteCache:
             with open(target, "rb") as stream:
                 if json.loads(stream.readline()) != header:
                     raise LookupError
-                note = _note_from_json(json.loads(stream.read()))
+                body = stream.read()
+                if hashlib.sha256(body).hexdigest() != header.get("body"):
+                    raise LookupError  # the entry was changed after it was written
+                note = _note_from_json(json.loads(body))
             note.inputs = dict(header["inputs"])
         except (OSError, ValueError, LookupError, TypeError, AttributeError):
             self.misses += 1
@@ -139,13 +144,14 @@ class NoteCache:
     def put(self, note: NoteFile, root: Path, data: bytes) -> None:
         """Store a fresh parse (atomically: a reader never sees half an entry). Failing to write is not an error."""
         target = self._entry(note.path, root)
-        header = json.dumps({"key": self._key(data), "inputs": note.inputs}, ensure_ascii=False)
         body = json.dumps(_note_to_json(note), ensure_ascii=False)  # JSON text never holds a raw newline
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        header = json.dumps({"key": self._key(data), "inputs": note.inputs, "body": digest}, ensure_ascii=False)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                     handle.write(header + "\n" + body)
                 os.replace(tmp, target)
             except BaseException:

@@ -11,7 +11,9 @@ Three markdown-it rules:
   prose is shown instead of vanishing as an unknown element.
 - `html_safe` (core): known HTML is kept with its attributes, except event handlers (`on…=`) and
   `javascript:` addresses; `script`, `style`, `iframe` and the like are dropped with their content, with a
-  warning — a shared deck carries no scripts.
+  warning — a shared deck carries no scripts. This is the note-level pass (it gives the warnings, and comments
+  stay for the card rules: a comment is no answer); the field-level judge, which parses as a browser does and
+  drops comments, is studykit/notes/safe_html.py's `safe_field`, applied to every field a package gets.
 """
 
 from __future__ import annotations
@@ -25,17 +27,7 @@ from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
-# HTML a note may use: kept (with safe attributes)
-KNOWN_TAGS = frozenset("""
-a abbr acronym address article aside b bdi bdo big blockquote br caption center cite code col colgroup dd del
-details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 header hgroup hr i img ins kbd label
-li main mark nav ol p picture pre q rp rt ruby s samp section small source span strike strong sub summary sup
-table tbody td tfoot th thead time tr tt u ul var video audio wbr
-""".split())
-# dropped together with everything inside them (only when the closing tag is there too)
-DROPPED = frozenset("script style iframe frame frameset object embed applet noscript template svg math "
-                    "textarea select button form input canvas dialog".split())
-VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+from studykit.notes.safe_html import DROPPED, KNOWN_TAGS, VOID, _escape  # noqa: F401  (re-exported)
 
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _ATTRIBUTE = re.compile(r"""\s+([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
@@ -73,10 +65,6 @@ def safe_tag(tag: str) -> str:
     return f"<{match.group(2)}{''.join(kept)}{' /' if self_closing else ''}>"
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def safe_fragment(fragment: str, dropped: list[str]) -> str:
     """An HTML block's source with unknown tags shown as text, dropped elements removed (their names are
     appended to `dropped`) and every kept tag made safe."""
@@ -97,7 +85,7 @@ def safe_fragment(fragment: str, dropped: list[str]) -> str:
         pos = match.end()
         named = tag_name(tag)
         if named is None:  # a comment, processing instruction, declaration or CDATA
-            out.append(tag if tag.startswith("<!--") else "")
+            out.append(tag if tag.startswith("<!--") else "")  # a comment goes later, in safe_field
             continue
         name, closing = named
         if name in DROPPED:
@@ -203,8 +191,8 @@ def _safe_children(children: list[Token], line: int, warnings: list) -> list[Tok
             out.append(child)
             continue
         named = tag_name(child.content)
-        if named is None:  # a comment: harmless, invisible
-            out.append(child)
+        if named is None:  # a comment: kept here (the card rules see it: a comment is no answer); safe_field
+            out.append(child)  # takes it out of the field (a browser may end a comment earlier than `-->`)
             continue
         name, closing = named
         if name in DROPPED:
@@ -228,3 +216,4 @@ def _safe_children(children: list[Token], line: int, warnings: list) -> list[Tok
 def html_plugin(md: MarkdownIt) -> None:
     md.block.ruler.at("html_block", html_block, {"alt": ["paragraph", "reference", "blockquote"]})
     md.core.ruler.after("inline", "html_safe", html_safe)
+

@@ -17,7 +17,10 @@ CLOZE_HIDDEN = 0.9  # a cloze hiding this share of its sentence or more leaves n
 
 _TAG = re.compile(r"<[^>]*>")
 _PROTECTED = re.compile(r"<(pre|code)\b.*?</\1>|\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
-_GAP = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
+# an explicit gap's hidden text (without its hint); possessive, so linear: a gap's text never runs past the next
+# `{{cN::` (an unclosed opener repeated a thousand times on one line made a lazy `.*?` cubic)
+GAP = re.compile(r"\{\{c\d+::((?:[^:{}]++|:(?!:)|\{(?!\{c\d+::)|\}(?!\}))*+)(?:::[^}]*+)?\}\}")
+_GAP = GAP
 
 
 def text_of(fragment: str) -> str:

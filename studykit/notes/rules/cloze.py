@@ -10,8 +10,10 @@ import re
 
 from markdown_it.token import Token
 
+from studykit.notes.lint import GAP
+
 EXPLICIT_CLOZE = re.compile(r"\{\{c\d+::")
-EXPLICIT_GAP = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")  # the hidden text of an explicit gap (no hint)
+EXPLICIT_GAP = GAP  # the hidden text of an explicit gap (no hint); linear
 
 
 def rule(w, i: int, children: list[Token], line: int) -> bool:
