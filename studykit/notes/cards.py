@@ -16,8 +16,9 @@ from markdown_it.token import Token
 from studykit.notes.frontmatter import as_list, parse_front_matter
 from studykit.notes.lint import card_problems
 from studykit.notes.model import Card, NoteFile, Problem
-from studykit.notes.render import PictureResolver, check_pictures, make_markdown
+from studykit.notes.render import PictureResolver, check_pictures, make_markdown, obsidian_setting, vault_of
 from studykit.notes.rules import paragraph_rules
+from studykit.notes.rules.callouts import callout
 from studykit.notes.rules.headings import heading
 from studykit.notes.rules.rows import table
 from studykit.notes.rules.tokens import heading_text, is_question, question_text, without_trailing_stars
@@ -36,7 +37,7 @@ def markdown():
 
 
 def _tag(value: str) -> str:
-    return re.sub(r"\s+", "_", value.strip())
+    return re.sub(r"\s+", "_", value.strip().lstrip("#"))
 
 
 class Walker:
@@ -197,6 +198,8 @@ class Walker:
                         break
             elif tok.type == "table_open":
                 i = table(self, i)
+            elif tok.type == "callout_open":
+                i = callout(self, i)
             i += 1
 
 
@@ -222,7 +225,12 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
         return note
 
     pictures = PictureResolver(path, root)
-    env = {"pictures": pictures}
+    env: dict = {"pictures": pictures}
+    vault = vault_of(path.parent, root)
+    in_vault = (vault / ".obsidian").is_dir()
+    if in_vault:
+        env["vault"] = True
+        env["line_breaks"] = not obsidian_setting(vault, "strictLineBreaks", pictures.probe)
     tokens = markdown().parse(text, env)
     for tok in tokens:  # the line of each picture and HTML tag, for its warnings
         if tok.type == "inline" and tok.map and ("<" in tok.content or "![" in tok.content):
@@ -234,7 +242,7 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
 
     front: dict[str, object] = {}
     if tokens and tokens[0].type == "front_matter":
-        front, problems = parse_front_matter(tokens[0].content)
+        front, problems = parse_front_matter(tokens[0].content, any_key=in_vault)
         for offset, message in problems:
             note.problems.append(Problem(relpath, 1 + offset, message, "front-matter"))
     title = str(front.get("title") or "").strip()
@@ -245,7 +253,8 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
     note.title = title
     folder_parts = tuple(Path(relpath).parent.parts)
     note.deck = (*folder_parts, str(front.get("deck") or title).strip())
-    tags = [*as_list(front.get("tags")), *as_list(front.get("exercises")), f"note::{path.stem}"]
+    tags = [*as_list(front.get("tags")), *as_list(front.get("tag")), *env.get("tags", ()),
+            *as_list(front.get("exercises")), f"note::{path.stem}"]
     note.tags = tuple(dict.fromkeys(_tag(t) for t in tags if t.strip()))
     if str(front.get("id") or "").strip():
         note.note_id, note.explicit_id = str(front["id"]).strip(), True
