@@ -94,6 +94,9 @@ def _starts(w, j: int) -> str | None:
     return prefix + "definition" if term_start(first) is not None else None
 
 
+starts = _starts
+
+
 def _blocks_after(w, i: int, kind: str, gathered: bool) -> tuple[str, int]:
     """The HTML of the blocks after the block at `i` that answer a label or question, and where they end."""
     tokens = w.tokens
