@@ -22,8 +22,8 @@ from __future__ import annotations
 from markdown_it.token import Token
 
 from studykit.notes.rules import items
-from studykit.notes.rules.tokens import (bold_line, emphasis_run, is_label, is_placeholder, is_question, lines, plain,
-                                         strip_leading_blank, term_start, term_start_of_alone)
+from studykit.notes.rules.tokens import (bold_line, emphasis_run, is_label, is_marker, is_placeholder, is_question,
+                                         lines, plain, strip_leading_blank, term_start, term_start_of_alone)
 
 
 def _softbreak() -> Token:
@@ -86,6 +86,9 @@ def _starts(w, j: int) -> str | None:
     if not children or children[0].type not in ("strong_open", "em_open"):
         return None
     first = lines(children)[0]
+    close = emphasis_run(first)
+    if close is not None and is_marker(plain(first[1:close])):
+        return None  # `**注意：**` is part of the card above, not the start of the next
     head = _head_kind(first)
     if head is not None and head[0] == "question" or _question_start(first) is not None:
         return prefix + "question"
@@ -229,6 +232,18 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
                 starts.append((k, "definition", term))
     if not starts:
         return _same_line_question(w, i, segments, line)
+    kept = []
+    for start in starts:
+        k, what, reading = start
+        text = plain(reading[1] if what != "definition" else reading[0])
+        if is_marker(text):
+            w.warn(line + k, f"bold {text.rstrip('：: ')!r} is a marker word, not a term: no card (its text belongs "
+                             f"to the card above)", "not-a-card")
+        else:
+            kept.append(start)
+    if not kept:
+        return True
+    starts = kept
     item = w.item_of(i)
     head_open = False
     for n, (k, what, reading) in enumerate(starts):

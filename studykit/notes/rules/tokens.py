@@ -15,6 +15,18 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters Typora an
 _PLACEHOLDERS = {"todo", "tbd", "tba", "待补充", "待完善", "待更新", "待续", "未完成", "略", "暂无", "...", "…", "……"}
 
 
+# words that mark a part of an explanation rather than name something to recall: `**总结：**`, `**注意**`, `**例如**`
+MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 例 例子 举例 示例 方法 提示 备注 说明 补充 重点 结论 思路 步骤 解释 答案
+ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
+remark remarks caution warning important attention""".split())
+
+
+def is_marker(text: str) -> bool:
+    """Whether a bold text is a marker word (总结, 注意, 例如, TIPS, Note, …), not a term."""
+    word = text.strip().rstrip("：:.。!！ ").strip().lower()
+    return word in MARKER_WORDS
+
+
 def text_token(content: str) -> Token:
     """A new text token: cheaper than copying a token, and the parse's own tokens stay untouched."""
     return Token("text", "", 0, content=content)
