@@ -25,6 +25,7 @@ from studykit.notes.rules.tokens import heading_text, is_question, question_text
 from studykit.notes.source import decode
 
 SEP = " › "
+_NUMBERED_ITEM = re.compile(r"^\d{1,3}\)\s*\S")
 
 _MD = None
 
@@ -58,6 +59,9 @@ class Walker:
         # terms and labels whose blocks we are inside: `- **ReLU:**` with a nested `- **优点:**` asks "ReLU › 优点"
         self.context_stack: list[tuple[int, str, str]] = []  # (token index where it ends, source text, HTML)
         self.paths = self._heading_paths()
+        # `38) Batch normalization`: headings numbered like this, three or more, are a list of interview items
+        self.numbered_items = sum(1 for k, t in enumerate(tokens) if t.type == "heading_open"
+                                  and _NUMBERED_ITEM.match(tokens[k + 1].content) is not None)
         self._where_memo: tuple = (None, ("", ""))
         env.pop("footnotes_used", None)
 
@@ -116,7 +120,8 @@ class Walker:
         return j
 
     def is_question_heading(self, i: int) -> bool:
-        return is_question(question_text(self.tokens[i + 1].children or []))
+        text = question_text(self.tokens[i + 1].children or [])
+        return is_question(text) or (self.numbered_items >= 3 and _NUMBERED_ITEM.match(text) is not None)
 
     # -- card making
     def _where(self, i: int, exclude_last: bool) -> tuple[str, str]:

@@ -198,7 +198,7 @@ def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list
             why = "only a placeholder (TODO)" if back else "nothing under it to use as the answer"
             w.warn(line, f"{what} {text!r} has {why}: no card", "empty")
         return False
-    front = w.inline(_without_colon(inner) if kind == "label" else inner)
+    front = w.inline(_without_colon(inner))
     w.add("question" if kind == "question" else "term", front, back, i, line, text)
     w.push_context(end if last else i + 3, text, front)
     return True

@@ -176,6 +176,13 @@ _ASKING_EN = frozenset("what why how when where which who whom whose is are can 
                        "explain describe discuss mention list compare define name give".split())
 
 
+_ASKING_INSIDE_ZH = ("有哪些", "该如何", "是什么", "有什么", "为什么", "怎么", "如何", "的区别", "区别是", "的异同", "有何",
+                     "优缺点", "的联系")
+_IMPERATIVE_EN = frozenset("define implement explain describe compare contrast derive prove write list name give "
+                           "mention calculate compute discuss distinguish state design".split())
+_VERSUS = re.compile(r"\S\s+(?:vs\.?|VS\.?|versus)\s+\S")
+
+
 def is_question(text: str) -> bool:
     """A question as a reader sees one: it ends in ?/？ (importance stars after it are fine), has a ?/？ inside
     (`What is X? Explain …`), starts `Q12:`/`问题 3：`, or starts (after its numbering) with an asking word —
@@ -188,7 +195,11 @@ def is_question(text: str) -> bool:
     body = _NUMBERING.sub("", text, count=1)
     if any(body.startswith(word) and len(body) >= len(word) + 2 for word in _ASKING_ZH):
         return True
+    if len(body) <= 60 and any(word in body for word in _ASKING_INSIDE_ZH):
+        return True  # `激活函数有哪些`, `数据不平衡该如何处理`, `L1与L2的区别`
     words = body.split()
+    if len(words) >= 2 and (words[0].lower().strip(",:") in _IMPERATIVE_EN or _VERSUS.search(body)):
+        return True  # `Define F1-score.`, `Implement softmax`, `Epoch vs. Batch vs. Iteration.`
     return len(words) >= 3 and words[0].lower().strip(",:") in _ASKING_EN
 
 
