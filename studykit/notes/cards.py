@@ -14,14 +14,15 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from studykit.notes.frontmatter import as_list, parse_front_matter
-from studykit.notes.lint import card_problems
+from studykit.notes.lint import card_problems, text_of
 from studykit.notes.model import Card, NoteFile, Problem
 from studykit.notes.render import PictureResolver, check_pictures, make_markdown, obsidian_setting, vault_of
 from studykit.notes.rules import paragraph_rules
 from studykit.notes.rules.callouts import callout
 from studykit.notes.rules.headings import heading
+from studykit.notes.rules.notcards import lead_sentence, needs_lead, why_not
 from studykit.notes.rules.rows import table
-from studykit.notes.rules.tokens import heading_text, is_question, question_text, without_trailing_stars
+from studykit.notes.rules.tokens import heading_text, is_question, plain, question_text, without_trailing_stars
 from studykit.notes.source import decode
 
 SEP = " › "
@@ -164,12 +165,31 @@ class Walker:
         used = self.env.pop("footnotes_used", None)
         if used:
             back = back + self._footnotes(used)
+        where = SEP.join(p for _, _, p in (self.paths[i][:-1] if exclude_last else self.paths[i]))
+        reason = why_not(front, back, f"{self.title}{SEP}{where}")
+        if reason is not None:
+            self.warn(line, f"{text_of(front)[:60]!r} is not a card: {reason}", "not-a-card")
+            return
+        if kind in ("question", "qa") and needs_lead(front):
+            lead = self._sentence_before(i)
+            if lead:
+                front = f'<div class="lead">{escapeHtml(lead)}</div>{front}'
         key = self.key(kind, i, *name)
         context, source = self._where(i, exclude_last)
         card = Card(kind, front, back, context, source, key, line)
         self.note.cards.append(card)
         for problem_kind, message in card_problems(card):
             self.warn(line, message, problem_kind)
+
+    def _sentence_before(self, i: int) -> str:
+        """The end of the paragraph before token `i` (the sentence a front like "这句话怎么理解？" is about)."""
+        for k in range(i - 1, 0, -1):
+            t = self.tokens[k]
+            if t.type == "heading_open":
+                return ""
+            if t.type == "inline" and self.tokens[k - 1].type == "paragraph_open":
+                return lead_sentence(plain(t.children or []))
+        return ""
 
     def _footnotes(self, used: list[int]) -> str:
         parts = []

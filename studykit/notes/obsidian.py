@@ -84,6 +84,7 @@ def _link(state: StateInline, silent: bool) -> bool:
         else:
             token = state.push("text", "", 0)
             token.content = wikilink_text(target)
+            token.meta = {"wikilink": True}  # shown as `<span class="wikilink">`: navigation, for the not-a-card test
     state.pos = end + 2
     return True
 

@@ -119,8 +119,12 @@ _NEEDS_ESCAPE = re.compile('[&<>"]')
 
 def _text(self, tokens, idx, options, env) -> str:
     """markdown-it's text rule, the same output: most text has nothing to escape, so look before replacing."""
-    content = tokens[idx].content
-    return escapeHtml(content) if _NEEDS_ESCAPE.search(content) else content
+    token = tokens[idx]
+    content = token.content
+    shown = escapeHtml(content) if _NEEDS_ESCAPE.search(content) else content
+    if token.meta and token.meta.get("wikilink"):
+        return f'<span class="wikilink">{shown}</span>'
+    return shown
 
 
 def _math_inline(self, tokens, idx, options, env) -> str:
