@@ -166,7 +166,7 @@ class Walker:
         if used:
             back = back + self._footnotes(used)
         where = SEP.join(p for _, _, p in (self.paths[i][:-1] if exclude_last else self.paths[i]))
-        reason = why_not(front, back, f"{self.title}{SEP}{where}")
+        reason = why_not(front, back, f"{self.note.relpath}{SEP}{self.title}{SEP}{where}")
         if reason is not None:
             self.warn(line, f"{text_of(front)[:60]!r} is not a card: {reason}", "not-a-card")
             return

@@ -5,7 +5,9 @@ Every card the rules make passes `why_not` before it is kept; when it returns a 
 `not-a-card` warning says why (so `studykit check --cards` shows the learner what was left out and how to change it):
 - navigation: a back that is mostly links (a table of contents, a repository's front page, a list of wikilinks);
 - promotion: a card under or named like "recommended projects", "关注公众号", "Star", "交流群", "赞赏", …;
-- instructions: a card of an assignment page (`(10 points)`, "submission", "deadline", "作业提交", …).
+- instructions: a card of an assignment page (`(10 points)`, "submission", "deadline", "作业提交", …) or of a
+  setup/installation/deployment note (`aws_rds_setup.md`);
+- example data: a table whose cells are mostly numbers (a dataset's first rows, a confusion matrix) — `table_is_data`.
 `with_lead` gives a front that only makes sense with the sentence before it ("这句话怎么理解呢？") that sentence.
 """
 
@@ -25,6 +27,8 @@ _PROMOTION = re.compile(r"推荐(?:项目|阅读|资源|课程|书籍)|公众号
 _INSTRUCTIONS = re.compile(r"\(\s*\d+\s*(?:points?|pts|marks)\s*\)|（\s*\d+\s*分\s*）|\bsubmission\b|\bsubmit\b|"
                            r"\bdeadline\b|\bdue date\b|\bgrading\b|\bhand in\b|作业提交|提交作业|截止日期|评分标准",
                            re.IGNORECASE)
+_SETUP_FILE = re.compile(r"(?:^|[/_\-\s])(?:setup|install|installation|deploy|deployment|部署|安装|环境配置)(?:[._\-\s]|$)",
+                         re.IGNORECASE)
 _DEICTIC = re.compile(r"^(?:这句话|这段话|这句|这段|这个|这些|这里|这种|这样|这是|上面|上述|以上|前面|它|其|此|"
                       r"(?:this|that|these|those|it|why is that|how so)\b)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
@@ -39,7 +43,7 @@ def why_not(front: str, back: str, where: str) -> str | None:
     front_text = _text(front)
     if _PROMOTION.search(front_text) or _PROMOTION.search(where):
         return "promotion (recommended projects, follow/star/sponsor), not knowledge"
-    if _INSTRUCTIONS.search(front_text) or _INSTRUCTIONS.search(where):
+    if _INSTRUCTIONS.search(front_text) or _INSTRUCTIONS.search(where) or _SETUP_FILE.search(where.split(" › ")[0]):
         return "assignment instructions (points, submission, deadline), not knowledge"
     if "<a " in back or 'class="wikilink"' in back:
         visible = len(_text(back))
@@ -61,6 +65,17 @@ def table_is_navigation(rows: list[list[str]]) -> bool:
         return any(_is_link(c) for c in row) and all(_is_link(c) or len(_text(c)) <= 20 for c in row)
 
     return len(rows) >= 2 and sum(navigation(r) for r in rows) >= LINKS_SHARE * len(rows)
+
+
+_NUMERIC = re.compile(r"[\s$€¥£%+\-−.,:×x/()\d^eE]*\d[\s$€¥£%+\-−.,:×x/()\d^eE]*")
+
+
+def table_is_data(rows: list[list[str]]) -> bool:
+    """Whether a table is example data (a dataset's first rows, a confusion matrix): most cells after the first
+    column are numbers, so its rows are not facts to recall."""
+    cells = [_text(c) for row in rows for c in row[1:]]
+    filled = [c for c in cells if c]
+    return len(filled) >= 2 and sum(1 for c in filled if _NUMERIC.fullmatch(c)) >= LINKS_SHARE * len(filled)
 
 
 def needs_lead(front: str) -> bool:

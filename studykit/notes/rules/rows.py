@@ -3,7 +3,7 @@ headers (empty cells left out)."""
 
 from __future__ import annotations
 
-from studykit.notes.rules.notcards import table_is_navigation
+from studykit.notes.rules.notcards import table_is_data, table_is_navigation
 
 
 def table(w, i: int) -> int:
@@ -29,9 +29,11 @@ def table(w, i: int) -> int:
             row.append(t)
     if len(headers) < 2:
         return end
-    if table_is_navigation([[w.inline(c.children or []) for c in cells] for _, cells in rows]):
+    body = [[w.inline(c.children or []) for c in cells] for _, cells in rows]
+    if table_is_navigation(body) or table_is_data(body):
         line = tokens[i].map[0] + 1 if tokens[i].map else 0
-        w.warn(line, "table of links (a table of contents): no cards", "not-a-card")
+        what = "of links (a table of contents)" if table_is_navigation(body) else "of example data (mostly numbers)"
+        w.warn(line, f"table {what}: no cards", "not-a-card")
         return end
     head_html = [w.inline(h.children or []) for h in headers]
     columns = " · ".join(h for h in head_html[1:] if h)

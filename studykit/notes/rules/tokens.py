@@ -18,13 +18,15 @@ _PLACEHOLDERS = {"todo", "tbd", "tba", "待补充", "待完善", "待更新", "�
 # words that mark a part of an explanation rather than name something to recall: `**总结：**`, `**注意**`, `**例如**`
 MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 例 例子 举例 示例 方法 提示 备注 说明 补充 重点 结论 思路 步骤 解释 答案
 ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
-remark remarks caution warning important attention""".split())
+remark remarks caution warning important attention result results output outputs analogy objective 代码实现
+动图演示 图示 演示 举个栗子 类比""".split())
+_FILE_NAME = re.compile(r"\w\.(?:py|pyx|cpp|cc|c|h|hpp|js|ts|java|m|sh|ipynb|go|rs)$", re.IGNORECASE)
 
 
 def is_marker(text: str) -> bool:
     """Whether a bold text is a marker word (总结, 注意, 例如, TIPS, Note, …), not a term."""
     word = text.strip().rstrip("：:.。!！ ").strip().lower()
-    return word in MARKER_WORDS
+    return word in MARKER_WORDS or word in ("my take", "no code here") or _FILE_NAME.search(word) is not None
 
 
 def text_token(content: str) -> Token:
