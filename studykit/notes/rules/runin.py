@@ -22,6 +22,8 @@ _PUNCTUATION = re.compile(r"^[ \t]*(?:[（(]([^（）()]{1,80})[）)])?[ \t]*([.
 _NOT_TERMS = frozenset("this that it these those here there which what why how we you they i so then also thus "
                        "first second third finally note "
                        "这 那 它 这里 那里 这个 那个 因此 所以 首先 其次 最后 另外 此外".split())
+_DESCRIBING = re.compile(r"(?:a|an|which|also|introduced|declared|called|known|used|defined|proposed|short for)\b",
+                         re.IGNORECASE)
 _VERB = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]*(?:(?:is|are|was|refers to|means|denotes|describes|"
                    r"stands for|measures|computes)\b|(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于))",
                    re.IGNORECASE)
@@ -44,8 +46,9 @@ def _read(children: list[Token]) -> tuple[list[Token], list[Token], bool] | None
     if _VERB.match(after) is not None:
         return inner, children, True
     match = _PUNCTUATION.match(after)
-    if match is None or (match.group(2) in (",", "，") and term.isascii()):
-        return None  # `**In practice**, we …`: an English opener in bold, not a term
+    if match is None or (match.group(2) in (",", "，") and term.isascii()
+                         and _DESCRIBING.match(after[match.end():]) is None):
+        return None  # `**In practice**, we …`: an English opener in bold, not a term (`**Unions**, declared …` is)
     rest = [text_token(after[match.end():])] + list(children[close + 2:])
     if not plain(rest):
         return None

@@ -178,8 +178,8 @@ _ASKING_EN = frozenset("what why how when where which who whom whose is are can 
                        "explain describe discuss mention list compare define name give".split())
 
 
-_ASKING_INSIDE_ZH = ("有哪些", "该如何", "是什么", "有什么", "为什么", "怎么", "如何", "的区别", "区别是", "的异同", "有何",
-                     "优缺点", "的联系")
+_ASKING_INSIDE_ZH = ("有哪些", "该如何", "是什么", "有什么", "为什么", "怎么", "如何", "区别", "的异同", "有何", "优缺点",
+                     "的联系")
 _IMPERATIVE_EN = frozenset("define implement explain describe compare contrast derive prove write list name give "
                            "mention calculate compute discuss distinguish state design".split())
 _VERSUS = re.compile(r"\S\s+(?:vs\.?|VS\.?|versus)\s+\S")
