@@ -64,6 +64,7 @@ class Walker:
         self.numbered_items = sum(1 for k, t in enumerate(tokens) if t.type == "heading_open"
                                   and _NUMBERED_ITEM.match(tokens[k + 1].content) is not None)
         self._where_memo: tuple = (None, ("", ""))
+        self._folders: frozenset[str] | None = None
         env.pop("footnotes_used", None)
 
     # -- rendering
@@ -167,6 +168,9 @@ class Walker:
             back = back + self._footnotes(used)
         where = SEP.join(p for _, _, p in (self.paths[i][:-1] if exclude_last else self.paths[i]))
         reason = why_not(front, back, f"{self.note.relpath}{SEP}{self.title}{SEP}{where}")
+        if reason is None and kind == "term" and self._folder_names() and \
+                " ".join(text_of(front).replace("_", " ").split()).lower() in self._folder_names():
+            reason = "a repository's front page: the term is the name of a folder beside it, not something to recall"
         if reason is not None:
             self.warn(line, f"{text_of(front)[:60]!r} is not a card: {reason}", "not-a-card")
             return
@@ -180,6 +184,24 @@ class Walker:
         self.note.cards.append(card)
         for problem_kind, message in card_problems(card):
             self.warn(line, message, problem_kind)
+
+    def _folder_names(self) -> frozenset[str]:
+        """The folders beside a front-page note (README, index, home): their names are navigation, not terms."""
+        if self._folders is None:
+            names: set[str] = set()
+            if self.note.path.stem.lower() in ("readme", "index", "home", "主页", "目录"):
+                folders = [self.note.path.parent]
+                for _ in range(2):  # the folders beside it and one level below (`ML/Evaluation`)
+                    below = []
+                    for folder in folders:
+                        try:
+                            below += [d for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")]
+                        except OSError:
+                            pass
+                    names |= {" ".join(d.name.replace("_", " ").split()).lower() for d in below}
+                    folders = below
+            self._folders = frozenset(names)
+        return self._folders
 
     def _sentence_before(self, i: int) -> str:
         """The end of the paragraph before token `i` (the sentence a front like "这句话怎么理解？" is about)."""
