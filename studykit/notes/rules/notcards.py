@@ -20,14 +20,16 @@ LINKS_SHARE = 0.6  # of a back's visible text inside links: past this, the back 
 
 _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>|<span class=\"wikilink\">(.*?)</span>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
-_PROMOTION = re.compile(r"推荐(?:项目|阅读|资源|课程|书籍)|公众号|关注(?:我|我们)|交流群|加群|微信群|知识星球|赞赏|打赏|赞助|"
+_PROMOTION = re.compile(r"推荐(?:项目|阅读|资源|课程|书籍)|公众号|关注(?:我|我们)|交流群|加群|微信群|知识星球|"
+                        r"赞赏|打赏|赞助|"
                         r"广告|星标|点个\s*star|\bstar\b.*\b(?:repo|project|us)\b|\bsponsor|\bbuy me a coffee|"
                         r"\brecommended (?:projects|repos|repositories)\b|\bcontribut(?:e|ing|ors)\b|\blicen[cs]e\b|"
                         r"\bstar history\b|\bfollow (?:me|us)\b|\bsubscribe\b", re.IGNORECASE)
 _INSTRUCTIONS = re.compile(r"\(\s*\d+\s*(?:points?|pts|marks)\s*\)|（\s*\d+\s*分\s*）|\bsubmission\b|\bsubmit\b|"
                            r"\bdeadline\b|\bdue date\b|\bgrading\b|\bhand in\b|作业提交|提交作业|截止日期|评分标准",
                            re.IGNORECASE)
-_SETUP_FILE = re.compile(r"(?:^|[/_\-\s])(?:setup|install|installation|deploy|deployment|部署|安装|环境配置)(?:[._\-\s]|$)",
+_SETUP_FILE = re.compile(r"(?:^|[/_\-\s])(?:setup|install|installation|deploy|deployment|部署|安装|环境配置)"
+                         r"(?:[._\-\s]|$)",
                          re.IGNORECASE)
 _DEICTIC = re.compile(r"^(?:这句话|这段话|这句|这段|这个|这些|这里|这种|这样|这是|上面|上述|以上|前面|它|其|此|"
                       r"(?:this|that|these|those|it|why is that|how so)\b)", re.IGNORECASE)

@@ -17,7 +17,8 @@ from markdown_it.token import Token
 from studykit.notes.rules.tokens import emphasis_run, is_label, is_marker, plain, strip_leading_blank, text_token
 
 # what may follow the bold: punctuation (the back is what comes after it) or a verb (the back is the sentence)
-_PUNCTUATION = re.compile(r"^[ \t]*(?:[（(]([^（）()]{1,80})[）)])?[ \t]*([.。，,；;：:]|[—–-]+(?=[ \t])|(?<=[）)])(?=\S))"
+_PUNCTUATION = re.compile(r"^[ \t]*(?:[（(]([^（）()]{1,80})[）)])?[ \t]*"
+                          r"([.。，,；;：:]|[—–-]+(?=[ \t])|(?<=[）)])(?=\S))"
                           r"[ \t]*")
 _NOT_TERMS = frozenset("this that it these those here there which what why how we you they i so then also thus "
                        "first second third finally note "
