@@ -3,7 +3,8 @@ sentence before them.
 
 Every card the rules make passes `why_not` before it is kept; when it returns a reason, the card is dropped and a
 `not-a-card` warning says why (so `studykit check --cards` shows the learner what was left out and how to change it):
-- navigation: a back that is mostly links (a table of contents, a repository's front page, a list of wikilinks);
+- navigation: a back that is mostly links (a table of contents, a repository's front page, a list of wikilinks),
+  or only a list of questions or numbered outline entries (`7.1 …`, `7.2 …`) with no answers;
 - promotion: a card under or named like "recommended projects", "关注公众号", "Star", "交流群", "赞赏", …;
 - instructions: a card of an assignment page (`(10 points)`, "submission", "deadline", "作业提交", …) or of a
   setup/installation/deployment note (`aws_rds_setup.md`);
@@ -52,7 +53,23 @@ def why_not(front: str, back: str, where: str) -> str | None:
         linked = sum(len(_text(m.group(1) or m.group(2) or "")) for m in _LINK.finditer(back))
         if visible and linked / visible >= LINKS_SHARE:
             return "its answer is mostly links (a table of contents or a list to read), not something to recall"
+    if "<li>" in back and _only_questions(back):
+        return "its answer is a list of questions with no answers (a table of contents)"
     return None
+
+
+_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
+_OUTLINE = re.compile(r"^\d+(?:\.\d+)+\s")  # `7.3.1 方法一`: a numbered outline
+
+
+def _only_questions(back: str) -> bool:
+    """A back that is nothing but a list whose items are all questions or numbered outline entries (an index)."""
+    from studykit.notes.rules.tokens import is_question
+
+    items = [_text(m.group(1)) for m in _ITEM.finditer(back)]
+    outside = _text(_ITEM.sub(" ", back))
+    return len(items) >= 1 and not outside and all(item and (is_question(item) or _OUTLINE.match(item))
+                                                   for item in items)
 
 
 def _is_link(cell: str) -> bool:

@@ -12,14 +12,16 @@ SENTENCE_MARKS = "。！!；;？?"  # a label is a term or phrase, not a sentenc
 LABEL_MAX = 40  # characters of a bold label (a term or a short phrase)
 BREAKS = ("softbreak", "hardbreak")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters Typora and Word leave at line starts
-_PLACEHOLDERS = {"todo", "tbd", "tba", "待补充", "待完善", "待更新", "待续", "未完成", "略", "暂无", "...", "…", "……"}
+_PLACEHOLDERS = {"todo", "tbd", "tba", "待补充", "待完善", "待更新", "待续", "未完成", "略", "暂无", "...", "…", "……",
+                 "answerhere", "q.a", "qa", "wip", "comingsoon"}
 
 
 # words that mark a part of an explanation rather than name something to recall: `**总结：**`, `**注意**`, `**例如**`
 MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 例 例子 举例 示例 方法 提示 备注 说明 补充 重点 结论 思路 步骤 解释 答案
 ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
 remark remarks caution warning important attention result results output outputs analogy objective 代码实现
-动图演示 图示 演示 举个栗子 类比""".split())
+动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone""".split()) | {
+    "key actions", "output example", "what you learn", "fun-fact alert", "fun fact"}
 _FILE_NAME = re.compile(r"\w\.(?:py|pyx|cpp|cc|c|h|hpp|js|ts|java|m|sh|ipynb|go|rs)$", re.IGNORECASE)
 
 
