@@ -17,8 +17,8 @@ _PLACEHOLDERS = {"todo", "tbd", "tba", "待补充", "待完善", "待更新", "�
 
 
 # words that mark a part of an explanation rather than name something to recall: `**总结：**`, `**注意**`, `**例如**`
-MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 例 例子 举例 示例 方法 提示 备注 说明 补充 重点 结论 思路 步骤 解释 答案
-ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
+MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 例 例子 举例 示例 方法 提示 备注 说明 补充 重点 结论 思路 步骤
+解释 答案 ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
 remark remarks caution warning important attention result results output outputs analogy objective 代码实现
 动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone""".split()) | {
     "key actions", "output example", "what you learn", "fun-fact alert", "fun fact"}
