@@ -20,7 +20,7 @@ from studykit.notes.render import PictureResolver, check_pictures, make_markdown
 from studykit.notes.rules import paragraph_rules
 from studykit.notes.rules.callouts import callout
 from studykit.notes.rules.headings import heading
-from studykit.notes.rules.notcards import lead_sentence, needs_lead, why_not
+from studykit.notes.rules.notcards import lead_sentence, needs_lead, section_reason, why_not
 from studykit.notes.rules.rows import table
 from studykit.notes.rules.tokens import heading_text, is_question, plain, question_text, without_trailing_stars
 from studykit.notes.source import decode
@@ -65,6 +65,7 @@ class Walker:
                                   and _NUMBERED_ITEM.match(tokens[k + 1].content) is not None)
         self._where_memo: tuple = (None, ("", ""))
         self._folders: frozenset[str] | None = None
+        self._section_reasons: dict[tuple, str] = {}  # heading path → why nothing under it is a card ("" if fine)
         env.pop("footnotes_used", None)
 
     # -- rendering
@@ -166,8 +167,12 @@ class Walker:
         used = self.env.pop("footnotes_used", None)
         if used:
             back = back + self._footnotes(used)
-        where = SEP.join(p for _, _, p in (self.paths[i][:-1] if exclude_last else self.paths[i]))
-        reason = why_not(front, back, f"{self.note.relpath}{SEP}{self.title}{SEP}{where}")
+        path = self.paths[i][:-1] if exclude_last else self.paths[i]
+        where_reason = self._section_reasons.get(path)
+        if where_reason is None:
+            where = SEP.join([self.note.relpath, self.title, *(p for _, _, p in path)])
+            where_reason = self._section_reasons[path] = section_reason(where)
+        reason = why_not(front, back, "", where_reason)
         if reason is None and kind == "term" and self._folder_names() and \
                 " ".join(text_of(front).replace("_", " ").split()).lower() in self._folder_names():
             reason = "a repository's front page: the term is the name of a folder beside it, not something to recall"

@@ -37,17 +37,34 @@ _DEICTIC = re.compile(r"^(?:这句话|这段话|这句|这段|这个|这些|这�
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
 
 
+_PROMOTED = "promotion (recommended projects, follow/star/sponsor), not knowledge"
+_INSTRUCTED = "assignment instructions (points, submission, deadline), not knowledge"
+
+
+def section_reason(where: str) -> str:
+    """Why nothing under `where` (file › title › headings) is a card, or "" (promotion, instructions, a setup note)."""
+    if _PROMOTION.search(where):
+        return _PROMOTED
+    if _INSTRUCTIONS.search(where) or _SETUP_FILE.search(where.split(" › ")[0]):
+        return _INSTRUCTED
+    return ""
+
+
 def _text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
-def why_not(front: str, back: str, where: str) -> str | None:
-    """Why the card with this front and back (HTML) under `where` (its heading path, as text) is not a card."""
-    front_text = _text(front)
-    if _PROMOTION.search(front_text) or _PROMOTION.search(where):
-        return "promotion (recommended projects, follow/star/sponsor), not knowledge"
-    if _INSTRUCTIONS.search(front_text) or _INSTRUCTIONS.search(where) or _SETUP_FILE.search(where.split(" › ")[0]):
-        return "assignment instructions (points, submission, deadline), not knowledge"
+def why_not(front: str, back: str, where: str, where_reason: str | None = None) -> str | None:
+    """Why the card with this front and back (HTML) under `where` (its file and heading path, as text) is not a card.
+    `where_reason`, when given, is `section_reason(where)` already worked out (it is the same for a whole section)."""
+    reason = where_reason if where_reason is not None else section_reason(where)
+    if reason:
+        return reason
+    front_text = _text(front) if "<" in front or "&" in front else front
+    if _PROMOTION.search(front_text):
+        return _PROMOTED
+    if _INSTRUCTIONS.search(front_text):
+        return _INSTRUCTED
     if "<a " in back or 'class="wikilink"' in back:
         visible = len(_text(back))
         linked = sum(len(_text(m.group(1) or m.group(2) or "")) for m in _LINK.finditer(back))

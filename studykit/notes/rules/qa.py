@@ -17,6 +17,9 @@ from markdown_it.token import Token
 from studykit.notes.rules.tokens import is_question, lines, plain, strip_leading_blank, text_token
 
 _MARK = re.compile(r"^[ \t\u3000]*(Q\d*|问题?|例题?|A|答案?|解答?|解)[ \t\u3000]*[:：][ \t\u3000]*")
+_MARK_STARTS = frozenset("QA问答例解")
+
+
 def _side(word: str) -> str:
     """'q' (a question), 'e' (`例：`, an example: a question only when a `解：` answers it) or 'a'."""
     word = word.lower()
@@ -65,7 +68,7 @@ def _next_marker(w, j: int, into_lists: bool = False) -> tuple[str, list[Token]]
         j += 1
     if j + 1 < len(tokens) and tokens[j].type == "paragraph_open":
         content = tokens[j + 1].content.lstrip(" \t*")
-        if not content or content[0] not in "QA问答例解":
+        if not content or content[0] not in _MARK_STARTS:
             return None  # the cheap test first: most paragraphs start with something else
         return marker(lines(tokens[j + 1].children or [])[0])
     return None
@@ -99,6 +102,9 @@ def _answer_blocks(w, start: int, level: int, empty_answer: bool) -> tuple[str, 
 
 def rule(w, i: int, children: list[Token], line: int) -> bool:
     tokens = w.tokens
+    head = tokens[i + 1].content.lstrip(" \t\u3000*_")[:1]
+    if not head or head not in _MARK_STARTS:
+        return _question_then_answer(w, i, children, line)  # the cheap test: it does not start with Q/A/问/答/例/解
     segments = lines(children)
     read = marker(segments[0])
     if read is None:

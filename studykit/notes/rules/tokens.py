@@ -182,6 +182,7 @@ _ASKING_EN = frozenset("what why how when where which who whom whose is are can 
 
 _ASKING_INSIDE_ZH = ("有哪些", "该如何", "是什么", "有什么", "为什么", "怎么", "如何", "区别", "的异同", "有何", "优缺点",
                      "的联系")
+_ASKING_INSIDE = re.compile("|".join(_ASKING_INSIDE_ZH))
 _IMPERATIVE_EN = frozenset("define implement explain describe compare contrast derive prove write list name give "
                            "mention calculate compute discuss distinguish state design".split())
 _VERSUS = re.compile(r"\S\s+(?:vs\.?|VS\.?|versus)\s+\S")
@@ -199,7 +200,7 @@ def is_question(text: str) -> bool:
     body = _NUMBERING.sub("", text, count=1)
     if any(body.startswith(word) and len(body) >= len(word) + 2 for word in _ASKING_ZH):
         return True
-    if len(body) <= 60 and any(word in body for word in _ASKING_INSIDE_ZH):
+    if len(body) <= 60 and _ASKING_INSIDE.search(body):
         return True  # `激活函数有哪些`, `数据不平衡该如何处理`, `L1与L2的区别`
     words = body.split()
     if len(words) >= 2 and (words[0].lower().strip(",:") in _IMPERATIVE_EN or _VERSUS.search(body)):
