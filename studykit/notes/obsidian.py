@@ -247,7 +247,7 @@ def obsidian_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("callout_close", _render_close)
     md.add_render_rule("callout_title_open", _render_callout_title_open)
     md.add_render_rule("callout_title_close", _render_close)
-    softbreak = md.renderer.rules.get("softbreak")
+    softbreak = getattr(md.renderer, "rules", {}).get("softbreak")  # the CJK plugin's, kept for notes outside a vault
 
     def _softbreak(self, tokens, idx, options, env) -> str:
         """In a vault Obsidian shows a line break where the note has one (unless `strictLineBreaks` is on)."""
