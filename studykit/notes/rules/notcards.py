@@ -70,7 +70,7 @@ def why_not(front: str, back: str, where: str, where_reason: str | None = None) 
         linked = sum(len(_text(m.group(1) or m.group(2) or "")) for m in _LINK.finditer(back))
         if visible and linked / visible >= LINKS_SHARE:
             return "its answer is mostly links (a table of contents or a list to read), not something to recall"
-    if "<li>" in back and _only_questions(back):
+    if back.startswith(("<ul", "<ol")) and _only_questions(back):  # only a list: nothing may stand outside it
         return "its answer is a list of questions with no answers (a table of contents)"
     return None
 
@@ -116,7 +116,7 @@ def table_is_data(rows: list[list[str]]) -> bool:
 
 def needs_lead(front: str) -> bool:
     """Whether a front points at the sentence before it (`这句话怎么理解呢？`, `Why is that?`)."""
-    text = _text(front)
+    text = _text(front) if "<" in front or "&" in front else front
     return len(text) <= 40 and _DEICTIC.match(text) is not None
 
 
