@@ -14,16 +14,19 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from studykit.notes.frontmatter import as_list, parse_front_matter
-from studykit.notes.lint import card_problems
+from studykit.notes.lint import card_problems, text_of
 from studykit.notes.model import Card, NoteFile, Problem
-from studykit.notes.render import PictureResolver, check_pictures, make_markdown
+from studykit.notes.render import PictureResolver, check_pictures, make_markdown, obsidian_setting, vault_of
 from studykit.notes.rules import paragraph_rules
+from studykit.notes.rules.callouts import callout
 from studykit.notes.rules.headings import heading
+from studykit.notes.rules.notcards import lead_sentence, needs_lead, section_reason, why_not
 from studykit.notes.rules.rows import table
-from studykit.notes.rules.tokens import heading_text, is_question, question_text, without_trailing_stars
+from studykit.notes.rules.tokens import heading_text, is_question, plain, question_text, without_trailing_stars
 from studykit.notes.source import decode
 
 SEP = " › "
+_NUMBERED_ITEM = re.compile(r"^\d{1,3}\)\s*\S")
 
 _MD = None
 
@@ -36,7 +39,7 @@ def markdown():
 
 
 def _tag(value: str) -> str:
-    return re.sub(r"\s+", "_", value.strip())
+    return re.sub(r"\s+", "_", value.strip().lstrip("#"))
 
 
 class Walker:
@@ -57,7 +60,12 @@ class Walker:
         # terms and labels whose blocks we are inside: `- **ReLU:**` with a nested `- **优点:**` asks "ReLU › 优点"
         self.context_stack: list[tuple[int, str, str]] = []  # (token index where it ends, source text, HTML)
         self.paths = self._heading_paths()
+        # `38) Batch normalization`: headings numbered like this, three or more, are a list of interview items
+        self.numbered_items = sum(1 for k, t in enumerate(tokens) if t.type == "heading_open"
+                                  and _NUMBERED_ITEM.match(tokens[k + 1].content) is not None)
         self._where_memo: tuple = (None, ("", ""))
+        self._folders: frozenset[str] | None = None
+        self._section_reasons: dict[tuple, str] = {}  # heading path → why nothing under it is a card ("" if fine)
         env.pop("footnotes_used", None)
 
     # -- rendering
@@ -115,7 +123,8 @@ class Walker:
         return j
 
     def is_question_heading(self, i: int) -> bool:
-        return is_question(question_text(self.tokens[i + 1].children or []))
+        text = question_text(self.tokens[i + 1].children or [])
+        return is_question(text) or (self.numbered_items >= 3 and _NUMBERED_ITEM.match(text) is not None)
 
     # -- card making
     def _where(self, i: int, exclude_last: bool) -> tuple[str, str]:
@@ -158,12 +167,56 @@ class Walker:
         used = self.env.pop("footnotes_used", None)
         if used:
             back = back + self._footnotes(used)
+        path = self.paths[i][:-1] if exclude_last else self.paths[i]
+        where_reason = self._section_reasons.get(path)
+        if where_reason is None:
+            where = SEP.join([self.note.relpath, self.title, *(p for _, _, p in path)])
+            where_reason = self._section_reasons[path] = section_reason(where)
+        reason = why_not(front, back, "", where_reason)
+        if reason is None and kind == "term" and self._folder_names() and \
+                " ".join(text_of(front).replace("_", " ").split()).lower() in self._folder_names():
+            reason = "a repository's front page: the term is the name of a folder beside it, not something to recall"
+        if reason is not None:
+            self.warn(line, f"{text_of(front)[:60]!r} is not a card: {reason}", "not-a-card")
+            return
+        if kind in ("question", "qa") and needs_lead(front):
+            lead = self._sentence_before(i)
+            if lead:
+                front = f'<div class="lead">{escapeHtml(lead)}</div>{front}'
         key = self.key(kind, i, *name)
         context, source = self._where(i, exclude_last)
         card = Card(kind, front, back, context, source, key, line)
         self.note.cards.append(card)
         for problem_kind, message in card_problems(card):
             self.warn(line, message, problem_kind)
+
+    def _folder_names(self) -> frozenset[str]:
+        """The folders beside a front-page note (README, index, home): their names are navigation, not terms."""
+        if self._folders is None:
+            names: set[str] = set()
+            if self.note.path.stem.lower() in ("readme", "index", "home", "主页", "目录"):
+                folders = [self.note.path.parent]
+                for _ in range(2):  # the folders beside it and one level below (`ML/Evaluation`)
+                    below = []
+                    for folder in folders:
+                        try:
+                            below += [d for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")]
+                        except OSError:
+                            pass
+                    names |= {" ".join(d.name.replace("_", " ").split()).lower() for d in below}
+                    folders = below
+            self._folders = frozenset(names)
+        return self._folders
+
+    def _sentence_before(self, i: int) -> str:
+        """The end of the paragraph before token `i` (the sentence a front like "这句话怎么理解？" is about)."""
+        for k in range(i - 1, 0, -1):
+            t = self.tokens[k]
+            if t.type == "heading_open":
+                return ""
+            if t.type == "inline" and self.tokens[k - 1].type == "paragraph_open":
+                return lead_sentence(plain(t.children or []))
+        return ""
 
     def _footnotes(self, used: list[int]) -> str:
         parts = []
@@ -197,6 +250,8 @@ class Walker:
                         break
             elif tok.type == "table_open":
                 i = table(self, i)
+            elif tok.type == "callout_open":
+                i = callout(self, i)
             i += 1
 
 
@@ -225,6 +280,11 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
 
     pictures = PictureResolver(path, root)
     env: dict = {"pictures": pictures}
+    vault = vault_of(path.parent, root)
+    in_vault = (vault / ".obsidian").is_dir()
+    if in_vault:
+        env["vault"] = True
+        env["line_breaks"] = not obsidian_setting(vault, "strictLineBreaks", pictures.probe)
     tokens = markdown().parse(text, env)
     for tok in tokens:  # the line of each picture and HTML tag, for its warnings
         if tok.type == "inline" and tok.map and ("<" in tok.content or "![" in tok.content):
@@ -236,7 +296,7 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
 
     front: dict[str, object] = {}
     if tokens and tokens[0].type == "front_matter":
-        front, problems = parse_front_matter(tokens[0].content)
+        front, problems = parse_front_matter(tokens[0].content, any_key=in_vault)
         for offset, message in problems:
             note.problems.append(Problem(relpath, 1 + offset, message, "front-matter"))
     title = str(front.get("title") or "").strip()
@@ -247,7 +307,8 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
     note.title = title
     folder_parts = tuple(Path(relpath).parent.parts)
     note.deck = (*folder_parts, str(front.get("deck") or title).strip())
-    tags = [*as_list(front.get("tags")), *as_list(front.get("exercises")), f"note::{path.stem}"]
+    tags = [*as_list(front.get("tags")), *as_list(front.get("tag")), *env.get("tags", ()),
+            *as_list(front.get("exercises")), f"note::{path.stem}"]
     note.tags = tuple(dict.fromkeys(_tag(t) for t in tags if t.strip()))
     if str(front.get("id") or "").strip():
         note.note_id, note.explicit_id = str(front["id"]).strip(), True

@@ -27,6 +27,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from studykit.notes.cjk import cjk_friendly_plugin
 from studykit.notes.html import html_plugin
 from studykit.notes.mark import mark_plugin
+from studykit.notes.obsidian import obsidian_plugin
 from studykit.notes.source import stat_entry
 from studykit.notes.tables import tables_plugin
 from studykit.notes.typora import typora_plugin
@@ -118,8 +119,12 @@ _NEEDS_ESCAPE = re.compile('[&<>"]')
 
 def _text(self, tokens, idx, options, env) -> str:
     """markdown-it's text rule, the same output: most text has nothing to escape, so look before replacing."""
-    content = tokens[idx].content
-    return escapeHtml(content) if _NEEDS_ESCAPE.search(content) else content
+    token = tokens[idx]
+    content = token.content
+    shown = escapeHtml(content) if _NEEDS_ESCAPE.search(content) else content
+    if token.meta and token.meta.get("wikilink"):
+        return f'<span class="wikilink">{shown}</span>'
+    return shown
 
 
 def _math_inline(self, tokens, idx, options, env) -> str:
@@ -142,6 +147,65 @@ def _math_block_label(self, tokens, idx, options, env) -> str:
 # ---------------------------------------------------------------- pictures
 
 
+def vault_of(note_dir: Path, root: Path) -> Path:
+    """The Obsidian vault a note is in: the nearest folder from the note's up to the notes' root that holds
+    `.obsidian/`; the root when none does (a vault opened as the notes' root, or a folder of plain notes)."""
+    folder = note_dir
+    while True:
+        if (folder / ".obsidian").is_dir():
+            return folder
+        if folder == root or root not in folder.parents:
+            return root
+        folder = folder.parent
+
+
+def obsidian_setting(vault: Path, name: str, probe=None) -> object:
+    """A setting from the vault's `.obsidian/app.json`, or None; `probe` records the file (so a cached parse is
+    redone when the settings change)."""
+    config = vault / ".obsidian" / "app.json"
+    if probe is not None:
+        probe(config)
+    try:
+        import json
+
+        settings = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return settings.get(name) if isinstance(settings, dict) else None
+
+
+def attachment_folder(vault: Path, note_dir: Path, probe=None) -> Path | None:
+    """The vault's attachment folder from `.obsidian/app.json` (`./x` is relative to the note's folder)."""
+    value = obsidian_setting(vault, "attachmentFolderPath", probe)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if value == "/":
+        return vault
+    if value.startswith("./"):
+        return note_dir / value[2:]
+    return vault / value.strip("/")
+
+
+_NAMES: dict[Path, dict[str, list[Path]]] = {}
+
+
+def files_named(vault: Path, name: str) -> list[Path]:
+    """Every file called `name` (case-insensitively) in the vault, shortest path first; the vault is listed once
+    per process (hidden folders such as `.obsidian/` and `.git/` are left out)."""
+    index = _NAMES.get(vault)
+    if index is None:
+        index = {}
+        for folder, dirs, files in os.walk(vault):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for file in files:
+                index.setdefault(file.lower(), []).append(Path(folder) / file)
+        for paths in index.values():
+            paths.sort(key=lambda p: (len(p.parts), str(p)))
+        _NAMES[vault] = index
+    return index.get(name.lower(), [])
+
+
 class PictureResolver:
     """Decides what each picture reference becomes, and collects the files to pack and the warnings."""
 
@@ -152,6 +216,9 @@ class PictureResolver:
         self.problems: list[tuple[int, str]] = []
         self._cache: dict[str, tuple[str | None, Path | None]] = {}
         self.probes: dict[str, list[int] | None] = {}  # every path looked at → its stat (for the parse cache)
+
+    def probe(self, path: Path) -> bool:
+        return self._probe(path)
 
     def _probe(self, path: Path) -> bool:
         """Whether `path` is a file; its stat is recorded, so a cached parse knows when a picture changed."""
@@ -189,6 +256,42 @@ class PictureResolver:
         if pack and shown is not None and path is not None:
             self.media[shown] = path
         return shown
+
+    def resolve_embed(self, src: str, line: int, pack: bool = True) -> str | None:
+        """Like `resolve`, for an Obsidian embed `![[name.png]]`: looked for where Obsidian looks (see `_embed`)."""
+        key = "\0embed:" + src.strip()
+        if key not in self._cache:
+            found = self._embed(src.strip())
+            if found is None:
+                self._warn(line, f"picture ![[{src.strip()}]] not found in the vault (its attachment folder or "
+                                 f"anywhere by name); the card shows a placeholder with its name instead")
+                self._cache[key] = (None, None)
+            else:
+                self._cache[key] = self._packed(found)
+        shown, path = self._cache[key]
+        if pack and path is not None and shown is not None:
+            self.media[shown] = path
+        return shown
+
+    def _embed(self, src: str) -> Path | None:
+        """The file `![[src]]` shows: `src` as a path from the vault's top and from the note's folder, then the
+        vault's attachment folder (`.obsidian/app.json` `attachmentFolderPath`), then a file of that name
+        anywhere in the vault (the shortest path wins, as in Obsidian). Only files inside the notes' root."""
+        parts = [p for p in re.split(r"[\\/]", unquote(src)) if p not in ("", ".", "..")]
+        if not parts:
+            return None
+        vault = vault_of(self.note_dir, self.root)
+        folder = attachment_folder(vault, self.note_dir, self._probe)
+        candidates = [vault.joinpath(*parts), self.note_dir.joinpath(*parts)]
+        if folder is not None:
+            candidates.append(folder / parts[-1])
+        for candidate in candidates:
+            if self._probe(candidate) and self._inside_root(candidate):
+                return candidate
+        for candidate in files_named(vault, parts[-1]):
+            if self._probe(candidate) and self._inside_root(candidate):
+                return candidate
+        return None
 
     def _packed(self, path: Path) -> tuple[str, Path]:
         self._probe(path)
@@ -262,7 +365,9 @@ def check_pictures(tokens, pictures: PictureResolver) -> None:
         if tok.type != "inline" or ("![" not in tok.content and "<" not in tok.content):
             continue
         for child in tok.children or []:
-            if child.type == "image":
+            if child.type == "image" and child.meta.get("obsidian"):
+                pictures.resolve_embed(child.attrGet("src") or "", child.meta.get("line", 0), pack=False)
+            elif child.type == "image":
                 pictures.resolve(child.attrGet("src") or "", child.meta.get("line", 0), pack=False)
             elif child.type == "html_inline":
                 _each_img(child.content, child.meta.get("line", 0), pictures)
@@ -287,12 +392,17 @@ def _image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     src = token.attrGet("src") or ""
     alt = self.renderInlineAsText(token.children or [], options, env)
-    resolved = env["pictures"].resolve(src, token.meta.get("line", env.get("line", 0)))
+    line = token.meta.get("line", env.get("line", 0))
+    if token.meta.get("obsidian"):
+        resolved = env["pictures"].resolve_embed(src, line)
+    else:
+        resolved = env["pictures"].resolve(src, line)
     if resolved is None:
         return _placeholder(alt, src)
     title = token.attrGet("title")
     title_attr = f' title="{escapeHtml(title)}"' if title else ""
-    return f'<img src="{escapeHtml(resolved)}" alt="{escapeHtml(alt)}"{title_attr}>'
+    size = "".join(f' {name}="{token.meta[name]}"' for name in ("width", "height") if name in token.meta)
+    return f'<img src="{escapeHtml(resolved)}" alt="{escapeHtml(alt)}"{title_attr}{size}>'
 
 
 class _ImgTags(HTMLParser):
@@ -400,6 +510,7 @@ def make_markdown() -> MarkdownIt:
     md.use(tables_plugin)
     md.use(html_plugin)
     md.use(cjk_friendly_plugin)
+    md.use(obsidian_plugin)
     md.add_render_rule("text", _text)
     md.add_render_rule("math_inline", _math_inline)
     md.add_render_rule("math_inline_double", _math_inline_double)

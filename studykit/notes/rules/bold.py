@@ -28,6 +28,7 @@ from studykit.notes.rules.tokens import (
     bold_line,
     emphasis_run,
     is_label,
+    is_marker,
     is_placeholder,
     is_question,
     lines,
@@ -98,12 +99,18 @@ def _starts(w, j: int) -> str | None:
     if not children or children[0].type not in ("strong_open", "em_open"):
         return None
     first = lines(children)[0]
+    close = emphasis_run(first)
+    if close is not None and is_marker(plain(first[1:close])):
+        return None  # `**注意：**` is part of the card above, not the start of the next
     head = _head_kind(first)
     if head is not None and head[0] == "question" or _question_start(first) is not None:
         return prefix + "question"
     if head is not None:
         return prefix + "label"
     return prefix + "definition" if term_start(first) is not None else None
+
+
+starts = _starts
 
 
 def _blocks_after(w, i: int, kind: str, gathered: bool) -> tuple[str, int]:
@@ -206,7 +213,7 @@ def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list
             why = "only a placeholder (TODO)" if back else "nothing under it to use as the answer"
             w.warn(line, f"{what} {text!r} has {why}: no card", "empty")
         return False
-    front = w.inline(_without_colon(inner) if kind == "label" else inner)
+    front = w.inline(_without_colon(inner))
     w.add("question" if kind == "question" else "term", front, back, i, line, text)
     w.push_context(end if last else i + 3, text, front)
     return True
@@ -240,6 +247,18 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
                 starts.append((k, "definition", term))
     if not starts:
         return _same_line_question(w, i, segments, line)
+    kept = []
+    for start in starts:
+        k, what, reading = start
+        text = plain(reading[1] if what != "definition" else reading[0])
+        if is_marker(text):
+            w.warn(line + k, f"bold {text.rstrip('：: ')!r} is a marker word, not a term: no card (its text belongs "
+                             f"to the card above)", "not-a-card")
+        else:
+            kept.append(start)
+    if not kept:
+        return True
+    starts = kept
     item = w.item_of(i)
     head_open = False
     for n, (k, what, reading) in enumerate(starts):

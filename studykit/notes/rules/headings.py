@@ -7,6 +7,7 @@ become one huge back.
 
 from __future__ import annotations
 
+from studykit.notes.rules.callouts import makes_card
 from studykit.notes.rules.tokens import heading_text, is_placeholder, without_trailing_stars
 
 
@@ -42,6 +43,9 @@ def heading(w, i: int) -> None:
         return
     end, sub_question = w.limit, False
     for j in range(i + 3, w.limit):
+        if tokens[j].type == "callout_open" and tokens[j].level == 0 and makes_card(w, j):
+            end = j  # a question or definition callout is a card of its own
+            break
         if tokens[j].type == "heading_open":
             if int(tokens[j].tag[1]) <= level:
                 end = j

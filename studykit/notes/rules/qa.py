@@ -1,22 +1,118 @@
-"""`Q:`/`A:` and `问：`/`答：` pairs: two lines of one paragraph, two paragraphs, or two bullets."""
+"""Answers attached to their questions: `Q:`/`A:`, `问：`/`答：`, `例：`/`解：` — bold or plain, full-width or ASCII
+colon, with or without a space — and a question paragraph followed by an `A：` paragraph.
+
+A pair is two lines of one paragraph, one line (`Q: … —— A: …`), two paragraphs or two bullets. The answer is the
+`A：` line or paragraph and the blocks after it, up to the next `Q：`, heading or thematic break (so `**A：**` alone
+on its line is answered by the paragraphs under it). A `Q：` with no `A：` after it is answered by the blocks after
+it. An `A：` never makes a card of its own (its front would be "A"): alone, it is skipped with a `not-a-card`
+warning; an empty answer makes no card and leaves what follows to the other rules.
+"""
 
 from __future__ import annotations
 
+import re
+
 from markdown_it.token import Token
 
-from studykit.notes.rules.tokens import text_token
+from studykit.notes.rules.tokens import is_question, lines, plain, strip_leading_blank, text_token
 
-Q_PREFIXES = ("Q:", "Q：", "问:", "问：")
-A_PREFIXES = ("A:", "A：", "答:", "答：")
+_MARK = re.compile(r"^[ \t\u3000]*(Q\d*|问题?|例题?|A|答案?|解答?|解)[ \t\u3000]*[:：][ \t\u3000]*")
+_MARK_STARTS = frozenset("QA问答例解")
+
+
+def _side(word: str) -> str:
+    """'q' (a question), 'e' (`例：`, an example: a question only when a `解：` answers it) or 'a'."""
+    word = word.lower()
+    return "e" if word.startswith("例") else "q" if word.startswith(("q", "问")) else "a"
+
+
+def marker(children: list[Token]) -> tuple[str, list[Token]] | None:
+    """('q' | 'e' | 'a', the tokens after the marker) when the line starts with `Q：`/`A：`/`问：`/`答：`/`例：`/`解：`,
+    plain or bold (`**Q：**…`, `**Q：…？**`)."""
+    children = strip_leading_blank(children)
+    if not children:
+        return None
+    first = children[0]
+    if first.type == "text":
+        match = _MARK.match(first.content)
+        if match is None:
+            return None
+        rest = first.content[match.end():]
+        return _side(match.group(1)), ([text_token(rest)] if rest else []) + list(children[1:])
+    if first.type != "strong_open" or len(children) < 3 or children[1].type != "text":
+        return None
+    match = _MARK.match(children[1].content)
+    if match is None:
+        return None
+    inside = children[1].content[match.end():]
+    depth, close = 0, len(children)
+    for k, c in enumerate(children):
+        depth += c.nesting
+        if depth == 0:
+            close = k
+            break
+    if not inside.strip() and close == 2:  # `**Q：**` then the question
+        after = list(children[3:])
+        if after and after[0].type == "text":
+            after[0] = text_token(after[0].content.lstrip(" \t\u3000:："))
+        return _side(match.group(1)), after
+    body = ([text_token(inside)] if inside else []) + list(children[2:close])  # `**Q：问题？**`: the bold's text
+    return _side(match.group(1)), body + list(children[close + 1:])
+
+
+def _next_marker(w, j: int, into_lists: bool = False) -> tuple[str, list[Token]] | None:
+    """The marker the block at `j` starts with (for a list or quote, with `into_lists`: its first paragraph)."""
+    tokens = w.tokens
+    while into_lists and j + 1 < len(tokens) and tokens[j].type in ("bullet_list_open", "ordered_list_open",
+                                                                      "list_item_open", "blockquote_open"):
+        j += 1
+    if j + 1 < len(tokens) and tokens[j].type == "paragraph_open":
+        content = tokens[j + 1].content.lstrip(" \t*")
+        if not content or content[0] not in _MARK_STARTS:
+            return None  # the cheap test first: most paragraphs start with something else
+        return marker(lines(tokens[j + 1].children or [])[0])
+    return None
+
+
+def _answer_blocks(w, start: int, level: int, empty_answer: bool) -> tuple[str, int]:
+    """The blocks from `start` that belong to an answer: up to the next `Q：`, heading or thematic break, the end of
+    the container — and, for an `A：` with nothing on its line, up to a bold label or question."""
+    from studykit.notes.rules.bold import starts
+
+    j = start
+    while j < w.limit:
+        t = w.tokens[j]
+        if t.level < level or t.type in ("heading_open", "hr") or t.nesting == -1:
+            break
+        read = _next_marker(w, j, into_lists=True)
+        if read is not None and read[0] != "a":
+            break
+        if empty_answer and j == start and starts(w, j) in ("question", "label"):
+            break
+        end = w.closing(j) + 1
+        if t.type == "paragraph_open" and read is None and end < w.limit and w.tokens[end].level == level:
+            after = _next_marker(w, end)
+            if after is not None and after[0] == "a":
+                break  # a question paragraph with its own `A：` after it: the next card
+        if read is not None:
+            w.consumed.add(j)  # an `A：` inside the answer: part of this card
+        j = end
+    return w.blocks(start, j), j
 
 
 def rule(w, i: int, children: list[Token], line: int) -> bool:
-    if not (children and children[0].type == "text" and children[0].content.startswith(Q_PREFIXES)):
-        return False
     tokens = w.tokens
-    head = children[0].content
-    first = text_token((head.split(":", 1)[-1] if head.startswith(("Q:", "问:")) else head[2:]).lstrip())
-    rest = [first] + list(children[1:])
+    head = tokens[i + 1].content.lstrip(" \t\u3000*_")[:1]
+    if not head or head not in _MARK_STARTS:
+        return _question_then_answer(w, i, children, line)  # the cheap test: it does not start with Q/A/问/答/例/解
+    segments = lines(children)
+    read = marker(segments[0])
+    if read is None:
+        return _question_then_answer(w, i, children, line)
+    side, rest = read
+    if side == "a":
+        w.warn(line, "an A:/答： answer with no question before it: no card", "not-a-card")
+        return True
     # the answer may follow on the same line (`Q: … —— A: …`)…
     for k, c in enumerate(rest):
         if c.type == "text":
@@ -25,34 +121,90 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
                 if at > 0:
                     question = [*rest[:k], text_token(c.content[:at].rstrip(" —"))]
                     answer = [text_token(c.content[at + len(mark):].lstrip()), *rest[k + 1:]]
-                    _card(w, i, question, answer, line)
+                    _card(w, i, question, w.inline(answer), line)
                     return True
-    # …or in the same paragraph after a line break…
-    for k, c in enumerate(rest):
-        if c.type in ("softbreak", "hardbreak") and k + 1 < len(rest) and rest[k + 1].type == "text" \
-                and rest[k + 1].content.startswith(A_PREFIXES):
-            answer = [text_token(rest[k + 1].content[2:].lstrip())] + list(rest[k + 2:])
-            _card(w, i, rest[:k], answer, line)
+    # …or in the same paragraph on a later line…
+    for k in range(1, len(segments)):
+        later = marker(segments[k])
+        if later is not None and later[0] == "a":
+            question = _joined([rest, *segments[1:k]])
+            answer_html = w.inline(_joined([later[1], *segments[k + 1:]]))
+            blocks, _ = _answer_blocks(w, w.closing(i) + 1, tokens[i].level, False) if w.item_of(i) else ("", 0)
+            _card(w, i, question, _join(answer_html, blocks), line)
             return True
-    # …or in the next paragraph
-    j = i + 3
+    question = _joined([rest, *segments[1:]])
+    j = w.closing(i) + 1
     if j + 2 < len(tokens) and tokens[j].type == "list_item_close" and tokens[j + 1].type == "list_item_open":
         j += 2  # `- Q: …` and `- A: …` as two bullets of one list
-    if j + 1 < len(tokens) and tokens[j].type == "paragraph_open":
-        nxt = tokens[j + 1].children or []
-        if nxt and nxt[0].type == "text" and nxt[0].content.startswith(A_PREFIXES):
-            answer = [text_token(nxt[0].content[2:].lstrip())] + list(nxt[1:])
-            w.consumed.add(j)
-            _card(w, i, rest, answer, line)
-            return True
-    w.warn(line, "a Q:/问： line with no A:/答： answer right after it: no card", "empty")
+    after = _next_marker(w, j)
+    if after is not None and after[0] == "a":  # …or in the next paragraph, with the blocks under it
+        w.consumed.add(j)
+        first = w.inline(_joined([after[1], *lines(tokens[j + 1].children or [])[1:]]))
+        blocks, _ = _answer_blocks(w, w.closing(j) + 1, tokens[j].level, not first)
+        _card(w, i, question, _join(first, blocks), line)
+        return True
+    if side == "e":
+        return False  # `例：` with no `解：`: an example inside an explanation, not a card
+    blocks, _ = _answer_blocks(w, w.closing(i) + 1, tokens[i].level, True)
+    if not blocks:
+        w.warn(line, "a Q:/问： line with no A:/答： answer right after it: no card", "empty")
+        return True
+    _card(w, i, question, blocks, line)
     return True
 
 
-def _card(w, i, question, answer, line) -> None:
-    q_html, a_html = w.inline(question), w.inline(answer)
-    if not q_html or not a_html:
+def _question_then_answer(w, i: int, children: list[Token], line: int) -> bool:
+    """A question paragraph (`Transformer 如何处理长距离依赖？`) whose next paragraph starts with `A：`/`答：`."""
+    tokens = w.tokens
+    j = w.closing(i) + 1
+    if j + 1 >= w.limit or tokens[j].type != "paragraph_open" or tokens[j].level != tokens[i].level:
+        return False
+    head = tokens[j + 1].content.lstrip(" \t*")[:3]
+    if not head or head[0] not in "A答解":
+        return False
+    after = _next_marker(w, j)
+    if after is None or after[0] != "a":
+        return False
+    question = strip_leading_blank(children)
+    text = plain(question)
+    if not text or len(text) > 300 or not (is_question(text) or len(text) <= 80):
+        return False
+    w.consumed.add(j)
+    first = w.inline(_joined([after[1], *lines(tokens[j + 1].children or [])[1:]]))
+    blocks, _ = _answer_blocks(w, w.closing(j) + 1, tokens[j].level, not first)
+    _card(w, i, _unbold(question), _join(first, blocks), line)
+    return True
+
+
+def _unbold(tokens: list[Token]) -> list[Token]:
+    """`**问题？**` as a front: the bold is the whole front, so it is not shown bold."""
+    if len(tokens) >= 2 and tokens[0].type == "strong_open" and tokens[-1].type == "strong_close":
+        return tokens[1:-1]
+    return tokens
+
+
+def _joined(segments: list[list[Token]]) -> list[Token]:
+    out: list[Token] = []
+    for segment in segments:
+        if not segment:
+            continue
+        if out:
+            out.append(Token("softbreak", "br", 0))
+        out.extend(segment)
+    return out
+
+
+def _join(first: str, blocks: str) -> str:
+    if first and blocks:
+        return f"<p>{first}</p>\n{blocks}"
+    return first or blocks
+
+
+def _card(w, i: int, question: list[Token], answer_html: str, line: int) -> None:
+    question = _unbold(strip_leading_blank(question))
+    q_html = w.inline(question)
+    if not q_html or not answer_html.strip():
         w.warn(line, "empty question or answer in a Q:/A: pair: no card", "empty")
         return
     q_source = "".join(c.content for c in question).strip()
-    w.add("qa", q_html, a_html, i, line, q_source)
+    w.add("qa", q_html, answer_html, i, line, q_source)

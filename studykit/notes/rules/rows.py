@@ -3,6 +3,8 @@ headers (empty cells left out)."""
 
 from __future__ import annotations
 
+from studykit.notes.rules.notcards import table_is_data, table_is_navigation
+
 
 def table(w, i: int) -> int:
     """Cards for the table opening at `i`; returns the index of its closing token."""
@@ -26,6 +28,12 @@ def table(w, i: int) -> int:
         elif t.type == "inline" and row is not None:
             row.append(t)
     if len(headers) < 2:
+        return end
+    body = [[w.inline(c.children or []) for c in cells] for _, cells in rows]
+    if table_is_navigation(body) or table_is_data(body):
+        line = tokens[i].map[0] + 1 if tokens[i].map else 0
+        what = "of links (a table of contents)" if table_is_navigation(body) else "of example data (mostly numbers)"
+        w.warn(line, f"table {what}: no cards", "not-a-card")
         return end
     head_html = [w.inline(h.children or []) for h in headers]
     columns = " · ".join(h for h in head_html[1:] if h)

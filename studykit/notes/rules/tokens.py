@@ -12,7 +12,24 @@ SENTENCE_MARKS = "。！!；;？?"  # a label is a term or phrase, not a sentenc
 LABEL_MAX = 40  # characters of a bold label (a term or a short phrase)
 BREAKS = ("softbreak", "hardbreak")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters Typora and Word leave at line starts
-_PLACEHOLDERS = {"todo", "tbd", "tba", "待补充", "待完善", "待更新", "待续", "未完成", "略", "暂无", "...", "…", "……"}
+_PLACEHOLDERS = {"todo", "tbd", "tba", "待补充", "待完善", "待更新", "待续", "未完成", "略", "暂无", "...", "…", "……",
+                 "answerhere", "q.a", "qa", "wip", "comingsoon"}
+
+
+# words that mark a part of an explanation rather than name something to recall: `**总结：**`, `**注意**`, `**例如**`
+MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 例 例子 举例 示例 方法 提示 备注
+说明 补充 重点 结论 思路 步骤
+解释 答案 ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
+remark remarks caution warning important attention result results output outputs analogy objective 代码实现
+动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone""".split()) | {
+    "key actions", "output example", "what you learn", "fun-fact alert", "fun fact"}
+_FILE_NAME = re.compile(r"\w\.(?:py|pyx|cpp|cc|c|h|hpp|js|ts|java|m|sh|ipynb|go|rs)$", re.IGNORECASE)
+
+
+def is_marker(text: str) -> bool:
+    """Whether a bold text is a marker word (总结, 注意, 例如, TIPS, Note, …), not a term."""
+    word = text.strip().rstrip("：:.。!！ ").strip().lower()
+    return word in MARKER_WORDS or word in ("my take", "no code here") or _FILE_NAME.search(word) is not None
 
 
 def text_token(content: str) -> Token:
@@ -167,6 +184,14 @@ _ASKING_EN = frozenset("what why how when where which who whom whose is are can 
                        "explain describe discuss mention list compare define name give".split())
 
 
+_ASKING_INSIDE_ZH = ("有哪些", "该如何", "是什么", "有什么", "为什么", "怎么", "如何", "区别", "的异同", "有何",
+                     "优缺点", "的联系")
+_ASKING_INSIDE = re.compile("|".join(_ASKING_INSIDE_ZH))
+_IMPERATIVE_EN = frozenset("define implement explain describe compare contrast derive prove write list name give "
+                           "mention calculate compute discuss distinguish state design".split())
+_VERSUS = re.compile(r"\S\s+(?:vs\.?|VS\.?|versus)\s+\S")
+
+
 def is_question(text: str) -> bool:
     """A question as a reader sees one: it ends in ?/？ (importance stars after it are fine), has a ?/？ inside
     (`What is X? Explain …`), starts `Q12:`/`问题 3：`, or starts (after its numbering) with an asking word —
@@ -179,7 +204,11 @@ def is_question(text: str) -> bool:
     body = _NUMBERING.sub("", text, count=1)
     if any(body.startswith(word) and len(body) >= len(word) + 2 for word in _ASKING_ZH):
         return True
+    if len(body) <= 60 and _ASKING_INSIDE.search(body):
+        return True  # `激活函数有哪些`, `数据不平衡该如何处理`, `L1与L2的区别`
     words = body.split()
+    if len(words) >= 2 and (words[0].lower().strip(",:") in _IMPERATIVE_EN or _VERSUS.search(body)):
+        return True  # `Define F1-score.`, `Implement softmax`, `Epoch vs. Batch vs. Iteration.`
     return len(words) >= 3 and words[0].lower().strip(",:") in _ASKING_EN
 
 

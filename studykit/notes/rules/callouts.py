@@ -1,0 +1,85 @@
+"""Obsidian callouts that are cards (`studykit.notes.obsidian` turns `> [!type] title` quotes into callout tokens).
+
+- A callout with a nested answer callout (`> [!question] …` then `>> [!success]- Answer`, the way quiz vaults
+  write true/false, multiple-choice and matching questions) is one question card: the front is the title and
+  what comes before the answer (the options, the groups to match), the back is the answer callout's body (or
+  its title, when that is all it has: `>> [!success] True`).
+- A question callout (`[!question]`, `[!faq]`, …) or any callout whose title reads like a question is a question
+  card answered by its body; a definition callout with a title (`> [!definition] 过拟合`) is a term card.
+- Every other callout makes no card of its own: the walk goes on inside it (a bold term in a `[!note]` is a term
+  card), and wherever it is part of a back it is shown as a box with its title.
+"""
+
+from __future__ import annotations
+
+from studykit.notes.obsidian import ANSWER_TYPES, DEFINITION_TYPES, QUESTION_TYPES
+from studykit.notes.rules.tokens import is_placeholder, is_question, plain
+
+_ANSWER_TITLES = frozenset({"answer", "answers", "solution", "答案", "解答", "答", "解", "参考答案", "show answer"})
+
+
+def _answer_of(w, i: int, end: int) -> int | None:
+    """The callout nested directly in the one at `i` that answers it, or None."""
+    level = w.tokens[i].level + 1
+    for j in range(i + 1, end):
+        t = w.tokens[j]
+        if t.type == "callout_open" and t.level == level:
+            title = plain(w.tokens[j + 2].children or []).lower().rstrip(":：")
+            if t.meta.get("callout") in ANSWER_TYPES or title in _ANSWER_TITLES:
+                return j
+    return None
+
+
+def makes_card(w, i: int) -> bool:
+    """Whether the callout opening at `i` is a card of its own (so a section's answer stops before it)."""
+    tok = w.tokens[i]
+    title = plain(w.tokens[i + 2].children or [])
+    kind = tok.meta.get("callout", "")
+    return (kind in QUESTION_TYPES or (bool(title) and is_question(title)) or (kind in DEFINITION_TYPES and
+            bool(title)) or _answer_of(w, i, w.closing(i)) is not None)
+
+
+def callout(w, i: int) -> int:
+    """Makes the card of the callout opening at `i`; returns where the walk goes on (its end when it is a card,
+    else `i`, so the blocks inside it are walked)."""
+    tokens = w.tokens
+    tok = tokens[i]
+    kind = tok.meta.get("callout", "")
+    end = w.closing(i)
+    title = tokens[i + 2].children or []
+    title_text = plain(title)
+    body = i + 4  # after callout_title_close
+    line = tok.map[0] + 1 if tok.map else 0
+    answer = _answer_of(w, i, end)
+    if answer is not None:
+        answer_end = w.closing(answer)
+        answer_title = tokens[answer + 2].children or []
+        back = w.blocks(answer + 4, answer_end)
+        if plain(answer_title).lower().rstrip(":：") not in _ANSWER_TITLES:  # `>> [!success] True`
+            back = f"<p>{w.inline(answer_title)}</p>\n{back}" if back else w.inline(answer_title)
+        before = w.blocks(body, answer)
+        front = w.inline(title) if title_text else ""
+        if before:
+            front = f"<p>{front}</p>\n{before}" if front else before
+        if not front or not back or is_placeholder(back):
+            w.warn(line, f"callout {title_text or kind!r} has an empty question or answer: no card", "not-a-card")
+            return end
+        w.add("question", front, back, i, line, title_text or plain(tokens[body + 1].children or []))
+        return end
+    asks = kind in QUESTION_TYPES or (bool(title_text) and is_question(title_text))
+    defines = kind in DEFINITION_TYPES and bool(title_text)
+    if not (asks or defines):
+        return i
+    if title_text:
+        front, back_start = w.inline(title), body
+    elif tokens[body].type == "paragraph_open":  # `> [!question]` then the question as the first line
+        front, back_start = w.inline(tokens[body + 1].children or []), body + 3
+        title_text = plain(tokens[body + 1].children or [])
+    else:
+        return i
+    back = w.blocks(back_start, end)
+    if not back or is_placeholder(back):
+        w.warn(line, f"callout {title_text!r} has nothing under it to use as the answer: no card", "not-a-card")
+        return end
+    w.add("question" if asks else "term", front, back, i, line, title_text)
+    return end

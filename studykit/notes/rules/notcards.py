@@ -1,0 +1,134 @@
+"""What looks like a card and is not one: navigation, promotion, assignment instructions — and fronts that need the
+sentence before them.
+
+Every card the rules make passes `why_not` before it is kept; when it returns a reason, the card is dropped and a
+`not-a-card` warning says why (so `studykit check --cards` shows the learner what was left out and how to change it):
+- navigation: a back that is mostly links (a table of contents, a repository's front page, a list of wikilinks),
+  or only a list of questions or numbered outline entries (`7.1 …`, `7.2 …`) with no answers;
+- promotion: a card under or named like "recommended projects", "关注公众号", "Star", "交流群", "赞赏", …;
+- instructions: a card of an assignment page (`(10 points)`, "submission", "deadline", "作业提交", …) or of a
+  setup/installation/deployment note (`aws_rds_setup.md`);
+- example data: a table whose cells are mostly numbers (a dataset's first rows, a confusion matrix) — `table_is_data`.
+`with_lead` gives a front that only makes sense with the sentence before it ("这句话怎么理解呢？") that sentence.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+LINKS_SHARE = 0.6  # of a back's visible text inside links: past this, the back is navigation
+
+_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>|<span class=\"wikilink\">(.*?)</span>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_PROMOTION = re.compile(r"推荐(?:项目|阅读|资源|课程|书籍)|公众号|关注(?:我|我们)|交流群|加群|微信群|知识星球|"
+                        r"赞赏|打赏|赞助|"
+                        r"广告|星标|点个\s*star|\bstar\b.*\b(?:repo|project|us)\b|\bsponsor|\bbuy me a coffee|"
+                        r"\brecommended (?:projects|repos|repositories)\b|\bcontribut(?:e|ing|ors)\b|\blicen[cs]e\b|"
+                        r"\bstar history\b|\bfollow (?:me|us)\b|\bsubscribe\b", re.IGNORECASE)
+_INSTRUCTIONS = re.compile(r"\(\s*\d+\s*(?:points?|pts|marks)\s*\)|（\s*\d+\s*分\s*）|\bsubmission\b|\bsubmit\b|"
+                           r"\bdeadline\b|\bdue date\b|\bgrading\b|\bhand in\b|作业提交|提交作业|截止日期|评分标准",
+                           re.IGNORECASE)
+_SETUP_FILE = re.compile(r"(?:^|[/_\-\s])(?:setup|install|installation|deploy|deployment|部署|安装|环境配置)"
+                         r"(?:[._\-\s]|$)",
+                         re.IGNORECASE)
+_DEICTIC = re.compile(r"^(?:这句话|这段话|这句|这段|这个|这些|这里|这种|这样|这是|上面|上述|以上|前面|它|其|此|"
+                      r"(?:this|that|these|those|it|why is that|how so)\b)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
+
+
+_PROMOTED = "promotion (recommended projects, follow/star/sponsor), not knowledge"
+_INSTRUCTED = "assignment instructions (points, submission, deadline), not knowledge"
+
+
+def section_reason(where: str) -> str:
+    """Why nothing under `where` (file › title › headings) is a card, or "" (promotion, instructions, a setup note)."""
+    if _PROMOTION.search(where):
+        return _PROMOTED
+    if _INSTRUCTIONS.search(where) or _SETUP_FILE.search(where.split(" › ")[0]):
+        return _INSTRUCTED
+    return ""
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def why_not(front: str, back: str, where: str, where_reason: str | None = None) -> str | None:
+    """Why the card with this front and back (HTML) under `where` (its file and heading path, as text) is not a card.
+    `where_reason`, when given, is `section_reason(where)` already worked out (it is the same for a whole section)."""
+    reason = where_reason if where_reason is not None else section_reason(where)
+    if reason:
+        return reason
+    front_text = _text(front) if "<" in front or "&" in front else front
+    if _PROMOTION.search(front_text):
+        return _PROMOTED
+    if _INSTRUCTIONS.search(front_text):
+        return _INSTRUCTED
+    if "<a " in back or 'class="wikilink"' in back:
+        visible = len(_text(back))
+        linked = sum(len(_text(m.group(1) or m.group(2) or "")) for m in _LINK.finditer(back))
+        if visible and linked / visible >= LINKS_SHARE:
+            return "its answer is mostly links (a table of contents or a list to read), not something to recall"
+    if back.startswith(("<ul", "<ol")) and _only_questions(back):  # only a list: nothing may stand outside it
+        return "its answer is a list of questions with no answers (a table of contents)"
+    return None
+
+
+_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
+_OUTLINE = re.compile(r"^\d+(?:\.\d+)+\s")  # `7.3.1 方法一`: a numbered outline
+
+
+def _only_questions(back: str) -> bool:
+    """A back that is nothing but a list whose items are all questions or numbered outline entries (an index)."""
+    from studykit.notes.rules.tokens import is_question
+
+    items = [_text(m.group(1)) for m in _ITEM.finditer(back)]
+    outside = _text(_ITEM.sub(" ", back))
+    return len(items) >= 1 and not outside and all(item and (is_question(item) or _OUTLINE.match(item))
+                                                   for item in items)
+
+
+def _is_link(cell: str) -> bool:
+    match = _LINK.search(cell)
+    return match is not None and len(_text(match.group(1) or match.group(2) or "")) >= 0.6 * len(_text(cell))
+
+
+def table_is_navigation(rows: list[list[str]]) -> bool:
+    """Whether a table's body rows (cells as HTML) are a table of contents: most rows hold a link and nothing else
+    longer than a chapter number or a short name."""
+    def navigation(row: list[str]) -> bool:
+        return any(_is_link(c) for c in row) and all(_is_link(c) or len(_text(c)) <= 20 for c in row)
+
+    return len(rows) >= 2 and sum(navigation(r) for r in rows) >= LINKS_SHARE * len(rows)
+
+
+_NUMERIC = re.compile(r"[\s$€¥£%+\-−.,:×x/()\d^eE]*\d[\s$€¥£%+\-−.,:×x/()\d^eE]*")
+
+
+def table_is_data(rows: list[list[str]]) -> bool:
+    """Whether a table is example data (a dataset's first rows, a confusion matrix): most cells after the first
+    column are numbers, so its rows are not facts to recall."""
+    cells = [_text(c) for row in rows for c in row[1:]]
+    filled = [c for c in cells if c]
+    return len(filled) >= 2 and sum(1 for c in filled if _NUMERIC.fullmatch(c)) >= LINKS_SHARE * len(filled)
+
+
+def needs_lead(front: str) -> bool:
+    """Whether a front points at the sentence before it (`这句话怎么理解呢？`, `Why is that?`)."""
+    text = _text(front) if "<" in front or "&" in front else front
+    return len(text) <= 40 and _DEICTIC.match(text) is not None
+
+
+def lead_sentence(paragraph_text: str, limit: int = 160) -> str:
+    """The last sentence or two of the paragraph before a card, at most `limit` characters."""
+    text = " ".join(paragraph_text.split())
+    if len(text) <= limit:
+        return text
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    out = ""
+    for sentence in reversed(sentences):
+        if out and len(sentence) + len(out) > limit:
+            break
+        out = sentence.strip() + ("" if not out else " " + out)
+    return out[-limit:] if len(out) > limit else out

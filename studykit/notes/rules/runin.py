@@ -1,0 +1,87 @@
+"""Run-in bold terms: a paragraph or list item that starts with a bold term run into its explanation without a
+colon — `**Dropout**. Randomly …`, `**Overfitting** is when …`, `**Softmax** refers to …`, `**过拟合**，指 …`,
+`**线性函数归一化**（Min-Max Scaling）。它 …`, `**梯度消失**是指 …` — is a term card, like `**term：** …`.
+
+The term must be a term (a short label, not a marker word such as 总结/注意/TIPS) and something must follow the
+punctuation. With a period, comma or parenthesis, the back is what follows; with a verb (`is`, `refers to`, `是`,
+`指`), the back is the whole sentence, so it reads as written. The item's nested blocks, and the formulas, tables
+and code right after a paragraph, belong to the term as for the colon forms.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.token import Token
+
+from studykit.notes.rules.tokens import emphasis_run, is_label, is_marker, plain, strip_leading_blank, text_token
+
+# what may follow the bold: punctuation (the back is what comes after it) or a verb (the back is the sentence)
+_PUNCTUATION = re.compile(r"^[ \t]*(?:[（(]([^（）()]{1,80})[）)])?[ \t]*"
+                          r"([.。，,；;：:]|[—–-]+(?=[ \t])|(?<=[）)])(?=\S))"
+                          r"[ \t]*")
+_NOT_TERMS = frozenset("this that it these those here there which what why how we you they i so then also thus "
+                       "first second third finally note "
+                       "这 那 它 这里 那里 这个 那个 因此 所以 首先 其次 最后 另外 此外".split())
+_DESCRIBING = re.compile(r"(?:a|an|which|also|introduced|declared|called|known|used|defined|proposed|short for)\b",
+                         re.IGNORECASE)
+_VERB = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]*(?:(?:is|are|was|refers to|means|denotes|describes|"
+                   r"stands for|measures|computes)\b|(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于))",
+                   re.IGNORECASE)
+
+
+def _read(children: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
+    """(the front's tokens, the rest of the line's tokens, whether the back is the whole sentence) or None."""
+    children = strip_leading_blank(children)
+    close = emphasis_run(children)
+    if close is None or close + 1 >= len(children) or children[close + 1].type != "text":
+        return None
+    inner = children[1:close]
+    if inner and inner[0].type == "strong_open":  # bold inside italics
+        inner = inner[1:-1]
+    term = plain(inner)
+    if len(term) < 2 or not is_label(term) or is_marker(term) or term.endswith(("：", ":")) \
+            or term.lower() in _NOT_TERMS:
+        return None
+    after = children[close + 1].content
+    if _VERB.match(after) is not None:
+        return inner, children, True
+    match = _PUNCTUATION.match(after)
+    if match is None or (match.group(2) in (",", "，") and term.isascii()
+                         and _DESCRIBING.match(after[match.end():]) is None):
+        return None  # `**In practice**, we …`: an English opener in bold, not a term (`**Unions**, declared …` is)
+    rest = [text_token(after[match.end():])] + list(children[close + 2:])
+    if not plain(rest):
+        return None
+    front = list(inner)
+    if match.group(1):  # `**术语**（English）`: the English name is part of the front
+        front = [*inner, text_token(f"（{match.group(1).strip()}）")]
+    return front, rest, False
+
+
+def rule(w, i: int, children: list[Token], line: int) -> bool:
+    source = w.tokens[i + 1].content
+    if not source.lstrip(" \t\u200b").startswith(("**", "__", "*__", "_**")):
+        return False
+    from studykit.notes.rules.bold import _shown_blocks_after, lines
+
+    segments = lines(children)
+    read = _read(segments[0])
+    if read is None:
+        return False
+    front, rest, _ = read
+    for segment in segments[1:]:
+        rest = [*rest, Token("softbreak", "br", 0), *segment]
+    back = f"<p>{w.inline(rest)}</p>"
+    item = w.item_of(i)
+    if item is not None:
+        nested = w.blocks(w.closing(i) + 1, w.closing(item))
+    else:
+        nested = _shown_blocks_after(w, i)
+    if nested:
+        back = f"{back}\n{nested}"
+    text = plain(front)
+    front_html = w.inline(front)
+    w.add("term", front_html, back, i, line, text)
+    w.push_context(w.closing(item) if item is not None else i + 3, text, front_html)
+    return True

@@ -1,0 +1,184 @@
+"""Issue #21 forms 2–5 as a learner sees them in the imported deck: answers attached to their questions (Q/A in
+every spelling, 例/解, a question paragraph then A：, an empty A that swallows nothing), run-in bold terms, question
+headings without a question mark, and what is not a card (navigation, promotion, instructions, marker words) —
+with a `not-a-card` warning saying why, and a front that carries the sentence it points at."""
+
+from __future__ import annotations
+
+import pytest
+from deck_helpers import answer, build_and_import, html_text, prompt
+
+NOTES = {
+    "面试/问答.md": """
+        # 面试问答
+
+        **Q：Batch Norm 在训练和测试时有什么不同？**
+
+        **A：**
+
+        训练时用当前批次的统计量。
+
+        - 测试时用滑动平均。
+
+        **Q：Dropout 的作用？**
+
+        **A：** 防止过拟合。
+
+        - **Q:**为什么要归一化输入?
+          **A:**让梯度更稳定。
+
+        Transformer 为什么要除以根号 d？
+
+        **A：** 防止点积过大导致 softmax 饱和。
+
+        问：什么是残差连接？
+
+        答：把输入直接加到输出上。
+
+        例：求 $x^2$ 的导数。
+
+        解：$2x$。
+
+        **Q：这一题还没写？**
+
+        **A：**
+
+        ## 激活函数
+
+        **ReLU：** 负半轴为零。
+    """,
+    "terms.md": """
+        # 归一化与正则化
+
+        1. **线性函数归一化**（Min-Max Scaling）。它把数据线性映射到 [0, 1]。
+        2. **零均值归一化**（Z-Score Normalization）。映射到均值为 0、标准差为 1 的分布。
+
+        **Dropout**. Randomly zeroes activations during training.
+
+        **Weight decay** refers to adding an L2 penalty to the loss.
+
+        **过拟合**，指模型在训练集上好、测试集上差。
+
+        **In practice**, most people use Adam.
+
+        **注意：** 这些方法可以组合使用。
+
+        **TIPS**
+
+        - 先归一化再训练
+    """,
+    "headings.md": """
+        # 深度学习面试
+
+        ## 常见的激活函数有哪些
+
+        ReLU、Sigmoid、Tanh。
+
+        ## 数据不平衡该如何处理
+
+        重采样或调整损失权重。
+
+        ## L1与L2正则化的区别
+
+        L1 产生稀疏解，L2 让权重变小。
+
+        ## Define F1-score.
+
+        The harmonic mean of precision and recall.
+
+        ## Epoch vs. Batch vs. Iteration.
+
+        An epoch is a full pass; a batch is a slice; an iteration is one update.
+
+        ## Implement softmax
+
+        Subtract the maximum, exponentiate, normalise.
+
+        ## 引言
+
+        这一节不是问题。
+    """,
+    "README.md": """
+        # 深度学习笔记
+
+        | 章节 | 链接 |
+        |---|---|
+        | 第一章 | [数学基础](ch1.md) |
+        | 第二章 | [机器学习](ch2.md) |
+
+        ## 目录有哪些？
+
+        - [什么是梯度？](#grad)
+        - [什么是损失？](#loss)
+
+        ## 推荐项目
+
+        **什么是 awesome 列表？** 一个链接合集。
+
+        ## Q1: k-Nearest Neighbor (20 points)
+
+        Complete the notebook knn.ipynb and submit it.
+
+        ## 注意力
+
+        注意力的输出是所有值的加权和，权重由查询与键的相似度决定。
+
+        **这句话怎么理解呢？** 相似的键贡献更多。
+
+        | 房屋面积 | 价格 | 卧室 |
+        |---|---|---|
+        | 2000 | 400,000 | 3 |
+        | 1200 | 250,000 | 2 |
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_and_import(tmp_path_factory.mktemp("answers"), NOTES)
+
+
+def test_answers_are_attached_to_their_questions_and_never_make_an_a_card(built):
+    cards = {prompt(c): html_text(answer(c)) for c in built.cards("面试/问答.md")}
+    assert cards["Batch Norm 在训练和测试时有什么不同？"] == "训练时用当前批次的统计量。 测试时用滑动平均。"
+    assert cards["Dropout 的作用？"] == "防止过拟合。"
+    assert cards["为什么要归一化输入?"] == "让梯度更稳定。"
+    assert cards["Transformer 为什么要除以根号 d？"] == "防止点积过大导致 softmax 饱和。"
+    assert cards["什么是残差连接？"] == "把输入直接加到输出上。"
+    assert cards["求 \\(x^2\\) 的导数。"] == "\\(2x\\)。"
+    assert not any(front.strip("：: ") in ("A", "答", "解") for front in cards)
+    # the empty A makes no card, says so, and leaves the next section's term to its own card
+    assert "这一题还没写？" not in cards and cards["ReLU"] == "负半轴为零。"
+    assert any("empty question or answer" in w for w in built.warnings("面试/问答.md"))
+
+
+def test_run_in_bold_terms_are_term_cards_and_marker_words_are_not(built):
+    cards = {prompt(c): html_text(answer(c)) for c in built.cards("terms.md")}
+    assert cards["线性函数归一化（Min-Max Scaling）"] == "它把数据线性映射到 [0, 1]。"
+    assert cards["零均值归一化（Z-Score Normalization）"] == "映射到均值为 0、标准差为 1 的分布。"
+    assert cards["Dropout"] == "Randomly zeroes activations during training."
+    assert cards["Weight decay"] == "Weight decay refers to adding an L2 penalty to the loss."
+    assert cards["过拟合"] == "指模型在训练集上好、测试集上差。"
+    assert set(cards) == {"线性函数归一化（Min-Max Scaling）", "零均值归一化（Z-Score Normalization）", "Dropout",
+                          "Weight decay", "过拟合"}  # no "In practice", "注意" or "TIPS"
+    warnings = built.warnings("terms.md")
+    assert any("'注意' is a marker word" in w for w in warnings) and any("'TIPS' is a marker word" in w
+                                                                        for w in warnings)
+
+
+def test_question_headings_without_a_question_mark(built):
+    cards = {prompt(c) for c in built.cards("headings.md")}
+    assert cards == {"常见的激活函数有哪些", "数据不平衡该如何处理", "L1与L2正则化的区别", "Define F1-score.",
+                     "Epoch vs. Batch vs. Iteration.", "Implement softmax"}
+
+
+def test_navigation_promotion_instructions_and_example_data_are_not_cards_and_say_why(built):
+    cards = {prompt(c): c for c in built.cards("README.md")}
+    assert list(cards) == ["注意力的输出是所有值的加权和，权重由查询与键的相似度决定。 这句话怎么理解呢？"]
+    lead = cards[next(iter(cards))].fields["Front"]
+    assert '<div class="lead">注意力的输出是所有值的加权和' in lead  # the sentence the front points at
+    warnings = [w for w in built.warnings("README.md") if "not a card" in w or "no cards" in w]
+    assert len(warnings) == 5, warnings
+    assert any(":3: table of links" in w for w in warnings) and any("example data" in w for w in warnings)
+    assert any("mostly links" in w for w in warnings) and any("promotion" in w for w in warnings)
+    assert any("assignment instructions" in w for w in warnings)
