@@ -51,6 +51,7 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
         "time": "datetime", "details": "open",
         "blockquote": "cite", "q": "cite", "del": "cite datetime", "ins": "cite datetime",
         "bdo": "dir", "abbr": "title",
+        "div": "data-callout",  # an Obsidian callout's kind, for its colour (studykit/notes/obsidian.py)
     }.items()
 }
 URL_ATTRIBUTES = frozenset("href src poster cite srcset".split())
