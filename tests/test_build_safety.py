@@ -79,8 +79,8 @@ def _notes() -> dict[str, str]:
     paragraph and in a term's definition; the TeX ones inline and as display maths."""
     notes = {}
     for i, payload in enumerate(PAYLOADS):
-        notes[f"x{i:03d}.md"] = (f"# 安全 {i}\n\n- **术语{i}：** 解释 {payload} 结束\n\n## 问题 {i} 是什么？\n\n"
-                                 f"前文 {payload} 后文\n\n{payload}\n")
+        notes[f"x{i:03d}.md"] = (f"# 安全 {i}\n\n- **术语{i}：** 解释这个术语的一段文字 {payload} 结束\n\n## 问题 {i} 是什么？\n\n"
+                                 f"前文是一段回答 {payload} 后文\n\n{payload}\n")
     for i, tex in enumerate(TEX_PAYLOADS):
         notes[f"tex{i:02d}.md"] = f"# 数学 {i}\n\n## 公式 {i} 是什么？\n\n行内 ${tex}$ 与显示\n\n$$\n{tex}\n$$\n"
     return notes
