@@ -117,14 +117,16 @@ def _runtime_env(solution: Path) -> dict[str, str]:
 class Session:
     """One learner process, started on first use; `request` sends one frame and waits for its reply.
 
-    `deadline` (time.monotonic) bounds the whole grade; `call_deadline` may bound one request more tightly
-    (a case's own timeout): past it the process is killed and the case fails as timed out."""
+    `timeout` bounds the time the grade waits for the learner's process, in all — the grader's own work (references,
+    sympy, finite differences) does not count, so a busy machine slowing the grader is never blamed on the learner;
+    `case_time_limit` may bound one case's waiting more tightly: past it the process is killed and the case fails
+    as timed out."""
 
-    def __init__(self, solution: Path, *, deadline: float, timeout: float, memory_mb: int, cpu_seconds: int,
+    def __init__(self, solution: Path, *, timeout: float, memory_mb: int, cpu_seconds: int,
                  refuse: list[str], allow: list[str], env: dict[str, str] | None = None):
         self.solution = solution
-        self.deadline = deadline
         self.timeout = timeout
+        self.waited = 0.0  # seconds spent waiting for the learner's process so far
         self.memory_mb = memory_mb
         self.cpu_seconds = cpu_seconds
         self.refuse = refuse
@@ -235,8 +237,21 @@ class Session:
             if self.load_error is not None and body.get("op") != "load":
                 raise ChildDied("your file could not be loaded")
         now = time.monotonic()
-        until = self.deadline if timeout is None else min(self.deadline, now + timeout)
-        limit = max(until - now, 0.0)
+        limit = max(self.remaining() if timeout is None else min(self.remaining(), timeout), 0.0)
+        until = now + limit
+        try:
+            return self._exchange(body, until, limit)
+        finally:
+            elapsed = time.monotonic() - now
+            self.waited += elapsed
+            for budget in _case_budgets:
+                budget[0] -= elapsed
+
+    def remaining(self) -> float:
+        """Seconds the grade may still wait for the learner's process."""
+        return self.timeout - self.waited
+
+    def _exchange(self, body: dict, until: float, limit: float) -> dict:
         try:
             protocol.write_frame(self._req, body)
         except BrokenPipeError:
@@ -365,7 +380,7 @@ class RemoteFunction:
             protocol.encode(body)
         except protocol.EncodeError as exc:  # the suite's own bug: say so, not the learner's
             raise TypeError(f"internal error: cannot send {exc} to the learner's process") from None
-        timeout = max(_call_deadline[-1] - time.monotonic(), 0.0) if _call_deadline else None
+        timeout = max(min(b[0] for b in _case_budgets), 0.0) if _case_budgets else None
         reply = self._session.request(body, timeout=timeout)
         if "error" in reply:
             raise as_exception(RemoteError(reply["error"] if isinstance(reply["error"], dict) else {}))
@@ -434,20 +449,22 @@ def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-_call_deadline: list[float] = []
+_case_budgets: list[list[float]] = []  # [seconds left] of each active case_time_limit
 
 
 @contextlib.contextmanager
 def case_time_limit(seconds: float | None) -> Iterator[None]:
-    """Bound the remote calls inside the block to `seconds` from now, in all (as well as by the grade's deadline)."""
+    """Bound the waiting for the learner's process inside the block to `seconds` in all (as well as by the grade's
+    own limit); the grader's own work in between does not count."""
     if seconds is None:
         yield
         return
-    _call_deadline.append(time.monotonic() + seconds)
+    budget = [float(seconds)]
+    _case_budgets.append(budget)
     try:
         yield
     finally:
-        _call_deadline.pop()
+        _case_budgets.remove(budget)
 
 
 class LearnerModule:

@@ -141,7 +141,7 @@ def run_in_child(
     workspace = _workspace_of(solution)
     if workspace is not None:  # where ex13's own.load finds the learner's earlier exercises
         env["STUDYKIT_WORKSPACE"] = str(workspace)
-    session = remote.Session(solution, deadline=time.monotonic() + timeout, timeout=timeout, memory_mb=memory_mb,
+    session = remote.Session(solution, timeout=timeout, memory_mb=memory_mb,
                              cpu_seconds=int(2 * timeout) + 5, refuse=refuse_list, allow=allow_list, env=env)
     death: str | None = None
     previous_workspace = os.environ.get("STUDYKIT_WORKSPACE")
@@ -175,7 +175,7 @@ def run_in_child(
                     if note.get("data") is not None:
                         record["data"] = note["data"]
             except remote.ChildDied as died:
-                if died.restartable and case.timeout and time.monotonic() < session.deadline:
+                if died.restartable and case.timeout and session.remaining() > 0:
                     record.update(status="fail", message=f"took longer than {case.timeout:g} s — an infinite "
                                   "loop, or far too slow.")
                 else:
