@@ -160,3 +160,41 @@ def test_a_huge_exception_message_is_cut_short(tmp_path):
     result = grade(tmp_path, source)
     errors = [t for t in result["tests"] if t["status"] == "error"]
     assert errors and all(len(t["message"]) < 3100 and t["message"].endswith("[truncated]") for t in errors)
+
+
+def test_the_wire_describes_times_and_counts_lines_and_writes_arguments_back(tmp_path):
+    import numpy as np
+
+    from studykit.grading import refuse, remote
+
+    path = tmp_path / "learner.py"
+    path.write_text(
+        "import numpy as np\n"
+        "TITLE = 'ok'\n"
+        "def loop(x, n=3, *, scale=1.0):\n"
+        "    total = 0.0\n"
+        "    for v in x.ravel():\n"
+        "        total += v\n"
+        "    return np.float32(total * scale)\n"
+        "def double_in_place(x, rng):\n"
+        "    x *= 2\n"
+        "    return rng.integers(1000)\n", encoding="utf-8")
+    rules = refuse.rules(())
+    session = remote.Session(path, timeout=30, memory_mb=2048, cpu_seconds=60, refuse=rules[0], allow=rules[1])
+    try:
+        sol = remote.LearnerModule(session)
+        assert sol.TITLE == "ok"
+        loop = sol.loop
+        assert loop.parameters == [("x", "POSITIONAL_OR_KEYWORD", False, None), ("n", "POSITIONAL_OR_KEYWORD", True, 3),
+                                   ("scale", "KEYWORD_ONLY", True, 1.0)]
+        result = loop(np.arange(4.0))
+        assert isinstance(result, np.float32) and result == 6.0  # the NumPy scalar keeps its dtype
+        assert loop.line_events(np.arange(100.0)) > loop.line_events(np.arange(10.0)) >= 10  # a loop shows
+        assert loop.best_cpu(np.arange(1000.0), repeat=2) > 0
+        x, rng = np.ones(3), np.random.default_rng(5)
+        twin = np.random.default_rng(5)
+        drawn = sol.double_in_place(x, rng)
+        assert np.array_equal(x, [2.0, 2.0, 2.0])  # the in-place change reached the caller's array
+        assert drawn == twin.integers(1000) and rng.integers(1000) == twin.integers(1000)  # and the generator's state
+    finally:
+        session.close()
