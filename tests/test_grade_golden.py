@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import SOLUTIONS, grade_file
 
 pytestmark = pytest.mark.cli
