@@ -198,3 +198,24 @@ def test_the_wire_describes_times_and_counts_lines_and_writes_arguments_back(tmp
         assert drawn == twin.integers(1000) and rng.integers(1000) == twin.integers(1000)  # and the generator's state
     finally:
         session.close()
+
+
+def test_line_events_of_calls_made_inside_child_lines_are_counted(tmp_path):
+    import numpy as np
+
+    from studykit.grading import refuse, remote
+
+    path = tmp_path / "learner.py"
+    path.write_text("import numpy as np\ndef loop(x):\n    out = 0.0\n    for v in x:\n        out += v\n    return out\n"
+                    "def vectorized(x):\n    return np.sum(x)\n", encoding="utf-8")
+    rules = refuse.rules(())
+    session = remote.Session(path, timeout=30, memory_mb=2048, cpu_seconds=60, refuse=rules[0], allow=rules[1])
+    try:
+        sol = remote.LearnerModule(session)
+        with remote.child_lines() as lines:
+            sol.loop(np.arange(500.0))
+            sol.vectorized(np.arange(500.0))
+        assert lines[0] >= 1000 and lines[1] <= 2, lines
+        assert sol.loop(np.arange(3.0)) == 3.0  # outside the block: not traced, same result
+    finally:
+        session.close()

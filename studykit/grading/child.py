@@ -350,6 +350,7 @@ class Child:
                 (own.timing() if req.get("time_own") else contextlib.nullcontext({})) as seconds:
             warnings.simplefilter("always")  # numpy's overflow warnings are part of the result
             process_started = time.process_time()
+            lines = self._count_lines() if req.get("count_lines") else None
             try:
                 result = func(*args, **kwargs)
             except TrainingStopped:
@@ -360,6 +361,8 @@ class Child:
                 body = {"result": ["ok", result]}
             finally:
                 own.stop_at(None)
+                if lines is not None:
+                    sys.settrace(None)
             process_seconds = time.process_time() - process_started
         elapsed = time.thread_time() - started
         if "error" not in body and not body.get("stopped"):
@@ -374,6 +377,8 @@ class Child:
             body["process_seconds"] = process_seconds
         if self.epochs is not None:
             body["epochs"] = self.epochs
+        if lines is not None:
+            body["lines"] = lines[0]
         body["cpu"] = elapsed
         body["warnings"] = [[w.category.__name__[:100], str(w.message)[:500]] for w in seen[:20]]
         body["after"] = [self._after(a) for a in args]
@@ -415,9 +420,8 @@ class Child:
             best = min(best, time.thread_time() - started)
         return {"best": best}
 
-    def op_lines(self, req: dict) -> dict:
-        func = self.function(req["name"])
-        args, kwargs = self._args(req)
+    def _count_lines(self) -> list[int]:
+        """Start counting the line events of the learner's files (sys.settrace); the count is in the list."""
         mine = self._mine()
         count = [0]
 
@@ -430,6 +434,12 @@ class Child:
             return local if frame.f_code.co_filename in mine or str(Path(frame.f_code.co_filename)) in mine else None
 
         sys.settrace(tracer)
+        return count
+
+    def op_lines(self, req: dict) -> dict:
+        func = self.function(req["name"])
+        args, kwargs = self._args(req)
+        count = self._count_lines()
         try:
             func(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001

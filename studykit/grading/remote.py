@@ -354,6 +354,22 @@ def child_cpu() -> Iterator[list[float]]:
         _cpu_sinks.remove(seconds)
 
 
+_line_sinks: list[list[int]] = []
+
+
+@contextlib.contextmanager
+def child_lines() -> Iterator[list[int]]:
+    """`with child_lines() as lines:` — how many lines of the learner's files each remote call made inside ran
+    (sys.settrace in their process): a loop over outputs shows as thousands, vectorized code as a handful — what the
+    code does, the same on every run, for speed advice (never a verdict). Tracing slows the calls: time them apart."""
+    lines: list[int] = []
+    _line_sinks.append(lines)
+    try:
+        yield lines
+    finally:
+        _line_sinks.remove(lines)
+
+
 class RemoteFunction:
     """The learner's function `name`: calling it runs it in the learner's process (see `protocol`)."""
 
@@ -393,7 +409,13 @@ class RemoteFunction:
         """(result, the whole reply): `record_own=True` adds `own_calls` ([name, args, kwargs] of every call of the
         learner's earlier functions, ex13), `time_own=True` adds `own_seconds` and `process_seconds`; an
         `protocol.EpochRecorder` argument adds `epochs` ([epoch, CPU seconds, model copy]) and maybe `stopped`."""
+        if _line_sinks:
+            options.setdefault("count_lines", True)
         reply = self._request("call", args, kwargs, **options)
+        lines = reply.get("lines")
+        if type(lines) is int:
+            for line_sink in _line_sinks:
+                line_sink.append(lines)
         _warn_again(reply.get("warnings"))
         cpu = reply.get("cpu")
         if isinstance(cpu, float):
