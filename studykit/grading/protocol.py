@@ -11,9 +11,9 @@ other types as `LearnerException`), carrying `.remote` (a `RemoteError`: type, m
 CPU time of one call measured in the child; `func.line_events(*args)` counts the lines of the learner's files one
 call runs; `func.parameters` is the learner's signature as data; `speed._cpu` already counts a remote call by the
 child's own measurement (`remote.child_cpu`), and `with remote.child_lines() as lines:` counts the lines of the
-learner's files each call inside runs (what the code does, the same on every run). Advice only, never a verdict. The suite, the references and every
-comparison run in the grader, which never imports the learner's file; the child (`studykit.grading.child`)
-imports this module and `own` only.
+learner's files each call inside runs (what the code does, the same on every run). Advice only, never a verdict.
+The suite, the references and every comparison run in the grader, which never imports the learner's file; the
+child (`studykit.grading.child`) imports this module and `own` only.
 
 Encoding (`encode` / `decode`): JSON for None, bool, int, float (nan/inf too), str, list; tagged objects for
 tuple, dict (any hashable plain keys), complex, ndarray (bool/int/uint/float/complex, raw bytes + dtype + shape),
