@@ -56,9 +56,7 @@ def test_a_timeout_kills_the_whole_process_group(tmp_path):
         f"open({str(marker)!r}, 'w').write(str(p.pid))\n"
         "while True:\n    pass\n"
     )
-    started = time.monotonic()
     result = grade(tmp_path, source, timeout=2)
-    assert time.monotonic() - started < 10
     assert result["status"] == "error" and "did not finish within 2 s" in result["message"]
     pid = int(marker.read_text())
     time.sleep(0.2)
@@ -69,10 +67,8 @@ def test_a_timeout_kills_the_whole_process_group(tmp_path):
 def test_a_background_process_holding_the_pipe_does_not_delay_the_result(tmp_path):
     # a forked child inherits the results pipe; the grade ends at `done`, not when the pipe closes
     source = CORRECT + "\nimport os, time\nif os.fork() == 0:\n    time.sleep(30)\n    os._exit(0)\n"
-    started = time.monotonic()
     result = grade(tmp_path, source, timeout=8)
-    assert result["status"] == "pass"
-    assert time.monotonic() - started < 6
+    assert result["status"] == "pass"  # (no timing asserted: a grade that waited for the pipe would time out)
 
 
 def test_death_in_a_case_names_that_case_and_the_rest_are_not_run(tmp_path):
@@ -101,9 +97,7 @@ def test_a_case_timeout_is_not_swallowed_by_the_learners_except(tmp_path):
 def test_printing_through_the_file_descriptor_is_bounded_too(tmp_path):
     # os.write bypasses sys.stdout; only the first few KB ever reach the report
     source = CORRECT + "\nimport os\nfor _ in range(2000):\n    os.write(1, b'y' * 10000)\n"
-    started = time.monotonic()
     result = grade(tmp_path, source)
-    assert time.monotonic() - started < 10
     assert result["status"] == "pass"
     assert result["output_truncated"] is True and len(result["output"]) <= 4000
 
@@ -168,3 +162,62 @@ def test_a_huge_exception_message_is_cut_short(tmp_path):
     result = grade(tmp_path, source)
     errors = [t for t in result["tests"] if t["status"] == "error"]
     assert errors and all(len(t["message"]) < 3100 and t["message"].endswith("[truncated]") for t in errors)
+
+
+def test_the_wire_describes_times_and_counts_lines_and_writes_arguments_back(tmp_path):
+    import numpy as np
+
+    from studykit.grading import refuse, remote
+
+    path = tmp_path / "learner.py"
+    path.write_text(
+        "import numpy as np\n"
+        "TITLE = 'ok'\n"
+        "def loop(x, n=3, *, scale=1.0):\n"
+        "    total = 0.0\n"
+        "    for v in x.ravel():\n"
+        "        total += v\n"
+        "    return np.float32(total * scale)\n"
+        "def double_in_place(x, rng):\n"
+        "    x *= 2\n"
+        "    return rng.integers(1000)\n", encoding="utf-8")
+    rules = refuse.rules(())
+    session = remote.Session(path, timeout=30, memory_mb=2048, cpu_seconds=60, refuse=rules[0], allow=rules[1])
+    try:
+        sol = remote.LearnerModule(session)
+        assert sol.TITLE == "ok"
+        loop = sol.loop
+        assert loop.parameters == [("x", "POSITIONAL_OR_KEYWORD", False, None), ("n", "POSITIONAL_OR_KEYWORD", True, 3),
+                                   ("scale", "KEYWORD_ONLY", True, 1.0)]
+        result = loop(np.arange(4.0))
+        assert isinstance(result, np.float32) and result == 6.0  # the NumPy scalar keeps its dtype
+        assert loop.line_events(np.arange(100.0)) > loop.line_events(np.arange(10.0)) >= 10  # a loop shows
+        assert loop.best_cpu(np.arange(1000.0), repeat=2) > 0
+        x, rng = np.ones(3), np.random.default_rng(5)
+        twin = np.random.default_rng(5)
+        drawn = sol.double_in_place(x, rng)
+        assert np.array_equal(x, [2.0, 2.0, 2.0])  # the in-place change reached the caller's array
+        assert drawn == twin.integers(1000) and rng.integers(1000) == twin.integers(1000)  # and the generator's state
+    finally:
+        session.close()
+
+
+def test_line_events_of_calls_made_inside_child_lines_are_counted(tmp_path):
+    import numpy as np
+
+    from studykit.grading import refuse, remote
+
+    path = tmp_path / "learner.py"
+    path.write_text("import numpy as np\ndef loop(x):\n    out = 0.0\n    for v in x:\n        out += v\n    return out\n"
+                    "def vectorized(x):\n    return np.sum(x)\n", encoding="utf-8")
+    rules = refuse.rules(())
+    session = remote.Session(path, timeout=30, memory_mb=2048, cpu_seconds=60, refuse=rules[0], allow=rules[1])
+    try:
+        sol = remote.LearnerModule(session)
+        with remote.child_lines() as lines:
+            sol.loop(np.arange(500.0))
+            sol.vectorized(np.arange(500.0))
+        assert lines[0] >= 1000 and lines[1] <= 2, lines
+        assert sol.loop(np.arange(3.0)) == 3.0  # outside the block: not traced, same result
+    finally:
+        session.close()

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from studykit import catalog
+from studykit.grading import options as grading_options
 from studykit.practice.context import PracticeContext, fail, pass_app
 from studykit.practice.planner import Step, next_line, plan
 from studykit.practice.words import schedule_json, schedule_lines
@@ -93,10 +94,11 @@ def _solution_for(app: PracticeContext, ex: catalog.Exercise, file: str | None) 
 
 @click.command()
 @click.argument("exercise")
-@click.option("--file", "file", metavar="PATH", help="Grade this file instead of the workspace's solution.py.")
+@click.option("--file", "file", metavar="PATH", type=grading_options.SOLUTION_FILE,
+              help="Grade this file instead of the workspace's solution.py.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON result object (Exercism-style).")
-@click.option("--seed", type=int, help="Seed for the random cases; every failing report prints the one to replay.")
-@click.option("--timeout", type=click.FloatRange(min=0.1),
+@click.option("--seed", type=grading_options.SEED, help="Seed for the random cases; every failing report prints the one to replay.")
+@click.option("--timeout", type=grading_options.TIMEOUT,
               help="Wall-clock limit in seconds (default: the exercise's).")
 @click.option("--plot", metavar="PNG", type=click.Path(dir_okay=False, path_type=Path),
               help="ex13: also draw the training curve as a PNG (needs matplotlib: pip install 'studykit[plot]').")
