@@ -19,17 +19,16 @@ def test_the_starter_fails_and_gets_no_speed_figure():
     assert speed["message"] == "speed not measured: the forward pass is not correct yet."
 
 
-def test_a_nested_loop_solution_passes_quickly_and_is_told_it_is_slow():
+def test_a_nested_loop_solution_passes_and_is_told_from_its_code_that_it_loops():
     result = graded("ex09", "ex09_loops")
     assert result["status"] == "pass" and result["score"] == 1.0
     assert {t["kind"] for t in result["tests"]} >= {"fixed", "random", "edge", "property", "speed"}
     (speed,) = [t for t in result["tests"] if t["kind"] == "speed"]
     assert not speed["scored"] and speed["status"] == "pass"
-    ratio = re.match(r"correct; (\d+)× slower than the reference \([\d.]+ ms vs [\d.]+ ms, CPU time, best of \d "
-                     r"alternating rounds\)", speed["message"])
-    assert ratio and int(ratio.group(1)) >= 5, speed["message"]
+    # the numbers come from the clock; the advice from the code, so it is asserted whatever the machine's load
+    assert re.match(r"correct; .* \([\d.]+ ms vs [\d.]+ ms, CPU time, best of \d alternating rounds", speed["message"])
+    assert "your forward loops over output positions in Python" in speed["message"]
     assert "sliding_window_view" in speed["message"]
-    assert result["duration"] < 30  # the speed case is time-bounded
 
 
 def test_a_vectorized_solution_is_not_called_slow():

@@ -7,12 +7,16 @@ into a targeted hint by recognising the common mistakes (forgot /N, wrong axis, 
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
+import inspect
 import warnings
 from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 
+from studykit.grading import diagnose
 from studykit.grading.cases import CheckFailed
 from studykit.grading.gradcheck import rel_error
 
@@ -25,6 +29,67 @@ def need(sol: Any, name: str) -> Callable:
     if not callable(func):
         raise CheckFailed(f"`{name}` in solution.py is a {type(func).__name__}, not a function.")
     return func
+
+
+@functools.lru_cache(maxsize=None)
+def starter_signatures(exercise: str) -> dict[str, tuple[tuple[str, bool], ...]]:
+    """{function: ((parameter, has a default), ...)} of the starter `exercises/exNN-*/solution.py`, read with `ast`
+    (the starter is text to the grader, never imported)."""
+    from studykit.catalog import find
+
+    tree = ast.parse((find(exercise).starter_dir / "solution.py").read_text(encoding="utf-8"))
+    found: dict[str, tuple[tuple[str, bool], ...]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            args = node.args.posonlyargs + node.args.args
+            first_default = len(args) - len(node.args.defaults)
+            found[node.name] = tuple((a.arg, i >= first_default) for i, a in enumerate(args))
+    return found
+
+
+def learner_parameters(sol: Any, name: str, func: Callable) -> tuple[str, ...] | None:
+    """The names of the learner's parameters of `name`, in order, when they can be known: from the data the
+    grading protocol sends (`sol.signatures[name]`), else from the function object. None for `*args` and the like."""
+    given = getattr(sol, "signatures", None)
+    if isinstance(given, Mapping) and name in given:
+        return tuple(given[name])
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY) for p in params):
+        return None
+    return tuple(p.name for p in params)
+
+
+def need_as_starter(sol: Any, name: str, exercise: str) -> Callable:
+    """`need`, and the learner's parameters in the starter's order: the suites call positionally in some cases, so a
+    different order would compute something else; this says which order is expected instead of a wrong value."""
+    func = need(sol, name)
+    starter = tuple(p for p, _ in starter_signatures(exercise).get(name, ()))
+    yours = learner_parameters(sol, name, func)
+    if starter and yours is not None and yours != starter:
+        same_names = sorted(yours) == sorted(starter)
+        missing = [p for p in starter if p not in yours]
+        why = ("the same names in another order, so a positional call gives your parameters the wrong values"
+               if same_names else f"missing {', '.join(missing)}" if missing else "extra parameters")
+        raise CheckFailed(
+            f"{name}: your parameters are ({', '.join(yours)}); the starter's are ({', '.join(starter)}) — {why}.",
+            "keep the starter's signature exactly (names, order and defaults): the grader calls your function both "
+            "positionally and with keywords.")
+    return func
+
+
+def check_dtype(name: str, got: np.ndarray, expected: Any) -> None:
+    """The result's dtype is `expected` (the input's): float32 in → float32 out, float64 in → float64 out."""
+    want = np.dtype(expected)
+    if got.dtype != want:
+        lost = (" — float64 input computed in float32 keeps only about 7 significant digits"
+                if want == np.float64 and got.dtype == np.float32 else "")
+        raise CheckFailed(
+            f"{name}: dtype {got.dtype}, expected {want} (the dtype of the input){lost}.",
+            f"keep the input's dtype: avoid `.astype({got.dtype})`, `np.{got.dtype}(…)` constants or arrays made with "
+            "a fixed dtype (np.zeros(shape) is float64: use np.zeros_like(X) or dtype=X.dtype).")
 
 
 def fmt(value: Any) -> str:
@@ -99,24 +164,43 @@ def check_close(
     rtol: float = 1e-6,
     atol: float = 1e-9,
     hint: str | None = None,
+    variants: Mapping[str, Any] | None = None,
+    terms: Mapping[str, Any] | None = None,
+    factors: Mapping[str, float] | None = None,
 ) -> None:
-    """got ≈ expected elementwise (|got − expected| ≤ atol + rtol·|expected|), with shape checked first."""
+    """got ≈ expected elementwise (|got − expected| ≤ atol + rtol·|expected|), with shape checked first.
+
+    On a failure the hint is `hint`, else the named mistake of `variants` that `got` equals — only a mistake whose
+    value differs from `expected` on this input can be named (`match_variant(..., expected=...)`) — else what
+    `diagnose.explain` sees (a factor, a sign, a transpose, the border, a shift, one of `terms` missing)."""
     exp = np.asarray(expected, dtype=np.float64)
+
+    def why(value: Any) -> str | None:
+        if hint is not None:
+            return hint
+        if variants:
+            named = match_variant(value, variants, expected=exp, check_rtol=rtol, check_atol=atol)
+            if named:
+                return named
+        return diagnose.explain(value, exp, rtol=rtol, atol=atol, terms=terms, factors=factors)
+
     if exp.ndim == 0:
         value = as_float(name, got)
         if not np.isfinite(value) and np.isfinite(exp):
-            raise CheckFailed(_nonfinite_message(name, np.asarray(value), np.asarray(True)), hint)
+            raise CheckFailed(_nonfinite_message(name, np.asarray(value), np.asarray(True)), why(value))
         if not abs(value - float(exp)) <= atol + rtol * abs(float(exp)):
             raise CheckFailed(
-                f"{name}: yours = {value:.8g}, expected {float(exp):.8g} (error {abs(value - float(exp)):.3g}).", hint
+                f"{name}: yours = {value:.8g}, expected {float(exp):.8g} (error {abs(value - float(exp)):.3g}).",
+                why(value),
             )
         return
     arr = as_array(name, got)
-    check_shape(name, arr, exp.shape, hint)
+    if arr.shape != exp.shape:
+        check_shape(name, arr, exp.shape, hint or diagnose.shape_note(arr.shape, exp.shape))
     arr64 = arr.astype(np.float64)
     nonfinite = ~np.isfinite(arr64) & np.isfinite(exp)  # the reference is finite there: a NaN/inf is its own failure
     if nonfinite.any():
-        raise CheckFailed(_nonfinite_message(name, arr64, nonfinite), hint)
+        raise CheckFailed(_nonfinite_message(name, arr64, nonfinite), why(arr64))
     both_nonfinite_equal = (~np.isfinite(exp)) & (arr64 == exp)
     err = np.where(both_nonfinite_equal, 0.0, np.abs(arr64 - exp))
     err = np.where(np.isnan(err), np.inf, err)
@@ -128,7 +212,7 @@ def check_close(
         raise CheckFailed(
             f"{name}: {int(bad.sum())} of {exp.size} entries wrong; at index {idx} yours = {arr64[idx]:.8g}, "
             f"expected {exp[idx]:.8g}; max error {float(np.max(err)):.3g}.",
-            hint,
+            why(arr64),
         )
 
 
@@ -152,23 +236,50 @@ def check_gradient(name: str, got: Any, numeric: np.ndarray, *, threshold: float
         )
 
 
-def match_variant(got: Any, variants: Mapping[str, Any], *, rtol: float = 1e-5, atol: float = 1e-8) -> str | None:
+def distinguishes(variant: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """True when the mistake's value `variant` would fail a check of `expected` at this tolerance: only then can a
+    result equal to it be blamed on that mistake (a stride hint on a stride-1 case, a flip on a symmetric input…)."""
+    try:
+        v = np.asarray(variant, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    if v.shape != e.shape:
+        return True
+    with np.errstate(all="ignore"):
+        err = np.where((~np.isfinite(e)) & (v == e), 0.0, np.abs(v - e))
+        err = np.where(np.isnan(err), np.inf, err)
+        return bool(np.any(err > atol + rtol * np.abs(np.where(np.isfinite(e), e, 0.0))))
+
+
+def match_variant(got: Any, variants: Mapping[str, Any], *, rtol: float = 1e-5, atol: float = 1e-8,
+                  expected: Any = None, check_rtol: float = 1e-6, check_atol: float = 1e-9) -> str | None:
     """The hint whose wrong-answer variant `got` equals, if any: a targeted diagnosis of a common mistake.
 
-    `variants` maps a hint to the value a typical mistake produces (or a callable making it lazily).
-    """
+    `variants` maps a hint to the value a typical mistake produces (or a callable making it lazily). With
+    `expected`, a variant that this input cannot tell from the right answer (at the check's tolerance
+    `check_rtol`/`check_atol`) is never named: the learner's wrong result cannot be that mistake's."""
     try:
         arr = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
         return None
+    matched: list[str] = []
     for hint, value in variants.items():
         try:
-            candidate = np.asarray(value() if callable(value) else value, dtype=np.float64)
+            with np.errstate(all="ignore"):
+                candidate = np.asarray(value() if callable(value) else value, dtype=np.float64)
         except Exception:  # a variant that cannot even be formed for this input is simply not a match
             continue
+        if expected is not None and not distinguishes(candidate, expected, rtol=check_rtol, atol=check_atol):
+            continue
         if candidate.shape == arr.shape and np.allclose(arr, candidate, rtol=rtol, atol=atol, equal_nan=True):
-            return hint
-    return None
+            matched.append(hint)
+    if not matched:
+        return None
+    # two different mistakes that give the same value here (a flip of the rows and of the columns on a linear ramp)
+    # cannot be told apart by this input: name neither, unless one hint is the other's beginning
+    shortest = min(matched, key=len).strip()
+    return min(matched, key=len) if all(h.strip().startswith(shortest) for h in matched) else None
 
 
 @contextlib.contextmanager

@@ -26,14 +26,16 @@ def _naive(Z, y):
         return -np.mean(np.log(p[np.arange(n), y])), dZ / n
 
 
-def _call(sol, Z, y, strict=False):
-    func = checks.need(sol, "softmax_cross_entropy")
+def _call(sol, Z, y, strict=False, keywords=False):
+    func = checks.need_as_starter(sol, "softmax_cross_entropy", "ex03")
     with checks.unchanged("softmax_cross_entropy", Z=Z, y=y), checks.numerics_watch() as warned:
-        out = func(Z, y)
+        out = func(Z=Z, y=y) if keywords else func(Z, y)
     if not (isinstance(out, tuple) and len(out) == 2):
         raise checks.CheckFailed(f"softmax_cross_entropy must return a pair (loss, dZ); got {type(out).__name__}.")
     loss, dZ = out
     loss, dZ = checks.as_float("loss", loss), checks.as_array("dZ", dZ)
+    if dZ.shape == np.shape(Z) and np.asarray(Z).dtype == np.float64:
+        checks.check_dtype("dZ", dZ, np.float64)  # float64 logits: a float32 dZ has lost half the digits
     if strict and warned:
         naive_loss, naive_dZ = _naive(Z, y)
         # only when the results are what exp without the max gives: that is the mistake STABLE_HINT names
@@ -108,7 +110,20 @@ def _(sol, rng):
 @cases("random: N=8, C=5 — dZ", part="backward", kind="random")
 def _(sol, rng):
     Z, y = _problem(rng, 8, 5, 2.0)
-    _check_grad(_call(sol, Z, y)[1], Z, y)
+    _check_grad(_call(sol, Z, y, keywords=True)[1], Z, y)
+
+
+@cases("random: the last classes never occur in y (C comes from Z, not from y)", part="backward", kind="random")
+def _(sol, rng):
+    # every label is below C − 2, and the largest label is present: y.max() + 1 or len(np.unique(y)) cannot give C,
+    # whatever the seed
+    n, c = 6, 7
+    y = rng.integers(0, c - 2, size=n)
+    y[rng.integers(n)] = c - 3
+    Z = rng.standard_normal((n, c))
+    loss, dZ = _call(sol, Z, y)
+    _check_loss(loss, Z, y)
+    _check_grad(dZ, Z, y)
 
 
 @cases("random: non-square N=3, C=10 — loss and dZ", part="backward", kind="random")
@@ -155,7 +170,7 @@ def _(sol, rng):
 @cases("property: dZ matches finite differences of your loss", part="backward", kind="property")
 def _(sol, rng):
     Z, y = _problem(rng, 4, 3)
-    func = checks.need(sol, "softmax_cross_entropy")
+    func = checks.need_as_starter(sol, "softmax_cross_entropy", "ex03")
     loss, dZ = _call(sol, Z, y)
     numeric = numerical_gradient(lambda v: checks.as_float("loss", func(v, y)[0]), Z.copy())
     expected_loss, expected_dZ = ref(Z, y)
