@@ -64,7 +64,8 @@ def _in_place_advice(X, gamma, beta, mm, mv):
 def _call(sol, X, gamma, beta, mm, mv, train, eps=None, momentum=None, keywords=False):
     """The learner's batch_norm: positionally (eps and momentum too when given), or with keywords."""
     func = checks.need_as_starter(sol, "batch_norm", "ex11")
-    with checks.unchanged("batch_norm", _in_place_advice(X, gamma, beta, mm, mv), X=X, gamma=gamma, beta=beta, moving_mean=mm, moving_var=mv), _named_broadcast_error("batch_norm", X, train):
+    advice = {"moving_mean": _in_place_advice(X, gamma, beta, mm, mv), "moving_var": _in_place_advice(X, gamma, beta, mm, mv)}
+    with checks.unchanged("batch_norm", advice, X=X, gamma=gamma, beta=beta, moving_mean=mm, moving_var=mv), _named_broadcast_error("batch_norm", X, train):
         extra = {k: v for k, v in (("eps", eps), ("momentum", momentum)) if v is not None}
         if keywords:
             out = func(X=X, gamma=gamma, beta=beta, moving_mean=mm, moving_var=mv, train=train, **extra)
