@@ -50,12 +50,12 @@ def _check_loss(loss, Z, y, rtol=1e-7, name="loss"):
     n = Z.shape[0]
     rows = np.arange(n)
     checks.check_finite(name, loss, STABLE_HINT if checks.match_variant(loss, {"n": lambda: _naive(Z, y)[0]}) else None)
-    checks.check_close(name, loss, expected, rtol=rtol, atol=1e-10, hint=checks.match_variant(loss, {
+    checks.check_close(name, loss, expected, rtol=rtol, atol=1e-10, variants={
         "the loss is the MEAN over the N examples: you summed (divide by N).": lambda: expected * n,
         "cross-entropy is −log of the probability of the TRUE class: check the sign.": lambda: -expected,
         "use the natural log of softmax, not of the raw logits.": lambda: -np.mean(Z[rows, y]),
         "average −log p of the true class only, not over all C classes.": lambda: -np.mean(log_softmax(Z, 1)),
-    }))
+    })
 
 
 def _check_grad(dZ, Z, y, rtol=1e-6, atol=1e-10, name="dZ"):
@@ -66,7 +66,7 @@ def _check_grad(dZ, Z, y, rtol=1e-6, atol=1e-10, name="dZ"):
     onehot = np.eye(c)[y]
     checks.check_shape(name, dZ, Z.shape, "dZ has one entry per logit: shape (N, C), like Z.")
     checks.check_finite(name, dZ, STABLE_HINT if checks.match_variant(dZ, {"n": lambda: _naive(Z, y)[1]}) else None)
-    checks.check_close(name, dZ, expected, rtol=rtol, atol=atol, hint=checks.match_variant(dZ, {
+    checks.check_close(name, dZ, expected, rtol=rtol, atol=atol, variants={
         "you forgot the / N: the loss is a mean over N examples, so each row's gradient is divided by N.":
             lambda: expected * n,
         "the sign is flipped: dZ = (softmax(Z) − onehot(y)) / N, probabilities minus targets.": lambda: -expected,
@@ -80,7 +80,7 @@ def _check_grad(dZ, Z, y, rtol=1e-6, atol=1e-10, name="dZ"):
             lambda: (p - np.isin(np.arange(c), y)[None, :]) / n,
         "normalize softmax along each row (axis=1), not down the columns.":
             lambda: (softmax(Z, axis=0) - onehot) / n,
-    }))
+    })
 
 
 def _problem(rng, n, c, scale=1.0):

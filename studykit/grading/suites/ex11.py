@@ -160,12 +160,12 @@ def _check_eval(sol, X, gamma, beta, mm, mv, eps=None, keywords=False):
     })
     axes = _axes(X)
     updated = "evaluation does not update the moving statistics: you updated them with this batch; return them as they are."
-    checks.check_close("new_moving_mean (eval)", nm, mm, rtol=0, atol=0, hint=checks.match_variant(nm, {
+    checks.check_close("new_moving_mean (eval)", nm, mm, rtol=0, atol=0, variants={
         updated: lambda: 0.9 * mm + 0.1 * X.mean(axis=axes), updated + " ": lambda: 0.1 * mm + 0.9 * X.mean(axis=axes),
-    }))
-    checks.check_close("new_moving_var (eval)", nv, mv, rtol=0, atol=0, hint=checks.match_variant(nv, {
+    })
+    checks.check_close("new_moving_var (eval)", nv, mv, rtol=0, atol=0, variants={
         updated: lambda: 0.9 * mv + 0.1 * X.var(axis=axes), updated + " ": lambda: 0.1 * mv + 0.9 * X.var(axis=axes),
-    }))
+    })
 
 
 @cases("train with eps = 0.1 and momentum = 0.7, positionally and by keyword", part="forward", kind="random")
@@ -208,16 +208,16 @@ def _check_backward(sol, X, gamma, rng, eps=None, keywords=False):
     axis0 = f"sum over the normalized axes — {over} — not over axis 0 alone."
     checks.check_shape("dbeta", dbeta, eb.shape, checks.match_variant(dbeta, {axis0: lambda: dY.sum(axis=0)})
                        or f"dβ has one value per feature / channel: shape {eb.shape}.")
-    checks.check_close("dbeta", dbeta, eb, rtol=1e-7, hint=checks.match_variant(dbeta, {
+    checks.check_close("dbeta", dbeta, eb, rtol=1e-7, variants={
         "dβ is the SUM of dY over the normalized axes (β is added to every one of them), not the mean.":
             lambda: dY.mean(axis=axes),
-    }))
+    })
     checks.check_shape("dgamma", dgamma, eg.shape, checks.match_variant(dgamma, {axis0: lambda: (dY * x_hat).sum(axis=0)})
                        or f"dγ has one value per feature / channel: shape {eg.shape}.")
-    checks.check_close("dgamma", dgamma, eg, rtol=1e-7, hint=checks.match_variant(dgamma, {
+    checks.check_close("dgamma", dgamma, eg, rtol=1e-7, variants={
         "dγ = Σ dY · x̂ with x̂ the NORMALIZED input, not Σ dY · X.": lambda: (dY * X).sum(axis=axes),
         "dγ is the SUM of dY · x̂ over the normalized axes, not the mean.": lambda: (dY * x_hat).mean(axis=axes),
-    }))
+    })
     g = gamma.reshape(shape) * inv_std
     terms = {  # dX = γ/σ · (dY − mean(dY) − x̂ · mean(dY · x̂)): the three terms, for diagnose to name a missing one
         "−γ/σ · mean(dY) (the path through the batch mean)": -g * dY.mean(axis=axes, keepdims=True),
