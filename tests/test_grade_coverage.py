@@ -4,7 +4,6 @@ result fails with its own message. Each former false pass is a learner-style sol
 from __future__ import annotations
 
 import pytest
-
 from conftest import SOLUTIONS
 from ex_helpers import failing, graded
 
@@ -238,7 +237,8 @@ def test_a_wrong_solution_fails_on_every_one_of_200_seeds(exercise, solution):
 
 def test_a_mask_shared_by_the_columns_fails_on_every_seed_too():
     source = (SOLUTIONS / "ex07_shared_mask.py").read_text(encoding="utf-8").replace(
-        "np.broadcast_to(rng.random(X.shape[-1]) >= p, X.shape)", "np.broadcast_to(rng.random((X.shape[0], 1)) >= p, X.shape)")
+        "np.broadcast_to(rng.random(X.shape[-1]) >= p, X.shape)",
+        "np.broadcast_to(rng.random((X.shape[0], 1)) >= p, X.shape)")
     module = types.ModuleType("per_row")
     exec(compile(source, "per_row", "exec"), module.__dict__)
     assert all(_fails_somewhere("ex07", module, seed) for seed in range(200))

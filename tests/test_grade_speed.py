@@ -5,9 +5,9 @@ bench/bench_speed.py)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import SOLUTIONS
 from ex_helpers import graded
+
 from studykit.grading import speed
 
 
@@ -45,7 +45,8 @@ def test_the_rounds_stop_at_the_budget_but_never_before_two():
 
 
 def test_a_learner_too_slow_for_the_full_size_is_compared_on_the_small_size_with_the_reference_there_too():
-    timer = Script({"learner small": [0.01], "reference small": [0.001], "learner full": [9.0], "reference full": [1.0]})
+    timer = Script({"learner small": [0.01], "reference small": [0.001], "learner full": [9.0],
+                    "reference full": [1.0]})
     message = speed.compare(tagged("learner small"), tagged("learner full"), tagged("reference small"),
                             tagged("reference full"), scale=1000, small_label="N=1, C=4, 16×16", advice="ADVICE",
                             timer=timer, clock=lambda: 0.0)

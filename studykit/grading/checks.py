@@ -31,7 +31,7 @@ def need(sol: Any, name: str) -> Callable:
     return func
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def starter_signatures(exercise: str) -> dict[str, tuple[tuple[str, bool], ...]]:
     """{function: ((parameter, has a default), ...)} of the starter `exercises/exNN-*/solution.py`, read with `ast`
     (the starter is text to the grader, never imported)."""

@@ -8,7 +8,8 @@ process, never the learner's), and names a pattern only when it explains every e
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +46,8 @@ def _factor(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -> float
 def _nice(k: float, factors: Mapping[str, float] | None) -> bool:
     """k is −1, ±2, ±½ or ± one of the named sizes (or its inverse), to 1e-9."""
     m = abs(k)
-    values = [1.0, 2.0, 0.5, *[v for v in (factors or {}).values() if v], *[1 / v for v in (factors or {}).values() if v]]
+    sizes = [v for v in (factors or {}).values() if v]
+    values = [1.0, 2.0, 0.5, *sizes, *[1 / v for v in sizes]]
     return any(abs(m - v) <= 1e-9 * v for v in values) and not (k > 0 and abs(k - 1) <= 1e-9)
 
 
@@ -59,7 +61,8 @@ def _name_factor(k: float, factors: Mapping[str, float] | None) -> str:
             if abs(m - value) <= 1e-6 * value:
                 return f"your result is {sign}{label} × the right one ({label} = {value:g}): an extra factor {label}"
             if abs(m * value - 1) <= 1e-6:
-                return f"your result is the right one {sign}÷ {label} ({label} = {value:g}): an extra division by {label}"
+                return (f"your result is the right one {sign}÷ {label} ({label} = {value:g}): an extra division by "
+                        f"{label}")
     for whole in (2, 3, 4, 0.5):
         if abs(m - whole) <= 1e-6 * whole:
             shown = "½" if whole == 0.5 else f"{whole:g}"

@@ -20,8 +20,9 @@ from __future__ import annotations
 import ast
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
 BUDGET_SECONDS = 4.0  # wall-clock time the timing rounds may take (at least two rounds are always run)
 ROUNDS = 5
@@ -76,7 +77,7 @@ def analyze(source: str | None, function: str) -> CodeFacts:
             defs.setdefault(node.name, node)
     if function not in defs:
         return CodeFacts()
-    facts = {"pixel_loops": 0, "kernel_loops": 0, "product": False, "product_in_pixel_loop": False,
+    facts: dict[str, Any] = {"pixel_loops": 0, "kernel_loops": 0, "product": False, "product_in_pixel_loop": False,
              "plain_einsum": False, "windows": False}
     visiting: set[str] = set()
 
@@ -231,7 +232,8 @@ def compare(learner_small: Callable[[], object], learner_full: Callable[[], obje
     if estimate <= FULL_SIZE_LIMIT:
         reference, learner, where = reference_full, learner_full, ""
     else:
-        reference, learner, where = reference_small, learner_small, f" on {small_label}: the full size would take too long"
+        reference, learner = reference_small, learner_small
+        where = f" on {small_label}: the full size would take too long"
     reference()  # warm-up
     ref_time, yours, rounds = best_pair(reference, learner, timer=timer, clock=clock)
     ratio = yours / ref_time

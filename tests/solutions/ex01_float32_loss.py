@@ -1,6 +1,8 @@
 """Issue #20 item 3: the loss computed in float32; it must be told about the dtype, not blamed on finite differences."""
 
 import numpy as np
+
+
 def linear_forward(X, w, b):
     return X.dot(w) + b
 def squared_loss(y_hat, y):

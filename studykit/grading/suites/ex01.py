@@ -121,7 +121,8 @@ def _(sol, rng):
 @cases("gradient: against finite differences of your own loss", part="gradient", kind="property")
 def _(sol, rng):
     X, y, w, b = _problem(rng, 5, 3)
-    forward, loss = checks.need_as_starter(sol, "linear_forward", "ex01"), checks.need_as_starter(sol, "squared_loss", "ex01")
+    forward = checks.need_as_starter(sol, "linear_forward", "ex01")
+    loss = checks.need_as_starter(sol, "squared_loss", "ex01")
     # finite differences need a float64 loss: a float32 one is its own failure, not a wrong gradient
     _check_loss(sol, checks.as_array("ŷ", forward(X, w, b)), y)
     dw, db = _check_grad(sol, X, y, w, b)

@@ -113,8 +113,8 @@ def _value(sol, name, x, strict=False, variants=None, keywords=False):
     checks.check_dtype(f"{name}(x)", got, np.float64)  # float64 in → float64 out (not int, not float32)
     unstable = _stability_hint(sol, name, func, x, got) if strict else None
     checks.check_close(f"{name}(x)", got, expected, rtol=1e-7, atol=1e-12,
-                       hint=checks.match_variant(got, variants or _mistakes(name, x), expected=expected, check_rtol=1e-7,
-                                                 check_atol=1e-12) or unstable)
+                       hint=checks.match_variant(got, variants or _mistakes(name, x), expected=expected,
+                                                 check_rtol=1e-7, check_atol=1e-12) or unstable)
     if strict:
         checks.no_warnings(name, warned, unstable)
     return got

@@ -7,7 +7,9 @@ import numpy as np
 from studykit.grading import checks, speed
 from studykit.grading.cases import CaseList
 from studykit.grading.gradcheck import numerical_gradient_array
-from studykit.reference.conv import conv2d_backward as ref_backward, conv2d_forward as ref_forward, output_size
+from studykit.reference.conv import conv2d_backward as ref_backward
+from studykit.reference.conv import conv2d_forward as ref_forward
+from studykit.reference.conv import output_size
 
 cases = CaseList()
 

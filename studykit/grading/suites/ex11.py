@@ -10,7 +10,8 @@ import numpy as np
 from studykit.grading import checks
 from studykit.grading.cases import CaseList
 from studykit.grading.gradcheck import numerical_gradient_array
-from studykit.reference.batchnorm import batch_norm as ref, batch_norm_backward as ref_backward
+from studykit.reference.batchnorm import batch_norm as ref
+from studykit.reference.batchnorm import batch_norm_backward as ref_backward
 
 cases = CaseList()
 
@@ -64,8 +65,10 @@ def _in_place_advice(X, gamma, beta, mm, mv):
 def _call(sol, X, gamma, beta, mm, mv, train, eps=None, momentum=None, keywords=False):
     """The learner's batch_norm: positionally (eps and momentum too when given), or with keywords."""
     func = checks.need_as_starter(sol, "batch_norm", "ex11")
-    advice = {"moving_mean": _in_place_advice(X, gamma, beta, mm, mv), "moving_var": _in_place_advice(X, gamma, beta, mm, mv)}
-    with checks.unchanged("batch_norm", advice, X=X, gamma=gamma, beta=beta, moving_mean=mm, moving_var=mv), _named_broadcast_error("batch_norm", X, train):
+    moving = _in_place_advice(X, gamma, beta, mm, mv)
+    advice = {"moving_mean": moving, "moving_var": moving}  # only when a moving statistic is what changed
+    with (checks.unchanged("batch_norm", advice, X=X, gamma=gamma, beta=beta, moving_mean=mm, moving_var=mv),
+          _named_broadcast_error("batch_norm", X, train)):
         extra = {k: v for k, v in (("eps", eps), ("momentum", momentum)) if v is not None}
         if keywords:
             out = func(X=X, gamma=gamma, beta=beta, moving_mean=mm, moving_var=mv, train=train, **extra)
