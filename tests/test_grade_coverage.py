@@ -277,8 +277,12 @@ def test_a_different_parameter_order_is_named_even_before_any_value_is_compared(
         checks.need_as_starter(module, "dropout_forward", "ex07")
     assert failed.value.message.startswith("dropout_forward: your parameters are (X, p, rng, train); "
                                            "the starter's are (X, p, train, rng)")
-    # the protocol may send the signature as data: the same check, no function object needed
-    data = types.SimpleNamespace(dropout_forward=lambda *a: None, signatures={"dropout_forward": ["X", "p", "rng",
-                                                                                                   "train"]})
-    with pytest.raises(CheckFailed):
-        checks.need_as_starter(data, "dropout_forward", "ex07")
+    # the protocol sends the signature as data (RemoteFunction.parameters): the same check, from that data
+    from studykit.grading.remote import RemoteFunction
+
+    params = [[n, "POSITIONAL_OR_KEYWORD", d, None] for n, d in (("X", False), ("p", False), ("rng", True),
+                                                                 ("train", True))]
+    remote = RemoteFunction(session=None, name="dropout_forward", info={"params": params})
+    with pytest.raises(CheckFailed) as failed:
+        checks.need_as_starter(types.SimpleNamespace(dropout_forward=remote), "dropout_forward", "ex07")
+    assert "your parameters are (X, p, rng, train)" in failed.value.message

@@ -48,11 +48,15 @@ def starter_signatures(exercise: str) -> dict[str, tuple[tuple[str, bool], ...]]
 
 
 def learner_parameters(sol: Any, name: str, func: Callable) -> tuple[str, ...] | None:
-    """The names of the learner's parameters of `name`, in order, when they can be known: from the data the
-    grading protocol sends (`sol.signatures[name]`), else from the function object. None for `*args` and the like."""
-    given = getattr(sol, "signatures", None)
-    if isinstance(given, Mapping) and name in given:
-        return tuple(given[name])
+    """The names of the learner's parameters of `name`, in order, when they can be known: from the signature the
+    grading protocol sends as data (`RemoteFunction.parameters`), else from a local function object (tests). None for
+    `*args` and the like. (Never from a value of the learner's module: a file could define one to match.)"""
+    sent = getattr(type(func), "parameters", None)
+    if isinstance(sent, property):
+        params = func.parameters
+        if params is None or any(kind in ("VAR_POSITIONAL", "VAR_KEYWORD", "KEYWORD_ONLY") for _, kind, _, _ in params):
+            return None
+        return tuple(p for p, _, _, _ in params)
     try:
         params = inspect.signature(func).parameters.values()
     except (TypeError, ValueError):

@@ -138,13 +138,15 @@ def analyze(source: str | None, function: str) -> CodeFacts:
 
 
 def source_of(sol: object) -> str | None:
-    """The text of the learner's file: given as data (`sol.source`, as the grading protocol may send it), else read
-    from `sol.__file__`. Reading is not running: the grader never imports it for this."""
-    given = getattr(sol, "source", None)
-    if isinstance(given, str):
-        return given
-    path = getattr(sol, "__file__", None)
-    if isinstance(path, str):
+    """The text of the learner's file, read by the grader (reading is not running it): the file the grading session
+    loaded (`remote.LearnerModule`), or a local module's `__file__` (tests). Never a value the learner's module
+    defines: a file could define one to be given other advice."""
+    session = vars(sol).get("_session") if hasattr(sol, "__dict__") else None
+    path = getattr(session, "solution", None)
+    if path is None and isinstance(vars(sol).get("__file__") if hasattr(sol, "__dict__") else None, str):
+        path = vars(sol)["__file__"]
+    if path is not None:
+        path = str(path)
         try:
             with open(path, encoding="utf-8") as handle:
                 return handle.read()
