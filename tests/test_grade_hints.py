@@ -187,3 +187,13 @@ def test_a_gamma_reshaped_in_place_is_told_about_the_reshape_not_the_moving_stat
     status, message, hint = run_cases("ex11", module_from_source(source))["train (N, C, H, W): per channel"]
     assert status == "fail" and "modified its argument `gamma` in place" in message
     assert "you changed the shape of the caller's `gamma` (from (3,) to (1, 3, 1, 1))" in hint and "moving" not in hint
+
+
+def test_conv_shape_hints_name_only_a_mistake_that_gives_that_shape_here():
+    from studykit.grading.suites import ex09
+
+    X, W = np.zeros((1, 2, 7, 9)), np.zeros((3, 2, 3, 2))
+    assert "you used the kernel's kh = 3 for both sizes" in ex09._shape_hint((1, 3, 5, 7), X, W, 1, 0)
+    # at stride 1 ignoring the stride changes nothing: a wrong shape there is never blamed on the stride
+    assert ex09._shape_hint((1, 3, 9, 9), X, W, 1, 0) == ex09.SHAPE_HINT
+    assert ex09._shape_hint((1, 3, 5, 8), X, W, 2, 0) == ex09.STRIDE_HINT

@@ -31,8 +31,10 @@ def _normalized(Z, shift_axis, sum_axis):
 
 
 def _mistake_hint(got, Z, axis):
-    """The hint for the classic mistake `got` equals (wrong axis, whole-array sum), if any."""
+    """The hint for the classic mistake `got` equals (wrong axis, whole-array sum), if any — only a mistake whose
+    value differs from the right answer on this Z (a (1, 7) row normalized along axis 0 is all ones: it does)."""
     Z = np.asarray(Z, dtype=np.float64)
+    expected = ref_softmax(Z, axis=axis)
     other_axes = {a for a in range(Z.ndim) if a != axis % Z.ndim}
     mistakes = []  # (hint, the value that mistake produces); the max subtracted first changes it, so try each
     for a in sorted(other_axes):
@@ -40,7 +42,7 @@ def _mistake_hint(got, Z, axis):
         mistakes += [(hint, lambda a=a, shift=shift: _normalized(Z, shift, a)) for shift in (None, axis, a)]
     hint = "sum along axis (with keepdims=True): you divided by the sum over the whole array."
     mistakes += [(hint, lambda shift=shift: _normalized(Z, shift, None)) for shift in (None, axis)]
-    return next((h for h, value in mistakes if checks.match_variant(got, {h: value})), None)
+    return next((h for h, value in mistakes if checks.match_variant(got, {h: value}, expected=expected)), None)
 
 
 def _overflow_hint(got, Z, axis):

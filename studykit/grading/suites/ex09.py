@@ -42,15 +42,25 @@ def _forward(sol, X, W, b, stride, padding, positional=False):
 
 
 def _shape_hint(shape, X, W, stride, padding):
-    """Which of stride / padding the learner's output shape left out, when it says so unambiguously."""
-    def shape_for(s, p):
-        return (X.shape[0], W.shape[0], output_size(X.shape[2], W.shape[2], s, p), output_size(X.shape[3], W.shape[3], s, p))
+    """Which of stride / padding / kernel size the learner's output shape left out — only when exactly one of these
+    mistakes gives that shape here (a shape two mistakes share names neither)."""
+    n, c_out, kh, kw = X.shape[0], W.shape[0], W.shape[2], W.shape[3]
 
-    if stride != 1 and tuple(shape) == shape_for(1, padding):
-        return STRIDE_HINT
-    if padding and tuple(shape) == shape_for(stride, 0):
-        return "your output has the size of padding = 0: pad X with zeros first, np.pad(X, ((0, 0), (0, 0), (P, P), (P, P)))."
-    return SHAPE_HINT
+    def shape_for(s, p, h=kh, w=kw):
+        return (n, c_out, output_size(X.shape[2], h, s, p), output_size(X.shape[3], w, s, p))
+
+    right = shape_for(stride, padding)
+    candidates = [
+        (STRIDE_HINT, shape_for(1, padding)),
+        ("your output has the size of padding = 0: pad X with zeros first, "
+         "np.pad(X, ((0, 0), (0, 0), (P, P), (P, P))).", shape_for(stride, 0)),
+        (f"you used the kernel's kh = {kh} for both sizes: H_out uses kh = W.shape[2] = {kh}, W_out uses "
+         f"kw = W.shape[3] = {kw}.", shape_for(stride, padding, kh, kh)),
+        (f"you used the kernel's kw = {kw} for both sizes: H_out uses kh = W.shape[2] = {kh}, W_out uses "
+         f"kw = W.shape[3] = {kw}.", shape_for(stride, padding, kw, kw)),
+    ]
+    named = {hint for hint, made in candidates if made != right and made == tuple(shape)}
+    return named.pop() if len(named) == 1 else SHAPE_HINT
 
 
 ROTATED = ("your dX equals the right one computed with W rotated by 180°. In the scatter form "
