@@ -286,3 +286,16 @@ def test_a_different_parameter_order_is_named_even_before_any_value_is_compared(
     with pytest.raises(CheckFailed) as failed:
         checks.need_as_starter(types.SimpleNamespace(dropout_forward=remote), "dropout_forward", "ex07")
     assert "your parameters are (X, p, rng, train)" in failed.value.message
+
+
+def test_the_result_dtype_follows_the_input_where_the_exercise_is_dtype_generic():
+    from ex_suite_harness import module_from_source, run_cases
+
+    shift = "    shifted = Z - Z.max(axis=axis, keepdims=True)"
+    as64 = (SOLUTIONS / "ex02_correct.py").read_text(encoding="utf-8").replace(
+        shift, "    Z = Z.astype(np.float64)\n" + shift)
+    status, message, _ = run_cases("ex02", module_from_source(as64))["edge: float32 and integer inputs"]
+    assert status == "fail" and "softmax(float32 Z): dtype float64, expected float32" in message
+    boolean = (SOLUTIONS / "ex04_correct.py").read_text(encoding="utf-8") + "\n\ndef relu_grad(x):\n    return x > 0\n"
+    status, message, hint = run_cases("ex04", module_from_source(boolean))["relu_grad: fixed values, relu_grad(0) = 0"]
+    assert status == "fail" and "dtype bool, expected float64" in message and "(x > 0).astype(x.dtype)" in hint

@@ -90,10 +90,13 @@ def check_dtype(name: str, got: np.ndarray, expected: Any) -> None:
     if got.dtype != want:
         lost = (" — float64 input computed in float32 keeps only about 7 significant digits"
                 if want == np.float64 and got.dtype == np.float32 else "")
-        raise CheckFailed(
-            f"{name}: dtype {got.dtype}, expected {want} (the dtype of the input){lost}.",
-            f"keep the input's dtype: avoid `.astype({got.dtype})`, `np.{got.dtype}(…)` constants or arrays made with "
-            "a fixed dtype (np.zeros(shape) is float64: use np.zeros_like(X) or dtype=X.dtype).")
+        if got.dtype == np.bool_ or np.issubdtype(got.dtype, np.integer):
+            advice = (f"a comparison such as (x > 0) gives {got.dtype} values: convert them to the input's floats, "
+                      "(x > 0).astype(x.dtype) or (x > 0) * 1.0.")
+        else:
+            advice = (f"keep the input's dtype: avoid `.astype({got.dtype})`, `np.{got.dtype}(…)` constants or arrays "
+                      "made with a fixed dtype (np.zeros(shape) is float64: use np.zeros_like(X) or dtype=X.dtype).")
+        raise CheckFailed(f"{name}: dtype {got.dtype}, expected {want} (the dtype of the input){lost}.", advice)
 
 
 def fmt(value: Any) -> str:
