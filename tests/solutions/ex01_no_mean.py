@@ -1,6 +1,4 @@
 import numpy as np
-
-
 def linear_forward(X, w, b):
     return X.dot(w) + b
 def squared_loss(y_hat, y):

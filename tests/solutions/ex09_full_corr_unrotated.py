@@ -1,5 +1,7 @@
 """A learner who computes dX as a full correlation of the dilated, padded dout with the kernel NOT rotated."""
 import numpy as np
+
+
 from ex09_loops import conv2d_forward  # noqa: F401 — a correct forward; the mistake is in the backward
 
 
