@@ -4,6 +4,8 @@ bench/bench_speed.py)."""
 
 from __future__ import annotations
 
+import types
+
 import pytest
 from conftest import SOLUTIONS
 from ex_helpers import graded
@@ -198,3 +200,19 @@ def test_a_loop_pooling_forward_is_correct_and_its_advice_comes_from_the_code():
     assert "CPU time, best of" in case["message"]
     assert case["message"].endswith(speed.pool_advice(speed.analyze(
         (SOLUTIONS / "ex10_loops.py").read_text(encoding="utf-8"), "max_pool2d")))
+
+
+def test_without_a_readable_source_the_advice_comes_from_a_line_count_never_a_time():
+    class Counted:
+        def __init__(self, lines):
+            self.lines = lines
+
+        def line_events(self, *args):
+            return self.lines
+
+    sol = types.SimpleNamespace()  # no file to read
+    loops = speed.facts_for(sol, "max_pool2d", Counted(500), (), outputs=32)
+    flat = speed.facts_for(sol, "max_pool2d", Counted(3), (), outputs=32)
+    assert loops.counted and "Python loop over output positions" in speed.pool_advice(loops)
+    assert "no Python loop over the outputs" in speed.pool_advice(flat)
+    assert "no Python loop over the outputs" in speed.conv_advice(flat)

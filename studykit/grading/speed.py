@@ -48,6 +48,7 @@ class CodeFacts:
     product_in_pixel_loop: bool = False  # …called inside a loop over outputs (one small product per pixel)
     plain_einsum: bool = False  # np.einsum without optimize= (no BLAS)
     windows: bool = False  # sliding_window_view / as_strided
+    counted: bool = False  # not read from the source but from the lines one small call ran (source not readable)
 
     @property
     def loops(self) -> int:
@@ -155,10 +156,37 @@ def source_of(sol: object) -> str | None:
     return None
 
 
+def facts_for(sol: object, name: str, func: object, args: tuple, outputs: int) -> CodeFacts:
+    """The facts of `name` from the source; when it cannot be read there (a helper imported from another file), from
+    the number of lines one small call runs, counted by the learner's process (`RemoteFunction.line_events`; a count,
+    the same on every run): at least one line per output is a Python loop over the outputs."""
+    facts = analyze(source_of(sol), name)
+    counter = getattr(func, "line_events", None)
+    if facts.found or not callable(counter):
+        return facts
+    try:
+        lines = counter(*args)
+    except Exception:  # noqa: BLE001 — advice only: without a count there is simply no structural advice
+        return facts
+    if not isinstance(lines, int):
+        return facts
+    return CodeFacts(found=True, pixel_loops=1 if lines >= outputs else 0, counted=True)
+
+
+def _counted_advice(facts: CodeFacts, loops: str) -> str:
+    if facts.pixel_loops:
+        return loops
+    return "your code runs no Python loop over the outputs (counted from one small call; its source was not readable)."
+
+
 def conv_advice(facts: CodeFacts) -> str:
     """ex09: what the code of a convolution forward says about its speed (never a timing)."""
     if not facts.found:
         return "(the grader could not read this function's source, so it gives no advice on its structure)"
+    if facts.counted:
+        return _counted_advice(facts, "your forward runs a Python loop over output positions (counted from one small "
+                                      "call): build all windows at once (sliding_window_view, or im2col) and do one "
+                                      "matrix product instead.")
     if facts.pixel_loops and not (facts.product and not facts.product_in_pixel_loop):
         return ("your forward loops over output positions in Python: build all windows at once "
                 "(numpy.lib.stride_tricks.sliding_window_view, or im2col) and do one matrix product instead.")
@@ -177,6 +205,10 @@ def pool_advice(facts: CodeFacts) -> str:
     """ex10: what the code of a pooling forward says about its speed."""
     if not facts.found:
         return "(the grader could not read this function's source, so it gives no advice on its structure)"
+    if facts.counted:
+        return _counted_advice(facts, "your forward runs a Python loop over output positions (counted from one small "
+                                      "call): view the windows with sliding_window_view and take max over the window "
+                                      "axes.")
     if facts.pixel_loops:
         return ("your forward loops over output positions in Python: view the windows with sliding_window_view (or "
                 "reshape to (N, C, H/2, 2, W/2, 2) for 2×2 stride 2) and take max over the window axes.")
