@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from ex_helpers import failing, graded, run_suite_in_process, table
 from studykit.reference import conv as ref

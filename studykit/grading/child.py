@@ -20,6 +20,7 @@ their own functions' results wrong or make a call fail: the grader decides, from
 from __future__ import annotations
 
 import builtins
+import contextlib
 import copy
 import importlib
 import importlib.machinery
@@ -91,6 +92,11 @@ class LearnerStreams:
         return text
 
 
+class TrainingStopped(BaseException):
+    """Raised in the learner's training once it used its CPU budget (BaseException: `except Exception` in a training
+    loop must not swallow it)."""
+
+
 class RefusedImport(ImportError):
     """An import the exercise does not allow."""
 
@@ -124,10 +130,13 @@ class ImportGuard:
 
     def _learner_line(self) -> tuple[bool, str]:
         """(the importing code is the learner's, "line N: `code`" of the learner's frame)"""
-        frame = sys._getframe(2)
+        frame: Any = sys._getframe(2)
+        own_code = {f.__code__ for f in (ImportGuard.check, ImportGuard.find_spec, ImportGuard.guarded_import,
+                                         ImportGuard.guarded_import_module, ImportGuard._learner_line)}
         while frame is not None:
             filename = frame.f_code.co_filename
-            if filename.startswith("<frozen importlib") or filename == __file__ or "importlib" + os.sep in filename:
+            if filename.startswith("<frozen importlib") or frame.f_code in own_code or \
+                    "importlib" + os.sep in filename:
                 frame = frame.f_back
                 continue
             resolved = str(Path(filename).resolve()) if not filename.startswith("<") else filename
@@ -191,6 +200,7 @@ class Child:
         self.solution: Path | None = None
         self.streams = LearnerStreams()
         self.guard: ImportGuard | None = None
+        self.epochs: list | None = None  # ex13's on_epoch records, when the request carried a recorder
 
     # ---- exceptions as data
     def _mine(self) -> set[str]:
@@ -238,7 +248,31 @@ class Child:
     def function(self, name: Any):
         if not isinstance(name, str) or self.module is None:
             raise LookupError("no such function")
+        if name.startswith("own:"):  # ex13: the learner's function from their earlier exercise
+            return own.function(name[4:])
         return getattr(self.module, name)
+
+    def make_recorder(self, budget: float, keep: int):
+        """ex13's on_epoch: a copy of each model with the CPU seconds used so far; past `budget`, stop the call."""
+        started = time.process_time()
+        own.stop_at(started + budget, TrainingStopped)
+        epochs: list = []
+        self.epochs = epochs
+
+        def on_epoch(model, *_ignored, **_also_ignored):
+            seconds = time.process_time() - started
+            if seconds > budget:
+                raise TrainingStopped()
+            try:
+                snapshot = copy.deepcopy(model)
+                protocol.encode(snapshot)
+            except Exception:  # noqa: BLE001 — not plain data: the grader says so
+                snapshot = None
+            epochs.append([len(epochs) + 1, seconds, snapshot])
+            if len(epochs) > keep:  # keep the first, the last and every other one between
+                del epochs[1:-1:2]
+
+        return on_epoch
 
     def op_load(self, req: dict) -> dict:
         self.solution = Path(req["path"]).resolve()
@@ -250,12 +284,25 @@ class Child:
             return {"error": self.error_data(exc)}
         return {"ok": True}
 
+    def op_own(self, req: dict) -> dict:
+        """ex13: which earlier functions the learner's file loaded, and where the earlier exercises' files are."""
+        return {"requested": {str(k): str(v) for k, v in own.REQUESTED.items()},
+                "files": {str(ex): str(Path(m.__file__ or "").resolve()) for ex, m in own._modules.items()}}
+
     def op_describe(self, req: dict) -> dict:
         names: dict[str, dict] = {}
-        for name, value in list(vars(self.module).items()):
+        module = self.module
+        if isinstance(req.get("module"), str):  # ex13: "ex09" → the learner's ex09 solution module
+            from studykit.catalog import find
+
+            module = own.module(find(req["module"]))
+        for name, value in list(vars(module).items()):
             if name.startswith("__"):
                 continue
             entry: dict = {"type": type(value).__name__[:100], "callable": callable(value)}
+            tag = getattr(value, "studykit_own", None) if callable(value) else None
+            if isinstance(tag, tuple) and len(tag) == 2 and all(isinstance(t, str) for t in tag):
+                entry["own"] = list(tag)
             if callable(value):
                 try:
                     sig = inspect.signature(value)
@@ -298,26 +345,48 @@ class Child:
         func = self.function(req["name"])
         args, kwargs = self._args(req)
         started = time.thread_time()
-        with warnings.catch_warnings(record=True) as seen:  # numpy's overflow warnings are part of the result
-            warnings.simplefilter("always")
+        with warnings.catch_warnings(record=True) as seen, \
+                (own.recording() if req.get("record_own") else contextlib.nullcontext([])) as calls, \
+                (own.timing() if req.get("time_own") else contextlib.nullcontext({})) as seconds:
+            warnings.simplefilter("always")  # numpy's overflow warnings are part of the result
+            process_started = time.process_time()
             try:
                 result = func(*args, **kwargs)
+            except TrainingStopped:
+                body: dict = {"result": ["ok", None], "stopped": True}
             except BaseException as exc:  # noqa: BLE001 — the learner's exception, as data
-                body: dict = {"error": self.error_data(exc)}
+                body = {"error": self.error_data(exc)}
             else:
-                body = {}
+                body = {"result": ["ok", result]}
+            finally:
+                own.stop_at(None)
+            process_seconds = time.process_time() - process_started
         elapsed = time.thread_time() - started
-        if not body:
-            body = {"result": ["ok", result]}
+        if "error" not in body and not body.get("stopped"):
             try:
-                protocol.encode(result)
+                protocol.encode(body["result"][1])
             except protocol.EncodeError as exc:
                 body = {"result": ["unsendable", str(exc)[:200]]}
+        if req.get("record_own"):
+            body["own_calls"] = self._plain([[n, list(a), k] for n, a, k in calls])
+        if req.get("time_own"):
+            body["own_seconds"] = {str(k): float(v) for k, v in seconds.items()}
+            body["process_seconds"] = process_seconds
+        if self.epochs is not None:
+            body["epochs"] = self.epochs
         body["cpu"] = elapsed
         body["warnings"] = [[w.category.__name__[:100], str(w.message)[:500]] for w in seen[:20]]
         body["after"] = [self._after(a) for a in args]
         body["after_kw"] = {k: self._after(v) for k, v in kwargs.items()}
         return body
+
+    @staticmethod
+    def _plain(value: Any) -> Any:
+        try:
+            protocol.encode(value)
+        except protocol.EncodeError:
+            return None
+        return value
 
     @staticmethod
     def _after(value: Any) -> list:
@@ -371,13 +440,14 @@ class Child:
 
     def serve(self) -> None:
         ops = {"load": self.op_load, "describe": self.op_describe, "get": self.op_get, "call": self.op_call,
-               "timed": self.op_timed, "lines": self.op_lines}
+               "timed": self.op_timed, "lines": self.op_lines, "own": self.op_own}
         while True:
+            self.epochs = None
             try:
-                req = protocol.read_frame(self.request_fd)
+                req = protocol.read_frame(self.request_fd, self.make_recorder)
             except EOFError:
                 return
-            op = ops.get(req.get("op")) if isinstance(req, dict) else None
+            op = ops.get(str(req.get("op"))) if isinstance(req, dict) else None
             if op is None:
                 return
             try:

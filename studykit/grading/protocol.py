@@ -99,14 +99,26 @@ def encode(value: Any) -> tuple[bytes, bytes]:
             return {"__dtype__": np.dtype(v).str, "type": True}
         if isinstance(v, np.random.Generator):
             return {"__rng__": enc(v.bit_generator.state, depth + 1)}
+        if isinstance(v, EpochRecorder):
+            return {"__recorder__": [v.budget, v.keep]}
         raise EncodeError(f"a {type(v).__name__}")
 
     header = _dumps(enc(value, 0), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return header, b"".join(blobs)
 
 
-def decode(header: bytes, blobs: bytes) -> Any:
-    """The value `encode` made; raises ProtocolError for anything malformed."""
+class EpochRecorder:
+    """Sent as an argument (ex13's `on_epoch`): in the learner's process it becomes a function that keeps a copy of
+    each model it is given, with the CPU seconds used so far, and stops the call once `budget` CPU seconds are used."""
+
+    def __init__(self, budget: float, keep: int = 400):
+        self.budget = float(budget)
+        self.keep = int(keep)
+
+
+def decode(header: bytes, blobs: bytes, recorder: Any = None) -> Any:
+    """The value `encode` made; raises ProtocolError for anything malformed. `recorder(budget, keep)` makes what an
+    EpochRecorder stands for (only the learner's process accepts one)."""
     try:
         tree = _loads(header.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -185,6 +197,9 @@ def decode(header: bytes, blobs: bytes) -> Any:
             return dt.type if len(v) == 2 else dt
         if tag == "__rng__" and len(v) == 1:
             return make_generator(dec(body, depth + 1))
+        if tag == "__recorder__" and recorder is not None and isinstance(body, list) and len(body) == 2 and \
+                all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in body):
+            return recorder(float(body[0]), int(body[1]))
         raise ProtocolError(f"an unknown tag {str(tag)[:30]!r}")
 
     try:
@@ -231,7 +246,7 @@ def read_exact(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_frame(fd: int) -> Any:
+def read_frame(fd: int, recorder: Any = None) -> Any:
     (header_size,) = _unpack("<I", read_exact(fd, 4))
     if header_size > MAX_HEADER:
         raise ProtocolError(f"a frame header of {header_size} bytes")
@@ -239,4 +254,4 @@ def read_frame(fd: int) -> Any:
     (blob_size,) = _unpack("<Q", read_exact(fd, 8))
     if blob_size > MAX_BLOBS:
         raise ProtocolError(f"{blob_size} bytes of array data in one frame")
-    return decode(header, read_exact(fd, blob_size))
+    return decode(header, read_exact(fd, blob_size), recorder)

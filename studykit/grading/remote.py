@@ -62,7 +62,7 @@ class RemoteError:
         self.type = str(data.get("type", "Exception"))[:100]
         self.module = str(data.get("module", ""))[:100]
         self.message = str(data.get("message", ""))
-        frames = data.get("frames") if isinstance(data.get("frames"), list) else []
+        frames = _list(data.get("frames"))
         self.frames = [(str(f[0]), int(f[1]), str(f[2]), str(f[3])) for f in frames
                        if isinstance(f, list) and len(f) == 4 and type(f[1]) is int]
         self.builtin = data.get("builtin") if isinstance(data.get("builtin"), list) else []
@@ -87,6 +87,12 @@ def as_exception(error: RemoteError) -> BaseException:
     ValueError), else LearnerException; `.remote` carries the data."""
     if error.exit is not None:
         return LearnerExit(str(error.exit))
+    if error.own:
+        from studykit.grading.own import OwnCodeError
+
+        own_error = OwnCodeError(str(error.own[0]), error.own[1] if isinstance(error.own[1], str) else None)
+        own_error.remote = error  # type: ignore[attr-defined]
+        return own_error
     kind: type[BaseException] = LearnerException
     if error.builtin:
         found = getattr(builtins, str(error.builtin[0]), None)
@@ -131,7 +137,7 @@ class Session:
         self.load_error: RemoteError | None = None
         self.dead: ChildDied | None = None
         self._describe: dict | None = None
-        self._stdout = None
+        self._stdout: Any = None
 
     # ---- process
     def start(self) -> None:
@@ -266,7 +272,14 @@ class Session:
             self.dead = died
         return died
 
-    def describe(self) -> dict:
+    def describe(self, module: str | None = None) -> dict:
+        """name → {"type", "callable", "params"} of the learner's file (or of their earlier exercise `module`)."""
+        if module is not None:
+            reply = self.request({"op": "describe", "module": module})
+            if "error" in reply:
+                raise as_exception(RemoteError(reply["error"] if isinstance(reply["error"], dict) else {}))
+            names = reply.get("names")
+            return names if isinstance(names, dict) else {}
         if self._describe is None:
             reply = self.request({"op": "describe"})
             names = reply.get("names")
@@ -331,7 +344,8 @@ class RemoteFunction:
 
     def __init__(self, session: Session, name: str, info: dict):
         self._session = session
-        self.__name__ = self.__qualname__ = name
+        self._remote_name = name  # "own:relu" for the learner's earlier exercises' functions (ex13)
+        self.__name__ = self.__qualname__ = name.removeprefix("own:")
         self.info = info
 
     def __repr__(self) -> str:
@@ -347,23 +361,24 @@ class RemoteFunction:
 
     def _request(self, op: str, args: tuple, kwargs: dict, **extra: Any) -> dict:
         try:
-            body = {"op": op, "name": self.__name__, "args": list(args), "kwargs": dict(kwargs), **extra}
+            body = {"op": op, "name": self._remote_name, "args": list(args), "kwargs": dict(kwargs), **extra}
             protocol.encode(body)
         except protocol.EncodeError as exc:  # the suite's own bug: say so, not the learner's
             raise TypeError(f"internal error: cannot send {exc} to the learner's process") from None
         timeout = max(_call_deadline[-1] - time.monotonic(), 0.0) if _call_deadline else None
         reply = self._session.request(body, timeout=timeout)
         if "error" in reply:
-            error = RemoteError(reply["error"] if isinstance(reply["error"], dict) else {})
-            if error.own:
-                from studykit.grading.own import OwnCodeError
-
-                raise OwnCodeError(str(error.own[0]), error.own[1] if isinstance(error.own[1], str) else None)
-            raise as_exception(error)
+            raise as_exception(RemoteError(reply["error"] if isinstance(reply["error"], dict) else {}))
         return reply
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        reply = self._request("call", args, kwargs)
+        return self.call(args, kwargs)[0]
+
+    def call(self, args: tuple, kwargs: dict, **options: Any) -> tuple[Any, dict]:
+        """(result, the whole reply): `record_own=True` adds `own_calls` ([name, args, kwargs] of every call of the
+        learner's earlier functions, ex13), `time_own=True` adds `own_seconds` and `process_seconds`; an
+        `protocol.EpochRecorder` argument adds `epochs` ([epoch, CPU seconds, model copy]) and maybe `stopped`."""
+        reply = self._request("call", args, kwargs, **options)
         _warn_again(reply.get("warnings"))
         cpu = reply.get("cpu")
         if isinstance(cpu, float):
@@ -372,7 +387,7 @@ class RemoteFunction:
         for original, after in zip(args, _list(reply.get("after")), strict=False):
             if isinstance(after, list) and after[:1] == ["ok"] and len(after) == 2:
                 _write_back(original, after[1])
-        after_kw = reply.get("after_kw") if isinstance(reply.get("after_kw"), dict) else {}
+        after_kw = _dict(reply.get("after_kw"))
         for key, original in kwargs.items():
             after = after_kw.get(key)
             if isinstance(after, list) and after[:1] == ["ok"] and len(after) == 2:
@@ -381,9 +396,9 @@ class RemoteFunction:
         if not (isinstance(result, list) and len(result) == 2 and result[0] in ("ok", "unsendable")):
             raise ChildDied("your program sent the grader a reply without a result.")
         if result[0] == "unsendable":
-            raise CheckFailed(f"{self.__name__} returned {result[1]}, which the grader cannot read: return numpy "
-                              "arrays, numbers, or tuples/lists/dicts of them.")
-        return result[1]
+            raise CheckFailed(f"{self.__name__.removeprefix('own:')} returned {result[1]}, which the grader cannot "
+                              "read: return numpy arrays, numbers, or tuples/lists/dicts of them.")
+        return result[1], reply
 
     def best_cpu(self, *args: Any, repeat: int = 3, **kwargs: Any) -> float:
         """The best thread CPU time of one call over `repeat` runs, measured in the learner's process (advice)."""
@@ -415,6 +430,10 @@ def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 _call_deadline: list[float] = []
 
 
@@ -441,6 +460,22 @@ class LearnerModule:
     def __repr__(self) -> str:
         return f"<your file {self._session.solution.name}>"
 
+    # ex13: the learner's earlier exercises, in their process
+    def own_function(self, name: str) -> RemoteFunction:
+        """The learner's own function `name` from their earlier exercise (what own.function gives in their process)."""
+        return RemoteFunction(self._session, "own:" + name, {})
+
+    def own_module(self, exercise_id: str) -> OwnModule:
+        """The learner's solution module of an earlier exercise (own.module); OwnCodeError when it cannot be loaded."""
+        names = self._session.describe(exercise_id)
+        return OwnModule(self._session, exercise_id, names)
+
+    def own_state(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(function name → exercise id of what the learner's file loaded with own.load, exercise id → file path)."""
+        reply = self._session.request({"op": "own"})
+        requested, files = _dict(reply.get("requested")), _dict(reply.get("files"))
+        return ({str(k): str(v) for k, v in requested.items()}, {str(k): str(v) for k, v in files.items()})
+
     def __dir__(self) -> list[str]:
         return sorted(self._session.describe())
 
@@ -466,6 +501,23 @@ class LearnerModule:
                 value = reply.get("value")
         self._cache[name] = value
         return value
+
+
+class OwnModule:
+    """The learner's solution module of an earlier exercise (ex13): functions by name, run in their process."""
+
+    def __init__(self, session: Session, exercise_id: str, names: dict):
+        self._session = session
+        self.exercise_id = exercise_id
+        self._names = names
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        info = self._names.get(name)
+        if not isinstance(info, dict) or info.get("callable") is not True:
+            raise AttributeError(name)
+        return RemoteFunction(self._session, "own:" + name, info)
 
 
 class Unreadable:

@@ -144,6 +144,9 @@ def run_in_child(
     session = remote.Session(solution, deadline=time.monotonic() + timeout, timeout=timeout, memory_mb=memory_mb,
                              cpu_seconds=int(2 * timeout) + 5, refuse=refuse_list, allow=allow_list, env=env)
     death: str | None = None
+    previous_workspace = os.environ.get("STUDYKIT_WORKSPACE")
+    if workspace is not None:  # ex13's suite asks own.workspace() here too
+        os.environ["STUDYKIT_WORKSPACE"] = str(workspace)
     try:
         try:
             session.start()
@@ -204,6 +207,10 @@ def run_in_child(
             records.append(record)
     finally:
         session.close()
+        if previous_workspace is None:
+            os.environ.pop("STUDYKIT_WORKSPACE", None)
+        else:
+            os.environ["STUDYKIT_WORKSPACE"] = previous_workspace
     if session.refused:
         records.append({"type": "fatal", "message": "your code made an import this exercise refuses:\n" +
                         "\n".join(dict.fromkeys(session.refused))})
