@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 from ex_helpers import failing, graded, run_suite_in_process, table
 from studykit.reference import conv as ref
