@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ex_helpers import failing, graded, run_suite_in_process, table
 
 from studykit.reference import conv as ref
@@ -18,15 +20,16 @@ def test_the_starter_fails_and_gets_no_speed_figure():
     assert speed["message"] == "speed not measured: the forward pass is not correct yet."
 
 
-def test_a_nested_loop_solution_passes_quickly_and_is_told_it_is_slow():
+def test_a_nested_loop_solution_passes_and_is_told_from_its_code_that_it_loops():
     result = graded("ex09", "ex09_loops")
     assert result["status"] == "pass" and result["score"] == 1.0
     assert {t["kind"] for t in result["tests"]} >= {"fixed", "random", "edge", "property", "speed"}
     (speed,) = [t for t in result["tests"] if t["kind"] == "speed"]
     assert not speed["scored"] and speed["status"] == "pass"
-    # the figures and the advice come from timings: their wording is tested with injected timings
-    # (test_grade_speed); here only that the loop solution gets a speed note, on any machine
-    assert speed["message"].startswith("correct; ") and "the reference" in speed["message"], speed["message"]
+    # the numbers come from the clock; the advice from the code, so it is asserted whatever the machine's load
+    assert re.match(r"correct; .* \([\d.]+ ms vs [\d.]+ ms, CPU time, best of \d alternating rounds", speed["message"])
+    assert "your forward loops over output positions in Python" in speed["message"]
+    assert "sliding_window_view" in speed["message"]
 
 
 def test_a_vectorized_solution_is_not_called_slow():

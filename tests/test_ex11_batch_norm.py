@@ -12,7 +12,8 @@ from studykit.reference import batchnorm as ref
 TRAIN_CASES = {"fixed: X = [[1, 2], [3, 6]] — means [2, 4], biased variances [1, 4]",
                "train (N, D): output and moving averages", "train (N, C, H, W): per channel",
                "train: a batch of one image still has H·W values per channel",
-               "train: a batch of one example (N = 1, D) has zero variance, so Y = beta"}
+               "train: a batch of one example (N = 1, D) has zero variance, so Y = beta",
+               "train with eps = 0.1 and momentum = 0.7, positionally and by keyword"}
 EVAL_CASES = {"eval (N, D): uses the moving statistics and returns them unchanged",
               "eval (N, C, H, W): moving statistics broadcast per channel"}
 

@@ -45,7 +45,7 @@ def test_ignoring_w3_fails_where_params_has_a_projection():
     # when the shapes differ numpy refuses the addition: the learner sees the shapes and why they differ
     clash = wrong["projection shortcut: C_in ≠ C_out, stride 2"]
     assert "shapes (2,4,4,4) (2,2,8,8)" in clash and "for X of shape (2, 2, 8, 8), stride 2, with W3/b3" in clash
-    assert "the shortcut is conv(X, W3, b3, stride) — not X" in clash
+    assert "params has W3 and b3: the shortcut is the 1×1 convolution conv(X, W3, b3, stride), not X itself." in clash
     # when they happen to match, the value is recognised
     assert "params has W3 and b3: the shortcut is the 1×1 convolution" in \
         wrong["projection even when the shapes already match (C_in = C_out, stride 1)"]

@@ -7,13 +7,17 @@ into a targeted hint by recognising the common mistakes (forgot /N, wrong axis, 
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
+import inspect
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
+from studykit.grading import diagnose
 from studykit.grading.cases import CheckFailed
 from studykit.grading.gradcheck import rel_error
 
@@ -26,6 +30,74 @@ def need(sol: Any, name: str) -> Callable:
     if not callable(func):
         raise CheckFailed(f"`{name}` in solution.py is a {type(func).__name__}, not a function.")
     return func
+
+
+@functools.cache
+def starter_signatures(exercise: str) -> dict[str, tuple[tuple[str, bool], ...]]:
+    """{function: ((parameter, has a default), ...)} of the starter `exercises/exNN-*/solution.py`, read with `ast`
+    (the starter is text to the grader, never imported)."""
+    from studykit.catalog import find
+
+    tree = ast.parse((find(exercise).starter_dir / "solution.py").read_text(encoding="utf-8"))
+    found: dict[str, tuple[tuple[str, bool], ...]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            args = node.args.posonlyargs + node.args.args
+            first_default = len(args) - len(node.args.defaults)
+            found[node.name] = tuple((a.arg, i >= first_default) for i, a in enumerate(args))
+    return found
+
+
+def learner_parameters(sol: Any, name: str, func: Callable) -> tuple[str, ...] | None:
+    """The names of the learner's parameters of `name`, in order, when they can be known: from the signature the
+    grading protocol sends as data (`RemoteFunction.parameters`), else from a local function object (tests). None for
+    `*args` and the like. (Never from a value of the learner's module: a file could define one to match.)"""
+    sent = getattr(type(func), "parameters", None)
+    if isinstance(sent, property):
+        params = func.parameters
+        if params is None or any(kind in ("VAR_POSITIONAL", "VAR_KEYWORD", "KEYWORD_ONLY") for _, kind, _, _ in params):
+            return None
+        return tuple(p for p, _, _, _ in params)
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY) for p in params):
+        return None
+    return tuple(p.name for p in params)
+
+
+def need_as_starter(sol: Any, name: str, exercise: str) -> Callable:
+    """`need`, and the learner's parameters in the starter's order: the suites call positionally in some cases, so a
+    different order would compute something else; this says which order is expected instead of a wrong value."""
+    func = need(sol, name)
+    starter = tuple(p for p, _ in starter_signatures(exercise).get(name, ()))
+    yours = learner_parameters(sol, name, func)
+    if starter and yours is not None and yours != starter:
+        same_names = sorted(yours) == sorted(starter)
+        missing = [p for p in starter if p not in yours]
+        why = ("the same names in another order, so a positional call gives your parameters the wrong values"
+               if same_names else f"missing {', '.join(missing)}" if missing else "extra parameters")
+        raise CheckFailed(
+            f"{name}: your parameters are ({', '.join(yours)}); the starter's are ({', '.join(starter)}) — {why}.",
+            "keep the starter's signature exactly (names, order and defaults): the grader calls your function both "
+            "positionally and with keywords.")
+    return func
+
+
+def check_dtype(name: str, got: np.ndarray, expected: Any) -> None:
+    """The result's dtype is `expected` (the input's): float32 in → float32 out, float64 in → float64 out."""
+    want = np.dtype(expected)
+    if got.dtype != want:
+        lost = (" — float64 input computed in float32 keeps only about 7 significant digits"
+                if want == np.float64 and got.dtype == np.float32 else "")
+        if got.dtype == np.bool_ or np.issubdtype(got.dtype, np.integer):
+            advice = (f"a comparison such as (x > 0) gives {got.dtype} values: convert them to the input's floats, "
+                      "(x > 0).astype(x.dtype) or (x > 0) * 1.0.")
+        else:
+            advice = (f"keep the input's dtype: avoid `.astype({got.dtype})`, `np.{got.dtype}(…)` constants or arrays "
+                      "made with a fixed dtype (np.zeros(shape) is float64: use np.zeros_like(X) or dtype=X.dtype).")
+        raise CheckFailed(f"{name}: dtype {got.dtype}, expected {want} (the dtype of the input){lost}.", advice)
 
 
 def fmt(value: Any) -> str:
@@ -100,24 +172,43 @@ def check_close(
     rtol: float = 1e-6,
     atol: float = 1e-9,
     hint: str | None = None,
+    variants: Mapping[str, Any] | None = None,
+    terms: Mapping[str, Any] | None = None,
+    factors: Mapping[str, float] | None = None,
 ) -> None:
-    """got ≈ expected elementwise (|got − expected| ≤ atol + rtol·|expected|), with shape checked first."""
+    """got ≈ expected elementwise (|got − expected| ≤ atol + rtol·|expected|), with shape checked first.
+
+    On a failure the hint is `hint`, else the named mistake of `variants` that `got` equals — only a mistake whose
+    value differs from `expected` on this input can be named (`match_variant(..., expected=...)`) — else what
+    `diagnose.explain` sees (a factor, a sign, a transpose, the border, a shift, one of `terms` missing)."""
     exp = np.asarray(expected, dtype=np.float64)
+
+    def why(value: Any) -> str | None:
+        if hint is not None:
+            return hint
+        if variants:
+            named = match_variant(value, variants, expected=exp, check_rtol=rtol, check_atol=atol)
+            if named:
+                return named
+        return diagnose.explain(value, exp, rtol=rtol, atol=atol, terms=terms, factors=factors)
+
     if exp.ndim == 0:
         value = as_float(name, got)
         if not np.isfinite(value) and np.isfinite(exp):
-            raise CheckFailed(_nonfinite_message(name, np.asarray(value), np.asarray(True)), hint)
+            raise CheckFailed(_nonfinite_message(name, np.asarray(value), np.asarray(True)), why(value))
         if not abs(value - float(exp)) <= atol + rtol * abs(float(exp)):
             raise CheckFailed(
-                f"{name}: yours = {value:.8g}, expected {float(exp):.8g} (error {abs(value - float(exp)):.3g}).", hint
+                f"{name}: yours = {value:.8g}, expected {float(exp):.8g} (error {abs(value - float(exp)):.3g}).",
+                why(value),
             )
         return
     arr = as_array(name, got)
-    check_shape(name, arr, exp.shape, hint)
+    if arr.shape != exp.shape:
+        check_shape(name, arr, exp.shape, hint or diagnose.shape_note(arr.shape, exp.shape))
     arr64 = arr.astype(np.float64)
     nonfinite = ~np.isfinite(arr64) & np.isfinite(exp)  # the reference is finite there: a NaN/inf is its own failure
     if nonfinite.any():
-        raise CheckFailed(_nonfinite_message(name, arr64, nonfinite), hint)
+        raise CheckFailed(_nonfinite_message(name, arr64, nonfinite), why(arr64))
     both_nonfinite_equal = (~np.isfinite(exp)) & (arr64 == exp)
     err = np.where(both_nonfinite_equal, 0.0, np.abs(arr64 - exp))
     err = np.where(np.isnan(err), np.inf, err)
@@ -129,7 +220,7 @@ def check_close(
         raise CheckFailed(
             f"{name}: {int(bad.sum())} of {exp.size} entries wrong; at index {idx} yours = {arr64[idx]:.8g}, "
             f"expected {exp[idx]:.8g}; max error {float(np.max(err)):.3g}.",
-            hint,
+            why(arr64),
         )
 
 
@@ -155,31 +246,59 @@ def check_gradient(name: str, got: Any, numeric: np.ndarray, *, threshold: float
         )
 
 
-def match_variant(got: Any, variants: Mapping[str, Any], *, rtol: float = 1e-5, atol: float = 1e-8) -> str | None:
+def distinguishes(variant: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """True when the mistake's value `variant` would fail a check of `expected` at this tolerance: only then can a
+    result equal to it be blamed on that mistake (a stride hint on a stride-1 case, a flip on a symmetric input…)."""
+    try:
+        v = np.asarray(variant, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    if v.shape != e.shape:
+        return True
+    with np.errstate(all="ignore"):
+        err = np.where((~np.isfinite(e)) & (v == e), 0.0, np.abs(v - e))
+        err = np.where(np.isnan(err), np.inf, err)
+        return bool(np.any(err > atol + rtol * np.abs(np.where(np.isfinite(e), e, 0.0))))
+
+
+def match_variant(got: Any, variants: Mapping[str, Any], *, rtol: float = 1e-5, atol: float = 1e-8,
+                  expected: Any = None, check_rtol: float = 1e-6, check_atol: float = 1e-9) -> str | None:
     """The hint whose wrong-answer variant `got` equals, if any: a targeted diagnosis of a common mistake.
 
-    `variants` maps a hint to the value a typical mistake produces (or a callable making it lazily).
-    """
+    `variants` maps a hint to the value a typical mistake produces (or a callable making it lazily). With
+    `expected`, a variant that this input cannot tell from the right answer (at the check's tolerance
+    `check_rtol`/`check_atol`) is never named: the learner's wrong result cannot be that mistake's."""
     try:
         arr = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
         return None
+    matched: list[str] = []
     for hint, value in variants.items():
         try:
-            candidate = np.asarray(value() if callable(value) else value, dtype=np.float64)
+            with np.errstate(all="ignore"):
+                candidate = np.asarray(value() if callable(value) else value, dtype=np.float64)
         except Exception:  # a variant that cannot even be formed for this input is simply not a match
             continue
+        if expected is not None and not distinguishes(candidate, expected, rtol=check_rtol, atol=check_atol):
+            continue
         if candidate.shape == arr.shape and np.allclose(arr, candidate, rtol=rtol, atol=atol, equal_nan=True):
-            return hint
-    return None
+            matched.append(hint)
+    if not matched:
+        return None
+    # two different mistakes that give the same value here (a flip of the rows and of the columns on a linear ramp)
+    # cannot be told apart by this input: name neither, unless one hint is the other's beginning
+    shortest = min(matched, key=len).strip()
+    return min(matched, key=len) if all(h.strip().startswith(shortest) for h in matched) else None
 
 
 @contextlib.contextmanager
-def unchanged(function: str, advice: str | None = None, **arrays: np.ndarray) -> Iterator[None]:
+def unchanged(function: str, advice: str | Mapping[str, str] | None = None, **arrays: np.ndarray) -> Iterator[None]:
     """Fails if the learner's `function` modified any of `arrays` (keyword = the parameter's name) in place.
 
     The message names the parameter; `advice` says how to compute without writing into it (default: a generic
-    sentence about `a = a - …` versus `a -= …`)."""
+    sentence about `a = a - …` versus `a -= …`); a mapping gives advice per parameter, used only when that parameter
+    is the one changed (moving-statistics advice is never given for a reshaped `gamma`)."""
     copies = {name: np.array(a, copy=True) for name, a in arrays.items()}
     yield
     changed = [name for name, before in copies.items() if not np.array_equal(before, arrays[name], equal_nan=True)]
@@ -187,6 +306,14 @@ def unchanged(function: str, advice: str | None = None, **arrays: np.ndarray) ->
         names = ", ".join(f"`{n}`" for n in changed)
         what = f"its argument {names}" if len(changed) == 1 else f"its arguments {names}"
         first = changed[0]
+        if isinstance(advice, Mapping):
+            advice = advice.get(first)
+        reshaped = [n for n in changed if copies[n].shape != np.shape(arrays[n])]
+        if reshaped and advice is None:
+            r = reshaped[0]
+            advice = (f"you changed the shape of the caller's `{r}` (from {copies[r].shape} to "
+                      f"{np.shape(arrays[r])}): `{r}.shape = …` or `{r}.resize(…)` reshape it in place; "
+                      f"`{r}_b = {r}.reshape(…)` makes a new view and leaves the caller's array as it was.")
         raise CheckFailed(
             f"{function} modified {what} in place: the caller's array changed. Return new arrays and leave the "
             "inputs as they were.",

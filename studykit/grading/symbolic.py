@@ -226,9 +226,14 @@ def parse_answer(answer, symbols: tuple[str, ...]) -> sp.Expr:
     if gaps:
         fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)], strict=False))
         column = gaps[0]
+        try:  # suggest the fixed text only if it is itself a valid answer, never another invalid expression
+            _check_exponents(_Builder(declared).build(ast.parse(fixed, mode="eval")))
+            suggestion = f"write products with `*`: {fixed}"
+        except (AnswerError, SyntaxError, RecursionError, ValueError, TypeError):
+            suggestion = ("write products with `*` (2*x, x*(1 - x), f(x)*(1 - f(x))), and call only the functions "
+                          "the exercise lists")
         raise AnswerError(f"cannot read the answer at column {column + 1}: two factors side by side with nothing "
-                          f"between them\n  {text}\n  {' ' * column}^",
-                          f"write products with `*`: {fixed}")
+                          f"between them\n  {text}\n  {' ' * column}^", suggestion)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:

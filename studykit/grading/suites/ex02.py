@@ -31,8 +31,10 @@ def _normalized(Z, shift_axis, sum_axis):
 
 
 def _mistake_hint(got, Z, axis):
-    """The hint for the classic mistake `got` equals (wrong axis, whole-array sum), if any."""
+    """The hint for the classic mistake `got` equals (wrong axis, whole-array sum), if any — only a mistake whose
+    value differs from the right answer on this Z (a (1, 7) row normalized along axis 0 is all ones: it does)."""
     Z = np.asarray(Z, dtype=np.float64)
+    expected = ref_softmax(Z, axis=axis)
     other_axes = {a for a in range(Z.ndim) if a != axis % Z.ndim}
     mistakes = []  # (hint, the value that mistake produces); the max subtracted first changes it, so try each
     for a in sorted(other_axes):
@@ -40,7 +42,7 @@ def _mistake_hint(got, Z, axis):
         mistakes += [(hint, lambda a=a, shift=shift: _normalized(Z, shift, a)) for shift in (None, axis, a)]
     hint = "sum along axis (with keepdims=True): you divided by the sum over the whole array."
     mistakes += [(hint, lambda shift=shift: _normalized(Z, shift, None)) for shift in (None, axis)]
-    return next((h for h, value in mistakes if checks.match_variant(got, {h: value})), None)
+    return next((h for h, value in mistakes if checks.match_variant(got, {h: value}, expected=expected)), None)
 
 
 def _overflow_hint(got, Z, axis):
@@ -51,13 +53,15 @@ def _overflow_hint(got, Z, axis):
     return checks.match_variant(got, {OVERFLOW_HINT: naive})
 
 
-def _check(sol, Z, axis=-1, strict=False, name="softmax(Z)"):
-    softmax = checks.need(sol, "softmax")
+def _check(sol, Z, axis=-1, strict=False, name="softmax(Z)", positional=False):
+    softmax = checks.need_as_starter(sol, "softmax", "ex02")
     expected = ref_softmax(Z, axis=axis)
     with checks.unchanged("softmax", ADVICE, Z=Z), checks.numerics_watch() as warned:
-        got = softmax(Z, axis=axis) if axis != -1 else softmax(Z)
+        got = softmax(Z, axis) if positional else softmax(Z, axis=axis) if axis != -1 else softmax(Z)
     got = checks.as_array(name, got)
     checks.check_shape(name, got, Z.shape, "softmax returns one probability per logit: the same shape as Z.")
+    if np.asarray(Z).dtype == np.float64:  # float64 in → float64 out (a float32 result has ~7 digits only)
+        checks.check_dtype(name, got, np.float64)
     if strict:  # the warning is the first sign of the overflow: report it before the nan it made
         checks.no_warnings("softmax", warned, _overflow_hint(got, Z, axis))
     hint = _mistake_hint(got, Z, axis) or _overflow_hint(got, Z, axis)
@@ -84,7 +88,7 @@ def _(sol, rng):
 
 @cases("random: 3-D input, axis=1", kind="random")
 def _(sol, rng):
-    _check(sol, rng.standard_normal((2, 4, 3)), axis=1)
+    _check(sol, rng.standard_normal((2, 4, 3)), axis=1, positional=True)
 
 
 @cases("random: axis=0 on a (5, 2) array", kind="random")
@@ -108,11 +112,11 @@ def _(sol, rng):
 
 @cases("edge: float32 and integer inputs", kind="edge")
 def _(sol, rng):
-    softmax = checks.need(sol, "softmax")
+    softmax = checks.need_as_starter(sol, "softmax", "ex02")
     Z32 = rng.standard_normal((3, 4)).astype(np.float32)
     with checks.unchanged("softmax", ADVICE, Z=Z32):
         got = checks.as_array("softmax(float32 Z)", softmax(Z32))
-    checks.check_dtype_float("softmax(float32 Z)", got)
+    checks.check_dtype("softmax(float32 Z)", got, np.float32)
     checks.check_close("softmax(float32 Z)", got, ref_softmax(Z32.astype(np.float64)), rtol=1e-5, atol=1e-7,
                        hint=_mistake_hint(got, Z32, -1))
     _check(sol, np.array([[1, 2, 3], [0, 0, 0]]), name="softmax(integer Z)")
@@ -120,7 +124,7 @@ def _(sol, rng):
 
 @cases("property: does not modify Z", kind="property")
 def _(sol, rng):
-    softmax = checks.need(sol, "softmax")
+    softmax = checks.need_as_starter(sol, "softmax", "ex02")
     Z = rng.standard_normal((3, 4)) * 10
     with checks.unchanged("softmax", ADVICE, Z=Z):
         softmax(Z)

@@ -7,7 +7,8 @@ import numpy as np
 from studykit.grading import checks
 from studykit.grading.cases import CaseList
 from studykit.grading.gradcheck import numerical_gradient
-from studykit.reference.softmax import log_softmax, softmax, softmax_cross_entropy as ref
+from studykit.reference.softmax import log_softmax, softmax
+from studykit.reference.softmax import softmax_cross_entropy as ref
 
 cases = CaseList()
 
@@ -26,14 +27,16 @@ def _naive(Z, y):
         return -np.mean(np.log(p[np.arange(n), y])), dZ / n
 
 
-def _call(sol, Z, y, strict=False):
-    func = checks.need(sol, "softmax_cross_entropy")
+def _call(sol, Z, y, strict=False, keywords=False):
+    func = checks.need_as_starter(sol, "softmax_cross_entropy", "ex03")
     with checks.unchanged("softmax_cross_entropy", Z=Z, y=y), checks.numerics_watch() as warned:
-        out = func(Z, y)
+        out = func(Z=Z, y=y) if keywords else func(Z, y)
     if not (isinstance(out, tuple) and len(out) == 2):
         raise checks.CheckFailed(f"softmax_cross_entropy must return a pair (loss, dZ); got {type(out).__name__}.")
     loss, dZ = out
     loss, dZ = checks.as_float("loss", loss), checks.as_array("dZ", dZ)
+    if dZ.shape == np.shape(Z) and np.asarray(Z).dtype == np.float64:
+        checks.check_dtype("dZ", dZ, np.float64)  # float64 logits: a float32 dZ has lost half the digits
     if strict and warned:
         naive_loss, naive_dZ = _naive(Z, y)
         # only when the results are what exp without the max gives: that is the mistake STABLE_HINT names
@@ -49,12 +52,12 @@ def _check_loss(loss, Z, y, rtol=1e-7, name="loss"):
     n = Z.shape[0]
     rows = np.arange(n)
     checks.check_finite(name, loss, STABLE_HINT if checks.match_variant(loss, {"n": lambda: _naive(Z, y)[0]}) else None)
-    checks.check_close(name, loss, expected, rtol=rtol, atol=1e-10, hint=checks.match_variant(loss, {
+    checks.check_close(name, loss, expected, rtol=rtol, atol=1e-10, variants={
         "the loss is the MEAN over the N examples: you summed (divide by N).": lambda: expected * n,
         "cross-entropy is −log of the probability of the TRUE class: check the sign.": lambda: -expected,
         "use the natural log of softmax, not of the raw logits.": lambda: -np.mean(Z[rows, y]),
         "average −log p of the true class only, not over all C classes.": lambda: -np.mean(log_softmax(Z, 1)),
-    }))
+    })
 
 
 def _check_grad(dZ, Z, y, rtol=1e-6, atol=1e-10, name="dZ"):
@@ -65,7 +68,7 @@ def _check_grad(dZ, Z, y, rtol=1e-6, atol=1e-10, name="dZ"):
     onehot = np.eye(c)[y]
     checks.check_shape(name, dZ, Z.shape, "dZ has one entry per logit: shape (N, C), like Z.")
     checks.check_finite(name, dZ, STABLE_HINT if checks.match_variant(dZ, {"n": lambda: _naive(Z, y)[1]}) else None)
-    checks.check_close(name, dZ, expected, rtol=rtol, atol=atol, hint=checks.match_variant(dZ, {
+    checks.check_close(name, dZ, expected, rtol=rtol, atol=atol, variants={
         "you forgot the / N: the loss is a mean over N examples, so each row's gradient is divided by N.":
             lambda: expected * n,
         "the sign is flipped: dZ = (softmax(Z) − onehot(y)) / N, probabilities minus targets.": lambda: -expected,
@@ -79,7 +82,7 @@ def _check_grad(dZ, Z, y, rtol=1e-6, atol=1e-10, name="dZ"):
             lambda: (p - np.isin(np.arange(c), y)[None, :]) / n,
         "normalize softmax along each row (axis=1), not down the columns.":
             lambda: (softmax(Z, axis=0) - onehot) / n,
-    }))
+    })
 
 
 def _problem(rng, n, c, scale=1.0):
@@ -109,7 +112,20 @@ def _(sol, rng):
 @cases("random: N=8, C=5 — dZ", part="backward", kind="random")
 def _(sol, rng):
     Z, y = _problem(rng, 8, 5, 2.0)
-    _check_grad(_call(sol, Z, y)[1], Z, y)
+    _check_grad(_call(sol, Z, y, keywords=True)[1], Z, y)
+
+
+@cases("random: the last classes never occur in y (C comes from Z, not from y)", part="backward", kind="random")
+def _(sol, rng):
+    # every label is below C − 2, and the largest label is present: y.max() + 1 or len(np.unique(y)) cannot give C,
+    # whatever the seed
+    n, c = 6, 7
+    y = rng.integers(0, c - 2, size=n)
+    y[rng.integers(n)] = c - 3
+    Z = rng.standard_normal((n, c))
+    loss, dZ = _call(sol, Z, y)
+    _check_loss(loss, Z, y)
+    _check_grad(dZ, Z, y)
 
 
 @cases("random: non-square N=3, C=10 — loss and dZ", part="backward", kind="random")
@@ -156,7 +172,7 @@ def _(sol, rng):
 @cases("property: dZ matches finite differences of your loss", part="backward", kind="property")
 def _(sol, rng):
     Z, y = _problem(rng, 4, 3)
-    func = checks.need(sol, "softmax_cross_entropy")
+    func = checks.need_as_starter(sol, "softmax_cross_entropy", "ex03")
     loss, dZ = _call(sol, Z, y)
     numeric = numerical_gradient(lambda v: checks.as_float("loss", func(v, y)[0]), Z.copy())
     expected_loss, expected_dZ = ref(Z, y)

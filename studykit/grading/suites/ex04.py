@@ -105,16 +105,18 @@ def _mistakes(name, x):
     }[name]
 
 
-def _value(sol, name, x, strict=False, variants=None):
-    func = checks.need(sol, name)
+def _value(sol, name, x, strict=False, variants=None, keywords=False):
+    func = checks.need_as_starter(sol, name, "ex04")
     with checks.unchanged(name, x=x), checks.numerics_watch() as warned:
-        got = func(x)
+        got = func(x=x) if keywords else func(x)
     got = checks.as_array(f"{name}(x)", got)
     expected = getattr(ref, name)(x)
     checks.check_shape(f"{name}(x)", got, x.shape, "activations are elementwise: the output has the shape of x.")
+    checks.check_dtype(f"{name}(x)", got, np.float64)  # float64 in → float64 out (not int, not float32)
     unstable = _stability_hint(sol, name, func, x, got) if strict else None
     checks.check_close(f"{name}(x)", got, expected, rtol=1e-7, atol=1e-12,
-                       hint=checks.match_variant(got, variants or _mistakes(name, x)) or unstable)
+                       hint=checks.match_variant(got, variants or _mistakes(name, x), expected=expected,
+                                                 check_rtol=1e-7, check_atol=1e-12) or unstable)
     if strict:
         checks.no_warnings(name, warned, unstable)
     return got
@@ -168,7 +170,7 @@ def _(sol, rng):
 def _(sol, rng):
     x = rng.standard_normal((4, 6)) * 3
     for name in ("relu", "relu_grad", "sigmoid", "sigmoid_grad", "tanh", "tanh_grad"):
-        _value(sol, name, x)
+        _value(sol, name, x, keywords=True)
 
 
 @cases("property: each *_grad matches finite differences of your forward", kind="property")
@@ -177,8 +179,8 @@ def _(sol, rng):
     x = x[np.abs(x) > 1e-3]  # relu is not differentiable at 0
     ones = np.ones_like(x)
     for name in ("relu", "sigmoid", "tanh"):
-        forward, grad = checks.need(sol, name), checks.need(sol, f"{name}_grad")
-        numeric = numerical_gradient_array(lambda v: np.asarray(forward(v), dtype=np.float64), x.copy(), ones)  # noqa: B023 (called in this iteration)
+        forward, grad = checks.need_as_starter(sol, name, "ex04"), checks.need_as_starter(sol, f"{name}_grad", "ex04")
+        numeric = numerical_gradient_array(lambda v: np.asarray(forward(v), dtype=np.float64), x.copy(), ones)
         checks.check_gradient(f"{name}_grad(x)", grad(x), numeric, threshold=1e-7,
                               hint=f"{name}_grad must be the derivative of your own {name}.")
 
@@ -187,6 +189,6 @@ def _(sol, rng):
 def _(sol, rng):
     x = rng.standard_normal(5).astype(np.float32)
     for name in ("relu", "sigmoid", "tanh"):
-        got = checks.as_array(f"{name}(float32 x)", checks.need(sol, name)(x))
-        checks.check_dtype_float(f"{name}(float32 x)", got)
+        got = checks.as_array(f"{name}(float32 x)", checks.need_as_starter(sol, name, "ex04")(x))
+        checks.check_dtype(f"{name}(float32 x)", got, np.float32)
         checks.check_close(f"{name}(float32 x)", got, getattr(ref, name)(x.astype(np.float64)), rtol=1e-5, atol=1e-6)

@@ -25,11 +25,10 @@ def _problem(rng, n=5, d=4, h=6, c=3):
     return X, y, W1, b1, W2, b2
 
 
-def _call(sol, args):
-    func = checks.need(sol, "mlp_backprop")
-    arrays = {k: a for k, a in zip(ARGS, args, strict=False) if isinstance(a, np.ndarray)}
-    with checks.unchanged("mlp_backprop", **arrays):
-        out = func(*args)
+def _call(sol, args, keywords=False):
+    func = checks.need_as_starter(sol, "mlp_backprop", "ex06")
+    with checks.unchanged("mlp_backprop", **{k: a for k, a in zip(ARGS, args, strict=True) if isinstance(a, np.ndarray)}):
+        out = func(**dict(zip(ARGS, args))) if keywords else func(*args)
     if not (isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], dict)):
         raise checks.CheckFailed("mlp_backprop must return (loss, grads) with grads a dict.")
     loss, grads = out
@@ -85,20 +84,23 @@ def _shape_hint(key, got, expected):
     if key in ("W1", "W2") and got.ndim == 2 and got.shape == expected.shape[::-1]:
         return (f'grads["{key}"] is transposed: a weight\'s gradient has the weight\'s shape {expected.shape}; '
                 f"∂L/∂W = (the layer's input)ᵀ δ.")
+    if key in ("b1", "b2") and got.shape == (1, *expected.shape):
+        return (f'grads["{key}"] has shape {got.shape}: you summed over the batch with keepdims=True; {key} has shape '
+                f"{expected.shape}, so drop keepdims (or reshape to {expected.shape}).")
     if key in ("b1", "b2") and got.ndim == 2 and got.shape[1:] == expected.shape:
         return f'∂L/∂{key} sums the δ rows over the batch (axis 0): shape {expected.shape}, one entry per unit.'
     return f'grads["{key}"] must have the shape of what it differentiates: {expected.shape}.'
 
 
-def _check_all(sol, args, keys=KEYS):
-    loss, grads = _call(sol, args)
+def _check_all(sol, args, keys=KEYS, keywords=False):
+    loss, grads = _call(sol, args, keywords)
     exp_loss, exp = ref(*args)
     checks.check_close("loss", loss, exp_loss, rtol=1e-7)
     hints = _hints(args, exp)
     for k in keys:
         got = checks.as_array(f'grads["{k}"]', grads[k])
         checks.check_close(f'grads["{k}"]', got, exp[k], rtol=1e-6, atol=1e-10,
-                           hint=_shape_hint(k, got, exp[k]) or checks.match_variant(got, hints.get(k, {})))
+                           hint=_shape_hint(k, got, exp[k]), variants=hints.get(k, {}), factors={"N": args[0].shape[0]})
     return grads
 
 
@@ -137,13 +139,21 @@ def _(sol, rng):
 
 @cases("random: a larger batch", part="gradients", kind="random")
 def _(sol, rng):
-    _check_all(sol, _problem(rng, n=16, d=5, h=8, c=6))
+    _check_all(sol, _problem(rng, n=16, d=5, h=8, c=6), keywords=True)
+
+
+@cases("random: the last classes never occur in y (C comes from W2, not from y)", part="gradients", kind="random")
+def _(sol, rng):
+    X, y, W1, b1, W2, b2 = _problem(rng, n=6, d=4, h=5, c=6)
+    y = rng.integers(0, 4, size=6)  # labels below C − 2 only, the largest (3) present: y.max() + 1 ≠ C on every seed
+    y[rng.integers(6)] = 3
+    _check_all(sol, (X, y, W1, b1, W2, b2))
 
 
 @cases("property: gradients match finite differences of your loss", part="gradients", kind="property")
 def _(sol, rng):
     args = list(_problem(rng, n=4, d=3, h=5, c=3))
-    func = checks.need(sol, "mlp_backprop")
+    func = checks.need_as_starter(sol, "mlp_backprop", "ex06")
     _, grads = _call(sol, tuple(args))
     for index, key in ((2, "W1"), (3, "b1"), (4, "W2"), (5, "b2")):
         def loss_of(value, index=index):

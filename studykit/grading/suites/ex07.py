@@ -15,21 +15,40 @@ CONVENTION = ("your answer matches the other convention: p as the KEEP probabili
               "here p is the probability of DROPPING a unit, so keep each with probability 1 − p.")
 
 
-def _forward(sol, X, p, **kwargs):
-    func = checks.need(sol, "dropout_forward")
+def _forward(sol, X, p, positional=False, **kwargs):
+    """The learner's forward: `dropout_forward(X, p, train=…, rng=…)`, or all four positionally (X, p, train, rng)."""
+    func = checks.need_as_starter(sol, "dropout_forward", "ex07")
     with checks.unchanged("dropout_forward", X=X):
-        out = func(X, p, **kwargs)
+        out = func(X, p, kwargs.get("train", True), kwargs.get("rng")) if positional else func(X, p, **kwargs)
     if not (isinstance(out, tuple) and len(out) == 2):
         raise checks.CheckFailed("dropout_forward must return a pair (out, mask).")
     return out
 
 
-def _dropped_fraction(sol, p, rng):
+def _independent(out, p):
+    """Each unit gets its own draw: a mask shared by the rows (or by the columns) fails whatever the seed — for a
+    right mask two equal rows of 500 (columns of 200) independent draws have a chance below 1e-50."""
+    dropped = np.asarray(out) == 0
+    rows, cols = dropped.shape
+    distinct_rows = len({row.tobytes() for row in np.packbits(dropped, axis=1)})
+    distinct_cols = len({col.tobytes() for col in np.packbits(dropped.T, axis=1)})
+    if distinct_rows < rows or distinct_cols < cols:
+        shared = "rows (examples)" if distinct_rows < rows else "columns (features)"
+        raise checks.CheckFailed(
+            f"out (p = {p:g}): the dropped pattern repeats across {shared}: only "
+            f"{distinct_rows if distinct_rows < rows else distinct_cols} distinct patterns among "
+            f"{rows if distinct_rows < rows else cols}.",
+            "draw one independent value per entry, rng.random(X.shape) — a mask of shape (D,) or (N, 1) is shared "
+            "by the whole batch (or the whole row) through broadcasting.")
+
+
+def _dropped_fraction(sol, p, rng, positional=False):
     X = np.ones((200, 500))
-    out, _ = _forward(sol, X, p, train=True, rng=rng)
+    out, _ = _forward(sol, X, p, positional=positional, train=True, rng=rng)
     out = checks.as_array("out", out)
     checks.check_shape("out", out, X.shape)
     checks.check_finite(f"out (p = {p:g})", out)
+    _independent(out, p)
     return float(np.mean(out == 0)), out, X
 
 
@@ -52,7 +71,7 @@ def _(sol, rng):
 @cases("train: the dropped fraction is p (p = 0.3)", part="forward", kind="property")
 def _(sol, rng):
     p = 0.3
-    frac, _, X = _dropped_fraction(sol, p, rng)
+    frac, _, X = _dropped_fraction(sol, p, rng, positional=True)
     bound = 5 * math.sqrt(p * (1 - p) / X.size)
     if abs(frac - p) > bound:
         hint = CONVENTION if abs(frac - (1 - p)) <= bound else "drop each unit independently with probability p."
@@ -131,15 +150,15 @@ def _(sol, rng):
                        "with rng=None make a fresh generator: np.random.default_rng().")
 
 
-def _check_backward(sol, X, p, rng, where=""):
+def _check_backward(sol, X, p, rng, where="", keywords=False):
     out, mask = _forward(sol, X, p, train=True, rng=rng)
     out = checks.as_array("out" + where, out)
     checks.check_finite("out" + where, out, "dX is checked against your forward's own mask, so the forward must "
                                            "work for this p first (see the forward cases).")
-    backward = checks.need(sol, "dropout_backward")
+    backward = checks.need_as_starter(sol, "dropout_backward", "ex07")
     dout = rng.standard_normal(X.shape)
     with checks.numerics_watch() as warned, checks.unchanged("dropout_backward", dout=dout):
-        dX = backward(dout, mask, p)
+        dX = backward(dout=dout, mask=mask, p=p) if keywords else backward(dout, mask, p)
     # out is linear in X for a fixed mask: the Jacobian is diag(out / X), whatever form the mask takes
     expected = dout * (out / X)
     with np.errstate(all="ignore"):
@@ -159,7 +178,7 @@ def _check_backward(sol, X, p, rng, where=""):
 
 @cases("backward: consistent with the forward's mask", part="backward", kind="property")
 def _(sol, rng):
-    _check_backward(sol, rng.uniform(1, 2, size=(5, 6)), 0.4, rng)
+    _check_backward(sol, rng.uniform(1, 2, size=(5, 6)), 0.4, rng, keywords=True)
 
 
 @cases("backward: p = 0, p = 1 and a batch of one", part="backward", kind="edge")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from studykit.grading import checks
@@ -56,11 +58,30 @@ SHAPE_CLASH = ("the main branch and the shortcut must have the same shape before
                "W3/b3 the shortcut is conv(X, W3, b3, stride) — not X.")
 
 
-def _check(sol, X, p, stride):
-    func = checks.need(sol, "residual_block")
+def _clash_hint(message, X, p, stride):
+    """The cause of a broadcast clash between the branches, from the two shapes numpy names: a padded 1×1 shortcut,
+    a shortcut without its stride, a missing projection; else SHAPE_CLASH."""
+    shapes = {tuple(int(d) for d in m.split(",") if d.strip()) for m in re.findall(r"\(([\d, ]+)\)", message)}
+    main = ref(X, p, stride).shape
+
+    def conv_shape(s, pad):
+        return conv2d_forward(X, p["W3"], p["b3"], s, pad).shape if "W3" in p else None
+
+    if "W3" in p and main in shapes:
+        if conv_shape(stride, 1) in shapes and conv_shape(stride, 1) != main:
+            return "the shortcut's 1×1 convolution has padding 0 (a 1×1 kernel needs none): you padded it by 1."
+        if stride != 1 and conv_shape(1, 0) in shapes:
+            return "the shortcut's 1×1 convolution uses the block's stride too: conv(X, W3, b3, stride, padding=0)."
+        if X.shape in shapes and X.shape != main:
+            return "params has W3 and b3: the shortcut is the 1×1 convolution conv(X, W3, b3, stride), not X itself."
+    return SHAPE_CLASH
+
+
+def _check(sol, X, p, stride, positional=False):
+    func = checks.need_as_starter(sol, "residual_block", "ex12")
     with checks.unchanged("residual_block", X=X, **{f'params["{k}"]': v for k, v in p.items()}):
         try:
-            got = func(X, p, stride=stride)
+            got = func(X, p, stride) if positional else func(X, p, stride=stride)
         except ValueError as exc:
             # numpy refusing to add two differently shaped branches is the classic symptom; name its causes
             if "broadcast" not in str(exc):
@@ -68,15 +89,14 @@ def _check(sol, X, p, stride):
             projection = "with" if "W3" in p else "without"
             raise checks.CheckFailed(
                 f"residual_block raised “ValueError: {str(exc).strip()}” for X of shape {X.shape}, stride {stride}, "
-                f"{projection} W3/b3.", SHAPE_CLASH) from None
+                f"{projection} W3/b3.", _clash_hint(str(exc), X, p, stride)) from None
     got = checks.as_array("out", got)
     expected = ref(X, p, stride)
     hint = None
     if got.shape != expected.shape:
         hint = SHAPE_CLASH if "W3" in p else "conv1 and conv2 are 3×3 with padding 1; only conv1 uses the given stride."
     checks.check_shape("out", got, expected.shape, hint)
-    checks.check_close("out", got, expected, rtol=1e-6, atol=1e-9,
-                       hint=checks.match_variant(got, _variants(X, p, stride)))
+    checks.check_close("out", got, expected, rtol=1e-6, atol=1e-9, variants=_variants(X, p, stride))
 
 
 @cases("identity shortcut: C_in = C_out, stride 1")
@@ -86,7 +106,7 @@ def _(sol, rng):
 
 @cases("projection shortcut: C_in ≠ C_out, stride 2", kind="random")
 def _(sol, rng):
-    _check(sol, rng.standard_normal((2, 2, 8, 8)), _params(rng, 2, 4, True), 2)
+    _check(sol, rng.standard_normal((2, 2, 8, 8)), _params(rng, 2, 4, True), 2, positional=True)
 
 
 @cases("projection with stride 1 (channels change only)", kind="random")
@@ -106,7 +126,7 @@ def _(sol, rng):
 
 @cases("odd sizes with stride 2", kind="edge")
 def _(sol, rng):
-    _check(sol, rng.standard_normal((2, 2, 7, 5)), _params(rng, 2, 3, True), 2)
+    _check(sol, rng.standard_normal((2, 2, 7, 5)), _params(rng, 2, 3, True), 2, positional=True)
 
 
 @cases("a batch of one image", kind="edge")
