@@ -27,6 +27,7 @@ from typing import Callable
 
 WORKSPACE_VARIABLE = "STUDYKIT_WORKSPACE"
 CAPSTONE = "ex13"  # the exercise that loads the others (its own functions are not loadable)
+CAPSTONES = (CAPSTONE, "ex16")  # ex16 loads them too
 
 # what the learner's file asked for, in the order it asked: function name → exercise id
 REQUESTED: dict[str, str] = {}
@@ -56,7 +57,7 @@ def _catalogue() -> dict[str, object]:
 
     owners: dict[str, object] = {}
     for ex in all_exercises():
-        if ex.id == CAPSTONE:
+        if ex.id in CAPSTONES:
             continue
         for name in ex.functions:
             owners.setdefault(name, ex)
