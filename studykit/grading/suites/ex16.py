@@ -23,11 +23,11 @@ cases = CaseList()
 
 STEPS = 60  # SGD steps per network
 BATCH = 32
-LEARNING_RATE = 0.05
+LEARNING_RATE = 0.02
 MOMENTUM = 0.9
 EVAL_IMAGES = 359  # the fixed training images the final losses are measured on (training-mode BN)
 RECORD_EVERY = 6  # a point of the curve every this many steps (the mean loss of those batches)
-GAP = 1.25  # the plain network's final training loss must be at least GAP × the residual one's
+GAP = 1.5  # the plain network's final training loss must be at least GAP × the residual one's (min 2.56 seen)
 TRAINED = 0.8  # each network's final loss must be below TRAINED × its loss before training
 REQUIRED = ("conv2d_forward", "conv2d_backward", "softmax_cross_entropy", "residual_block", "residual_block_backward")
 SAMPLE_MODEL = 4  # entries per checked parameter array in the whole network's finite differences
