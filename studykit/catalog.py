@@ -47,6 +47,7 @@ class Exercise:
     timeout: float
     functions: tuple[str, ...]
     hints: tuple[str, ...] = field(default=())
+    refuse: tuple[str, ...] = field(default=())  # imports the learner's file may not make (see grading/refuse.py)
 
     @property
     def number(self) -> int:
@@ -72,6 +73,7 @@ def _load(folder: Path) -> Exercise:
         timeout=float(meta.get("timeout", DEFAULT_TIMEOUT)),
         functions=tuple(meta.get("functions", ())),
         hints=tuple(meta.get("hints", ())),
+        refuse=tuple(str(name) for name in meta.get("refuse", ())),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from ex_helpers import failing, graded, run_suite_in_process, table
 from studykit.reference import conv as ref
@@ -25,11 +24,9 @@ def test_a_nested_loop_solution_passes_quickly_and_is_told_it_is_slow():
     assert {t["kind"] for t in result["tests"]} >= {"fixed", "random", "edge", "property", "speed"}
     (speed,) = [t for t in result["tests"] if t["kind"] == "speed"]
     assert not speed["scored"] and speed["status"] == "pass"
-    ratio = re.match(r"correct; (\d+)× slower than the reference \([\d.]+ ms vs [\d.]+ ms, CPU time, best of \d "
-                     r"alternating rounds\)", speed["message"])
-    assert ratio and int(ratio.group(1)) >= 5, speed["message"]
-    assert "sliding_window_view" in speed["message"]
-    assert result["duration"] < 30  # the speed case is time-bounded
+    # the figures and the advice come from timings: their wording is tested with injected timings
+    # (test_grade_speed); here only that the loop solution gets a speed note, on any machine
+    assert speed["message"].startswith("correct; ") and "the reference" in speed["message"], speed["message"]
 
 
 def test_a_vectorized_solution_is_not_called_slow():

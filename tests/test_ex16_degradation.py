@@ -4,16 +4,12 @@ is told the gap is missing. The loop-style layers and the seeds checked are in d
 
 from __future__ import annotations
 
-import importlib
-import types
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from conftest import SOLUTIONS
 from studykit.grading import own
-from studykit.grading.cases import CheckFailed
 from studykit.workspace import init_workspace
 
 LAYERS = {"ex03-softmax-cross-entropy": "ex03_correct", "ex04-activations": "ex04_correct",
@@ -23,25 +19,22 @@ TRAINING = "training: both networks train, and the plain one's training loss sta
 
 
 def grade_in_process(tmp_path: Path, source: str, monkeypatch, seed: int = 7) -> dict:
+    """{case name: (status, message, hint, data)}: the grade as the CLI runs it (the learner's code in its child)."""
+    from studykit.catalog import find
+    from studykit.grading.runner import run_in_child
+
     root = tmp_path / "ws"
     init_workspace(root)
     for folder, name in LAYERS.items():
         (root / "exercises" / folder / "solution.py").write_text((SOLUTIONS / f"{name}.py").read_text())
     own.reset()
     monkeypatch.setenv(own.WORKSPACE_VARIABLE, str(root))
-    module = types.ModuleType("ex16_learner")
-    exec(compile(source, "<ex16 learner>", "exec"), module.__dict__)
-    suite = importlib.import_module("studykit.grading.suites.ex16")
-    results = {}
-    for index, case in enumerate(suite.cases):
-        try:
-            note = case.run(module, np.random.default_rng([seed, index]))
-        except CheckFailed as failed:
-            results[case.name] = ("fail", failed.message, failed.hint, failed.data)
-        else:
-            results[case.name] = ("pass", note if isinstance(note, str) else note["message"], None,
-                                  None if isinstance(note, str) else note.get("data"))
-    own.reset()
+    path = root / "exercises" / "ex16-degradation" / "solution.py"
+    path.write_text(source, encoding="utf-8")
+    result = run_in_child(find("ex16"), path, seed)
+    results = {t["name"]: (t["status"], t["message"], t["hint"], t.get("data")) for t in result["tests"]}
+    if result["message"]:
+        results["(grade)"] = ("error", result["message"], None, None)
     return results
 
 

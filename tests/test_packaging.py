@@ -25,7 +25,7 @@ def test_the_wheel_ships_starters_notes_and_styles(tmp_path):
     for ex in all_exercises():
         for part in ("README.md", "solution.py", "meta.toml"):
             assert f"studykit/exercises/{ex.folder}/{part}" in names
-        assert f"studykit/grading/suites/{ex.id}.py" in names
+        assert f"studykit/grading/suites/{ex.id}.py" in names or f"studykit/grading/suites/{ex.id}/__init__.py" in names
     assert {f"studykit/content/{p.name}" for p in (REPO / "content").glob("*.md")} <= names
     assert "studykit/content/images/relu.svg" in names and "studykit/deck/style.css" in names
     assert "studykit/deck/highlight.css" in names

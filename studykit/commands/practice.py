@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from studykit import catalog
+from studykit.grading import options as grading_options
 from studykit.workspace import WorkspaceError
 
 EXIT_USAGE = 2
@@ -342,10 +343,11 @@ def _solution_for(ex: catalog.Exercise, file: str | None) -> tuple[Path, Path | 
 
 @click.command()
 @click.argument("exercise")
-@click.option("--file", "file", metavar="PATH", help="Grade this file instead of the workspace's solution.py.")
+@click.option("--file", "file", metavar="PATH", type=grading_options.SOLUTION_FILE,
+              help="Grade this file instead of the workspace's solution.py.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON result object (Exercism-style).")
-@click.option("--seed", type=int, help="Seed for the random cases; every failing report prints the one to replay.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Wall-clock limit in seconds (default: the exercise's).")
+@click.option("--seed", type=grading_options.SEED, help="Seed for the random cases; every failing report prints the one to replay.")
+@click.option("--timeout", type=grading_options.TIMEOUT, help="Wall-clock limit in seconds (default: the exercise's).")
 @click.option("--plot", metavar="PNG", type=click.Path(dir_okay=False, path_type=Path),
               help="ex13: also draw the training curve as a PNG (needs matplotlib: pip install 'studykit[plot]').")
 def grade(exercise: str, file: str | None, as_json: bool, seed: int | None, timeout: float | None,

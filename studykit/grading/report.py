@@ -1,19 +1,26 @@
 """The grade result object (in the spirit of Exercism's results.json) and its two renderings.
 
-`build_result` turns the child's records into one dict; `render_json` and `render_table` only format
-that dict, so the terminal report and `--json` can never disagree.
+`grade_result` turns the grader's records into one `result.GradeResult`; `build_result` gives its JSON form, and
+`render_json` and `render_table` only format that dict, so the terminal report and `--json` can never disagree.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from studykit.catalog import Exercise
+from studykit.grading.result import CaseResult, GradeResult, Status
 
 NOT_RUN = "not run: your program stopped before this case."
 
 
-def build_result(
+def build_result(exercise: Exercise, records: list[dict], **options: Any) -> dict:
+    """The result's JSON form: `grade_result(exercise, records, **options).as_json()`."""
+    return grade_result(exercise, records, **options).as_json()
+
+
+def grade_result(
     exercise: Exercise,
     records: list[dict],
     *,
@@ -23,8 +30,9 @@ def build_result(
     output: str,
     output_truncated: bool,
     replay: str | None = None,
-) -> dict:
-    """One result object from the child's records; `death` says how the child ended if it sent no `done`."""
+) -> GradeResult:
+    """One result from the grader's records (plan, begin, case, fatal, done); `death` says how the learner's process
+    ended when the grade could not finish."""
     plan = next((r["cases"] for r in records if r.get("type") == "plan"), [])
     fatal = next((r["message"] for r in records if r.get("type") == "fatal"), None)
     reported = {r["name"]: r for r in records if r.get("type") == "case"}
@@ -40,53 +48,15 @@ def build_result(
                 message = death or NOT_RUN  # the case that was running when the child died
             else:
                 message = NOT_RUN
-            status, hint = "error", None
+            status, hint = Status.ERROR, None
         else:
-            status, message, hint = rec["status"], rec.get("message", ""), rec.get("hint")
-        entry = {**case, "status": status, "message": message, "hint": hint}
-        if rec is not None and rec.get("data") is not None:
-            entry["data"] = rec["data"]  # numbers a case measured (ex13: the training curve)
-        tests.append(entry)
-
-    scored = [t for t in tests if t["scored"]]
-    passed = sum(t["status"] == "pass" for t in scored)
-    score = passed / len(scored) if scored else 0.0
-    message = fatal or death
-    if message or not plan:
-        status = "error"
-        message = message or "the grader could not start your exercise."
-    elif passed == len(scored):
-        status = "pass"
-    else:
-        status = "fail"
-    result = {
-        "exercise": exercise.id,
-        "title": exercise.title,
-        "status": status,
-        "score": round(score, 4),
-        "seed": seed,
-        "duration": round(duration, 3),
-        "message": message,
-        "tests": tests,
-        "parts": _parts(scored),
-        "output": output,
-        "output_truncated": output_truncated,
-        "replay": replay or f"studykit grade {exercise.id} --seed {seed}",
-    }
-    curve = next((t["data"]["curve"] for t in tests if isinstance(t.get("data"), dict) and "curve" in t["data"]), None)
-    if curve is not None:
-        result["curve"] = curve  # ex13's training curve, also drawn by the table and by `grade --plot`
-    return result
-
-
-def _parts(scored: list[dict]) -> dict[str, dict[str, int]]:
-    parts: dict[str, dict[str, int]] = {}
-    for t in scored:
-        if t["part"]:
-            entry = parts.setdefault(t["part"], {"passed": 0, "total": 0})
-            entry["total"] += 1
-            entry["passed"] += t["status"] == "pass"
-    return parts
+            status, message, hint = Status(rec["status"]), rec.get("message", ""), rec.get("hint")
+        data = rec.get("data") if rec is not None else None
+        tests.append(CaseResult(case["name"], case["part"], case["kind"], case["scored"], status, message, hint, data))
+    curve = next((t.data["curve"] for t in tests if isinstance(t.data, dict) and "curve" in t.data), None)
+    return GradeResult(exercise=exercise.id, title=exercise.title, seed=seed, duration=duration, tests=tests,
+                       message=fatal or death, output=output, output_truncated=output_truncated,
+                       replay=replay or "", curve=curve)
 
 
 def render_json(result: dict) -> str:

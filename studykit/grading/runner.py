@@ -1,84 +1,90 @@
-"""Runs the learner's code in a child process with a time limit and a memory limit, and collects results.
+"""Grades a learner's file: the exercise's suite runs HERE, the learner's code in a child process it talks to.
 
-The CLI process never imports the learner's file (nor numpy): `run_in_child` starts
-`python -m studykit.grading.child`, reads one JSON record per case from a dedicated pipe, and turns
-whatever happened — all cases reported, a crash, an early exit, a hang — into one result object.
-A child that ends without its `done` record has failed; nothing it did not report counts as passed.
+`run_in_child` reads the file as text (refused imports, checked statically), starts the learner's process
+(`remote.Session`: time and memory limits, its own process group, every descendant killed at the end), hands the
+suite a `remote.LearnerModule` as `sol`, and runs each case in this process: the references, the comparisons and
+the verdicts never share a process with the learner's code. Whatever happens on the learner's side — an
+exception, a crash, an early exit, a hang, a forged reply — is a failed case, never a pass.
 """
 
 from __future__ import annotations
 
-import json
+import importlib
 import os
-import select
-import signal
-import subprocess
-import sys
-import tempfile
+import re
 import time
+import traceback
+import warnings
 from pathlib import Path
+from typing import Any
 
 from studykit.catalog import Exercise
 from studykit.grading.report import build_result
 
 MEMORY_LIMIT_MB = 2048
 SHOWN_OUTPUT = 4000  # characters of the learner's prints shown in the report
+MESSAGE_LIMIT = 3000  # characters of one case's message or hint
+
+_BROADCAST = [
+    re.compile(r"operands could not be broadcast together with (?:remapped )?shapes ?(?P<shapes>.*)"),
+    re.compile(r"could not broadcast input array from shape (?P<a>\([^)]*\)) into shape (?P<b>\([^)]*\))"),
+]
 
 
-def _die_with_parent() -> None:
-    """Linux: SIGKILL this process when the CLI that started it dies (Ctrl-C, kill -9), so no orphan spins on."""
-    try:
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # not Linux: the CPU-time limit below is the backstop
+def _shape_text(text: str) -> str:
+    """'(2,3)' → '(2, 3)'."""
+    dims = [d for d in re.split(r"[,\s]+", text.strip("()[] ")) if d]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 
-def _limit_resources(memory_mb: int, cpu_seconds: int):
-    def apply() -> None:
-        import resource
-
-        os.setsid()  # own process group, so a timeout kills everything the learner started
-        _die_with_parent()
-        # address space, not RSS: numpy with one BLAS thread reserves ~100 MB, so 2 GB leaves room for
-        # real work while a runaway allocation gets MemoryError (or is killed) instead of swapping the machine
-        limits = {
-            resource.RLIMIT_AS: memory_mb * 1024 * 1024,
-            resource.RLIMIT_FSIZE: 64 * 1024 * 1024,  # a backstop for prints that bypass sys.stdout
-            resource.RLIMIT_CORE: 0,
-            # CPU seconds, inherited by anything the learner forks: even an orphan stops spinning eventually
-            resource.RLIMIT_CPU: cpu_seconds,
-        }
-        for which, wanted in limits.items():
-            _, hard = resource.getrlimit(which)
-            value = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-            try:
-                resource.setrlimit(which, (value, value))  # hard too: the learner cannot lift it
-            except (ValueError, OSError):
-                pass  # a stricter limit already set by the system stays in force
-
-    return apply
+def learner_error_message(remote: Any, solution: Path) -> str:
+    """The message for a learner's exception: a broadcast error from their own line says which line and which two
+    shapes; anything else is their traceback trimmed to their own frames."""
+    if remote.type == "ValueError" and remote.frames:
+        filename, line, _, code = remote.frames[-1]
+        where = f"your line {line}" if Path(filename).resolve() == solution else f"line {line} of your {filename}"
+        for pattern in _BROADCAST:
+            match = pattern.search(remote.message)
+            if not match:
+                continue
+            if "shapes" in match.groupdict():
+                shapes = re.findall(r"\([^)]*\)", match.group("shapes").split("->")[-1] if "->" in
+                                    match.group("shapes") else match.group("shapes"))
+                if len(shapes) >= 2:
+                    listed = " and ".join(_shape_text(s) for s in shapes[:2]) if len(shapes) == 2 else \
+                        ", ".join(_shape_text(s) for s in shapes)
+                    return (f"{where}: `{code}` — shapes {listed} cannot be broadcast together (NumPy matches "
+                            "shapes from the last axis: each pair of sizes must be equal or 1).")
+            else:
+                return (f"{where}: `{code}` — an array of shape {_shape_text(match.group('a'))} cannot be stored "
+                        f"into a slot of shape {_shape_text(match.group('b'))}.")
+    return remote.traceback_text()
 
 
-def _describe_death(returncode: int | None, timed_out: bool, timeout: float, running: str | None) -> str:
-    during = f" while running “{running}”" if running else ""
-    if timed_out:
-        return (f"your code did not finish within {timeout:g} s{during} — an infinite loop, or far too slow. "
-                f"(Raise the limit with --timeout if your code is just slow.)")
-    if returncode is not None and returncode < 0:
-        sig = -returncode
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else f"signal {sig}"
-        if sig == signal.SIGKILL:
-            return f"your program was killed{during} (SIGKILL) — most likely it used too much memory."
-        if sig == signal.SIGXCPU:
-            return f"your program used too much CPU time{during} and was stopped."
-        if sig == signal.SIGXFSZ:
-            return f"your program printed far too much output{during} and was stopped."
-        return f"your program crashed{during} ({name})."
-    return (f"your program exited{during} before reporting all results (exit code {returncode}) — "
-            f"do not call os._exit() or exit the interpreter in solution.py.")
+def _load_message(error: Any, solution: Path) -> str:
+    if error.syntax:
+        line, offset, text, msg = (list(error.syntax) + [0, 0, "", ""])[:4]
+        where = f"line {line}" + (f", column {offset}" if offset else "")
+        return f"syntax error in your file at {where}: {msg}\n{text}"
+    if error.exit is not None:
+        return (f"your file called sys.exit({error.exit}) while being imported; remove it — the grader imports "
+                "your file and calls your functions.")
+    if error.type == "RefusedImport":
+        return f"your file was refused: {error.message}"
+    return "your file raised an error while being imported:\n" + error.traceback_text()
+
+
+def _bounded(text: Any) -> Any:
+    if isinstance(text, str) and len(text) > MESSAGE_LIMIT:
+        return text[:MESSAGE_LIMIT] + " … [truncated]"
+    return text
+
+
+def _file_problem(solution: Path) -> str | None:
+    """What is wrong with the file itself (not a regular file, too large, not text), else None."""
+    from studykit.grading.options import file_problem
+
+    return file_problem(solution)
 
 
 def run_in_child(
@@ -89,67 +95,128 @@ def run_in_child(
     memory_mb: int = MEMORY_LIMIT_MB,
     replay: str | None = None,
 ) -> dict:
-    """Grade `solution` against `exercise` in a child process; returns the result object (see report)."""
+    """Grade `solution` against `exercise`; returns the result object (see report)."""
     timeout = float(timeout if timeout is not None else exercise.timeout)
-    read_fd, write_fd = os.pipe()
-    # the child runs in the learner's folder; keep this very studykit importable there even when it is
-    # used from a source checkout rather than installed
-    package_root = str(Path(__file__).resolve().parents[2])
-    python_path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
-    env = {
-        **os.environ,
-        "PYTHONPATH": python_path,
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONIOENCODING": "utf-8",
-    }
+    started = time.perf_counter()
+    solution = Path(solution).resolve()
+
+    def finish(records: list[dict], death: str | None = None, output: str = "") -> dict:
+        printed = output[:SHOWN_OUTPUT]
+        truncated = len(output) > SHOWN_OUTPUT or "[studykit: output truncated]" in output
+        return build_result(exercise, records, seed=seed, duration=time.perf_counter() - started, death=death,
+                            output=printed, output_truncated=truncated, replay=replay)
+
+    problem = _file_problem(solution)
+    if problem:
+        return finish([{"type": "plan", "cases": []}, {"type": "fatal", "message": problem}, {"type": "done"}])
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # the references are timed on one thread, as the learner is
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+    try:
+        import numpy as np
+
+        suite = importlib.import_module(exercise.suite_module)
+        cases = list(suite.cases)
+    except BaseException:  # noqa: BLE001 — the grader's own fault, not the learner's: say so plainly
+        return finish([{"type": "fatal", "message": f"internal error: the check suite for {exercise.id} could not "
+                        "be loaded (this is a bug in studykit, not in your code):\n" + traceback.format_exc(limit=-3)},
+                       {"type": "done"}])
+    records: list[dict] = [{"type": "plan", "cases": [{"name": c.name, "part": c.part, "kind": c.kind,
+                                                       "scored": c.scored} for c in cases]}]
+
+    from studykit.grading import refuse as refusing
+
+    source = solution.read_text(encoding="utf-8", errors="replace")
+    refused = refusing.static_refusals(source, exercise.refuse, exercise.id)
+    if refused:
+        records += [{"type": "fatal", "message": "your file makes an import this exercise refuses:\n" +
+                     "\n".join(refused)}, {"type": "done"}]
+        return finish(records)
+
+    from studykit.grading import remote
+    from studykit.grading.cases import CheckFailed
+
+    refuse_list, allow_list = refusing.rules(exercise.refuse)
+    env = {}
     workspace = _workspace_of(solution)
     if workspace is not None:  # where ex13's own.load finds the learner's earlier exercises
         env["STUDYKIT_WORKSPACE"] = str(workspace)
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as output:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "studykit.grading.child", exercise.id, str(solution), str(seed), str(write_fd)],
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            pass_fds=(write_fd,),
-            cwd=str(solution.parent),
-            env=env,
-            preexec_fn=_limit_resources(memory_mb, cpu_seconds=int(2 * timeout) + 5),
-        )
-        os.close(write_fd)
+    session = remote.Session(solution, deadline=time.monotonic() + timeout, timeout=timeout, memory_mb=memory_mb,
+                             cpu_seconds=int(2 * timeout) + 5, refuse=refuse_list, allow=allow_list, env=env)
+    death: str | None = None
+    previous_workspace = os.environ.get("STUDYKIT_WORKSPACE")
+    if workspace is not None:  # ex13's suite asks own.workspace() here too
+        os.environ["STUDYKIT_WORKSPACE"] = str(workspace)
+    try:
         try:
-            records, timed_out = _read_records(read_fd, started + timeout)
-            if timed_out:
-                _kill_group(proc)
+            session.start()
+        except remote.ChildDied as died:
+            death = died.message
+        if death is None and session.load_error is not None:
+            records += [{"type": "fatal", "message": _bounded(_load_message(session.load_error, solution))},
+                        {"type": "done"}]
+            return finish(records, output="".join(session.output))
+        sol = remote.LearnerModule(session)
+        for index, case in enumerate(cases):
+            if death is not None:
+                break
+            records.append({"type": "begin", "name": case.name})
+            rng = np.random.default_rng([seed, index])
+            record: dict = {"type": "case", "name": case.name, "status": "pass", "message": "", "hint": None}
+            refused_before = len(session.refused)
             try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                _kill_group(proc)
-                proc.wait()
-        finally:
-            _kill_group(proc)  # on every way out (Ctrl-C too), whatever the learner started dies with the grade
-        duration = time.perf_counter() - started
-        output.seek(0)
-        raw = output.read(SHOWN_OUTPUT * 4 + 1).decode("utf-8", errors="replace")
-
-    printed = raw[:SHOWN_OUTPUT]
-    truncated = len(raw) > SHOWN_OUTPUT or "[studykit: output truncated]" in raw
-    done = any(r.get("type") == "done" for r in records)
-    death = None
-    if not done:
-        running = None
-        for r in records:
-            if r.get("type") == "begin":
-                running = r["name"]
-            elif r.get("type") == "case":
-                running = None
-        death = _describe_death(proc.returncode, timed_out, timeout, running)
-    return build_result(exercise, records, seed=seed, duration=duration, death=death,
-                        output=printed, output_truncated=truncated, replay=replay)
+                with remote.case_time_limit(case.timeout), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # the learner's warnings count only where a check watches them
+                    note = case.run(sol, rng)
+                if isinstance(note, str):
+                    record["message"] = note
+                elif isinstance(note, dict):
+                    record["message"] = note.get("message", "")
+                    if note.get("data") is not None:
+                        record["data"] = note["data"]
+            except remote.ChildDied as died:
+                if died.restartable and case.timeout and time.monotonic() < session.deadline:
+                    record.update(status="fail", message=f"took longer than {case.timeout:g} s — an infinite "
+                                  "loop, or far too slow.")
+                else:
+                    death = died.during(case.name)
+                    break
+            except remote.LearnerExit as exc:
+                record.update(status="error", message=f"your code called sys.exit({exc.code}); return a value "
+                              "instead.")
+            except CheckFailed as exc:
+                record.update(status="fail", message=exc.message, hint=exc.hint)
+                if getattr(exc, "data", None) is not None:
+                    record["data"] = exc.data
+            except NotImplementedError:
+                record.update(status="fail", message="not implemented yet (the starter raises NotImplementedError).")
+            except MemoryError:
+                record.update(status="error", message="ran out of memory (MemoryError): the grader's memory limit "
+                              "was hit.")
+            except Exception as exc:  # noqa: BLE001
+                remote_error = getattr(exc, "remote", None)
+                if remote_error is not None:
+                    message = learner_error_message(remote_error, solution)
+                else:  # raised here while checking what the learner's function returned
+                    message = "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
+                record.update(status="error", message=message)
+            if len(session.refused) > refused_before:
+                record.update(status="fail", message="; ".join(session.refused[refused_before:]), hint=None)
+            for key in ("message", "hint"):  # an exception that prints a huge array must not flood the report
+                record[key] = _bounded(record[key])
+            records.append(record)
+    finally:
+        session.close()
+        if previous_workspace is None:
+            os.environ.pop("STUDYKIT_WORKSPACE", None)
+        else:
+            os.environ["STUDYKIT_WORKSPACE"] = previous_workspace
+    if session.refused:
+        records.append({"type": "fatal", "message": "your code made an import this exercise refuses:\n" +
+                        "\n".join(dict.fromkeys(session.refused))})
+    if death is None:
+        records.append({"type": "done"})
+    return finish(records, death=death, output="".join(session.output))
 
 
 def _workspace_of(solution: Path) -> Path | None:
@@ -157,43 +224,3 @@ def _workspace_of(solution: Path) -> Path | None:
     from studykit.workspace import find_workspace
 
     return find_workspace(solution.parent) or find_workspace()
-
-
-def _read_records(fd: int, deadline: float) -> tuple[list[dict], bool]:
-    """JSON-line records from `fd` until `done`, EOF (the child is gone) or the deadline (timed out).
-
-    Reading stops at `done` rather than EOF: a process the learner forked may still hold the pipe open.
-    """
-    records: list[dict] = []
-    buffer = b""
-    try:
-        while True:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                return records, True
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if not ready:
-                return records, True
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                return records, False
-            buffer += chunk
-            *lines, buffer = buffer.split(b"\n")
-            for line in lines:
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a stray write to the results fd is not a result
-                if isinstance(record, dict):
-                    records.append(record)
-                    if record.get("type") == "done":
-                        return records, False
-    finally:
-        os.close(fd)
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass

@@ -26,9 +26,15 @@ LOOP_SECONDS_PER_OUTPUT = 0.3e-6
 
 
 def _cpu(func: Callable[[], object]) -> float:
-    started = time.thread_time()
-    func()
-    return time.thread_time() - started
+    """The thread CPU time of `func()`; when it calls the learner's functions (in the learner's process), the CPU
+    time those calls took there, as the learner's process measured it (the wire's cost is not the learner's)."""
+    from studykit.grading.remote import child_cpu
+
+    with child_cpu() as remote:
+        started = time.thread_time()
+        func()
+        local = time.thread_time() - started
+    return sum(remote) if remote else local
 
 
 def best_pair(reference: Callable[[], object], learner: Callable[[], object], rounds: int = ROUNDS,

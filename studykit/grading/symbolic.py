@@ -6,14 +6,16 @@ anything is built; the sympy expression is then built from the checked tree by h
 no `parse_expr`, so nothing in the answer is ever executed. Exponents are bounded so that
 `10**100**100` is rejected instead of computed.
 
-Equivalence: `simplify(yours − expected) == 0` under a time bound; where that cannot decide, both
-sides are evaluated at many random points (small and large magnitudes) at 30 digits of precision.
+Equivalence: both sides are first evaluated at many random points (small and large magnitudes) at 30 digits of
+precision — cheap, and decisive for a wrong answer; an answer equal at every point is then proved with
+`simplify(yours − expected) == 0` under a CPU-time bound, and passes on the numbers when sympy cannot decide.
 A mismatch is reported with a counterexample, and with "off by a factor of −1" when it is one.
 
 Time: constant sub-expressions are sized with float arithmetic before they are built (so a number
 like ((2**100)**100)**100**100 is refused, never computed), numeric exponents in the built expression
-are bounded, and each answer as a whole is checked under its own SIGALRM time bound, so one
-pathological answer costs at most ANSWER_SECONDS and the other answers keep their verdicts.
+are bounded, and each answer as a whole is checked under its own CPU-time bound (ITIMER_PROF: CPU, not wall
+time, so a loaded machine changes nothing), so one pathological answer costs at most ANSWER_SECONDS of CPU and the
+other answers keep their verdicts. All of it runs in the grader: the learner's answers arrive as strings.
 """
 
 from __future__ import annotations
@@ -22,15 +24,16 @@ import ast
 import contextlib
 import io
 import math
-import re
 import random
+import re
 import signal
 import time
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import sympy as sp
+
 
 def _sigmoid(a):
     return 1 / (1 + sp.exp(-a))
@@ -61,8 +64,8 @@ MAX_CONSTANT = 1e6
 MAX_EXPONENT = 100
 MAX_MAGNITUDE = 1e100  # any constant sub-expression, e.g. 10**100 is fine, 10**101 is not
 MAX_LENGTH = 2000
-ANSWER_SECONDS = 4.0  # the whole check of one answer: parse, simplify, numbers
-SIMPLIFY_SECONDS = 2.0
+ANSWER_SECONDS = 4.0  # CPU seconds for the whole check of one answer: parse, numbers, simplify
+SIMPLIFY_SECONDS = 1.0  # CPU seconds for the symbolic proof of an answer the numbers found equal
 
 
 class AnswerError(ValueError):
@@ -82,21 +85,23 @@ class _Timeout(BaseException):
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise _Timeout in the block after `seconds` (main thread only); restores any outer timer."""
-    def on_alarm(signum, frame):
+    """Raise _Timeout in the block after it used `seconds` of this process's CPU time (main thread only): CPU, not
+    wall-clock time, so a busy machine never turns a correct answer into "too costly". Nests: an outer limit keeps
+    counting the CPU time spent in here."""
+    def on_timer(signum, frame):
         raise _Timeout()
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    outer = signal.getitimer(signal.ITIMER_REAL)[0]  # e.g. the grading child's per-case timer
-    started = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer > 0 else seconds)
+    previous = signal.signal(signal.SIGPROF, on_timer)
+    outer = signal.getitimer(signal.ITIMER_PROF)[0]
+    started = time.process_time()
+    signal.setitimer(signal.ITIMER_PROF, min(seconds, outer) if outer > 0 else seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer > 0:  # the outer timer keeps counting the time spent in here
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+        if outer > 0:
+            signal.setitimer(signal.ITIMER_PROF, max(outer - (time.process_time() - started), 1e-3))
 
 
 _NODE_NAMES = {
@@ -217,7 +222,7 @@ def parse_answer(answer, symbols: tuple[str, ...]) -> sp.Expr:
                           f"put the power after the call: {name}(x)**{power}, not {name}**{power}(x)")
     gaps = _implicit_products(text, set(declared) | set(CONSTANTS))
     if gaps:
-        fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)]))
+        fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)], strict=False))
         column = gaps[0]
         raise AnswerError(f"cannot read the answer at column {column + 1}: two factors side by side with nothing "
                           f"between them\n  {text}\n  {' ' * column}^",
@@ -245,7 +250,7 @@ def _implicit_products(text: str, names: set[str]) -> list[int]:
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return []
     gaps = []
-    for before, after in zip(tokens, tokens[1:]):
+    for before, after in zip(tokens, tokens[1:], strict=False):
         ends = before.type == tokenize.NUMBER or before.string == ")" or (
             before.type == tokenize.NAME and (before.string in names or after.string != "("))
         starts = after.type in (tokenize.NUMBER, tokenize.NAME) or after.string == "("
@@ -257,7 +262,7 @@ def _implicit_products(text: str, names: set[str]) -> list[int]:
             gaps.append(after.start[1])
     if not gaps:
         return []
-    fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)]))
+    fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)], strict=False))
     try:
         ast.parse(fixed, mode="eval")
     except SyntaxError:
@@ -303,14 +308,7 @@ def equivalent(answer: sp.Expr, expected: sp.Expr, symbols: tuple[str, ...], see
     """Whether `answer` equals `expected` as functions of `symbols`, with a counterexample when not."""
     declared = [sp.Symbol(name, real=True) for name in symbols]
     expected = expected.subs({s: d for s in expected.free_symbols for d in declared if str(s) == str(d)})
-    try:
-        with time_limit(simplify_seconds):
-            if sp.simplify(answer - expected) == 0:
-                return Verdict(True, "correct")
-    except _Timeout:
-        pass  # undecided: fall back to numbers; never "equal" by default
-    except Exception:  # noqa: BLE001 — sympy can fail inside simplify (huge integers, …): also undecided
-        pass
+    # numbers first: cheap, and they decide every wrong answer (with a counterexample)
     rng = random.Random(seed)
     pairs = []
     for point in _sample_points(declared, rng, points):
@@ -318,10 +316,20 @@ def equivalent(answer: sp.Expr, expected: sp.Expr, symbols: tuple[str, ...], see
         if b is None:
             continue
         pairs.append((point, a, b))
+        if a is None and len(pairs) >= 5:  # undefined where the expected value is not: wrong, no need for more
+            break
     if len(pairs) < 5:
         return Verdict(False, "could not check the answer: the expected value is undefined at the test points")
     wrong = [(p, a, b) for p, a, b in pairs if a is None or abs(a - b) > 1e-9 * max(1.0, abs(b))]
-    if not wrong:
+    if not wrong:  # equal at every point: a symbolic proof, when sympy finds one within its CPU budget
+        try:
+            with time_limit(simplify_seconds):
+                if sp.simplify(answer - expected) == 0:
+                    return Verdict(True, "correct")
+        except _Timeout:
+            pass
+        except Exception:  # noqa: BLE001 — sympy can fail inside simplify (huge integers, …): undecided
+            pass
         return Verdict(True, "correct (equal at every test point)")
     point, a, b = wrong[0]
     where = ", ".join(f"{s} = {float(v):.4g}" for s, v in point.items())
@@ -357,7 +365,8 @@ def check_answer(answer, expected: sp.Expr, symbols: tuple[str, ...], seed: int 
                 return Verdict(False, exc.args[0], hint)
             return equivalent(parsed, expected, symbols, seed=seed, simplify_seconds=min(SIMPLIFY_SECONDS, seconds / 2))
     except _Timeout:
-        return Verdict(False, f"could not check the answer within {seconds:g} s: it is too costly to evaluate",
+        return Verdict(False, f"could not check the answer within {seconds:g} s of CPU time: it is too costly to "
+                       "evaluate",
                        "write the derivative directly in terms of the functions; avoid huge powers and deep nesting")
     except Exception as exc:  # noqa: BLE001 — sympy failing on an odd answer is a verdict, not a crash
         return Verdict(False, f"could not evaluate the answer ({type(exc).__name__}: {str(exc)[:200]})")

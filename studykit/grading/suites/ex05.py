@@ -6,6 +6,7 @@ import sympy as sp
 
 from studykit.grading import checks
 from studykit.grading.cases import CaseList
+from studykit.grading.remote import Unreadable
 from studykit.grading.symbolic import ANSWER_SECONDS, check_answer
 
 cases = CaseList()
@@ -37,6 +38,8 @@ def _make(name: str, variables: tuple[str, ...], expected: sp.Expr, required: bo
     @cases(label, part="required" if required else "", kind="fixed", scored=required, timeout=ANSWER_SECONDS + 4)
     def _(sol, rng):
         answer = getattr(sol, name, None)
+        if isinstance(answer, Unreadable):  # a sympy expression built in the learner's file: its formula, as text
+            answer = answer.text
         if not required and answer is None:
             return "optional: not answered."
         verdict = check_answer(answer, expected, variables, seed=int(rng.integers(1 << 30)))

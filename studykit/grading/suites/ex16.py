@@ -16,7 +16,9 @@ import numpy as np
 
 from studykit.grading import checks, own
 from studykit.grading.cases import CaseList, CheckFailed
-from studykit.grading.suites import ex13
+from studykit.grading.suites.ex13 import common as ex13
+from studykit.grading.suites.ex13 import gradients as ex13_gradients
+from studykit.grading.suites.ex13 import layers as ex13_layers
 from studykit.reference.optim import sgd_step
 
 cases = CaseList()
@@ -70,9 +72,8 @@ def _recorded(sol, rng):
         with ex13._own_errors():
             for residual in (False, True):
                 net = _network(sol, seed, residual)
-                with own.recording() as calls:
-                    out = step(ex13._copy(net), X.copy(), y.copy(), residual)
-                runs[residual] = (net, list(calls), out)
+                out, reply = step.call((ex13._copy(net), X.copy(), y.copy(), residual), {}, record_own=True)
+                runs[residual] = (net, ex13._calls(reply), out)
         st["recorded"] = (X, y, runs)
     return st["recorded"]
 
@@ -99,7 +100,7 @@ def _(sol, rng):
         by_exercise.setdefault(own.exercise_of(name).id, []).append(name)
     seed = int(rng.integers(2**31))
     problems = [(ex_id, p) for ex_id in sorted(by_exercise)
-                if (p := ex13._unfinished(ex_id, by_exercise[ex_id], seed)) is not None]
+                if (p := ex13_layers._unfinished(sol, ex_id, by_exercise[ex_id], seed)) is not None]
     if problems:
         (_, (message, hint)), others = problems[0], [p[0] for p in problems[1:]]
         raise CheckFailed(message.replace("ex13 trains", "ex16 trains") +
@@ -114,7 +115,7 @@ def _(sol, rng):
     return f"yours from {where}: each passes its exercise's checks."
 
 
-def _check_block(fwd, bwd, args, rng, label, needs_stride=True):
+def _check_block(fwd, bwd, args, rng, label, needs_stride=True, name="residual_block_backward"):
     """A block's backward (dX and every parameter but b1, b2) against central differences of its forward."""
     X, params = np.asarray(args[0]), dict(args[1])
     stride = args[2] if needs_stride and len(args) > 2 else None
@@ -125,13 +126,13 @@ def _check_block(fwd, bwd, args, rng, label, needs_stride=True):
     dout = rng.standard_normal(checks.as_array("the block's output", fwd(X, p, *extra)).shape)
     got = bwd(dout, X, p, *extra)
     if not (isinstance(got, tuple) and len(got) == 2 and isinstance(got[1], dict)):
-        raise CheckFailed(f"{bwd.__name__} must return (dX, grads), grads a dict keyed like params.")
+        raise CheckFailed(f"{name} must return (dX, grads), grads a dict keyed like params.")
     ex13._fd_check(f"dX {label}", got[0], lambda v: np.sum(fwd(v, p, *extra) * dout), X.copy(), rng, ex13.SAMPLE)
     for key in p:
         if key in ("b1", "b2"):
             continue  # before training-mode BN: no effect, gradient 0 up to rounding (ex12's README)
         if key not in got[1]:
-            raise CheckFailed(f"{bwd.__name__}: grads has no {key!r}.")
+            raise CheckFailed(f"{name}: grads has no {key!r}.")
         ex13._fd_check(f"grads[{key!r}] {label}", got[1][key],
                        lambda v, key=key: np.sum(fwd(X, {**p, key: v}, *extra) * dout), p[key].copy(), rng, ex13.SAMPLE)
 
@@ -141,7 +142,7 @@ def _check_block(fwd, bwd, args, rng, label, needs_stride=True):
 def _(sol, rng):
     _, _, runs = _recorded(sol, rng)
     calls = runs[False][1] + runs[True][1]
-    layers = ex13._layers(calls)
+    layers = ex13_gradients._layers(sol, calls)
     seen = set()
     for name, args, _kwargs in runs[True][1]:  # the residual blocks: one check per distinct shape
         if name == "residual_block":
@@ -158,16 +159,17 @@ def _(sol, rng):
             ex_id = own.exercise_of(backward).id
             try:
                 if name == "residual_block":
-                    _check_block(own.function(name), own.function(backward), tuple(args), rng, f"(layer {position})")
+                    _check_block(sol.own_function(name), sol.own_function(backward), tuple(args), rng,
+                                 f"(layer {position})")
                 else:
-                    ex13.CHECKS[name](own.function(name), own.function(backward), tuple(args), rng,
-                                      f"(layer {position})")
+                    ex13_gradients.CHECKS[name](sol.own_function(name), sol.own_function(backward), tuple(args), rng,
+                                                f"(layer {position})")
             except CheckFailed as exc:
                 raise CheckFailed(
                     f"the first of your layers whose gradient is wrong: {backward} (your {ex_id}), as your networks "
-                    f"use it — {ex13._describe(name, args, config)}, with random inputs of those shapes:\n{exc.message}",
+                    f"use it — {ex13_gradients._describe(name, args, config)}, with random inputs of those shapes:\n{exc.message}",
                     (exc.hint + "\n" if exc.hint else "") + f"fix it in your {ex_id} (`studykit grade {ex_id}`).") from None
-            done.append(f"{position}. {ex13._describe(name, args, config)} → {backward}")
+            done.append(f"{position}. {ex13_gradients._describe(name, args, config)} → {backward}")
     return "checked against your own forwards:\n" + "\n".join(done)
 
 
@@ -180,7 +182,7 @@ def _(sol, rng):
               "W2": np.zeros((c, c, 3, 3)), "b2": np.zeros(c), "gamma2": np.ones(c), "beta2": np.zeros(c)}
     with ex13._own_errors():
         _check_block(fwd, bwd, (np.zeros((2, c, 4, 4)), params), rng, "(plain block, X (2, 3, 4, 4))",
-                     needs_stride=False)
+                     needs_stride=False, name="plain_block_backward")
     return "dX and every parameter's gradient (b1, b2 apart) agree with central differences of your plain_block."
 
 

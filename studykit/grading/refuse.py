@@ -1,0 +1,99 @@
+"""Imports a learner's file may not make: our references and grading modules always, per exercise the library
+functions that would do the exercise for the learner (each exercise's `refuse = [...]` in its meta.toml).
+
+Checked twice: here, statically, on the file's text in the grader (import statements, `__import__("…")` and
+`importlib.import_module("…")` with a constant name, and attribute chains such as `np.lib.stride_tricks` through
+the names the file imported), and at run time in the learner's process by `child.ImportGuard` (an import hook
+that also sees computed names). A refusal names the import and the line.
+"""
+
+from __future__ import annotations
+
+import ast
+
+ALWAYS_REFUSED = ("studykit",)  # our references, suites, checks, the grader itself …
+ALWAYS_ALLOWED = ("studykit.grading.own",)  # … except ex13's loader of the learner's own earlier exercises
+
+
+def is_refused(name: str, refuse: tuple[str, ...] | list[str], allow: tuple[str, ...] | list[str] = ()) -> bool:
+    if any(name == a or name.startswith(a + ".") for a in (*ALWAYS_ALLOWED, *allow)):
+        return False
+    return any(name == r or name.startswith(r + ".") for r in (*ALWAYS_REFUSED, *refuse))
+
+
+def rules(exercise_refuse: tuple[str, ...] | list[str]) -> tuple[list[str], list[str]]:
+    """(refused prefixes, allowed prefixes) for an exercise, as the child's import hook takes them."""
+    return [*ALWAYS_REFUSED, *exercise_refuse], list(ALWAYS_ALLOWED)
+
+
+def _dotted(node: ast.AST) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def static_refusals(source: str, refuse: tuple[str, ...] | list[str], exercise: str = "") -> list[str]:
+    """One message per refused import found in `source` (a syntax error finds none: the child reports it)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    lines = source.splitlines()
+    found: list[str] = []
+    seen_lines: set[int] = set()
+    aliases: dict[str, str] = {}  # local name → the module or object it stands for
+
+    def refuse_at(node: ast.AST, name: str) -> None:
+        line = getattr(node, "lineno", 0)
+        code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        why = (" (our references and grading code are never importable from your file)" if name.startswith("studykit")
+               else f" (it does {exercise} for you)" if exercise else "")
+        if line not in seen_lines:
+            seen_lines.add(line)
+            found.append(f"line {line}: `{code}` — refused import of `{name}`{why}")
+
+    # `if __name__ == "__main__":` never runs in a grade (the file is imported as a module): the starter's own try-out
+    # code there may use studykit's data; at run time the import hook refuses it anyway
+    skipped: set[int] = set()
+    for top in tree.body:
+        if isinstance(top, ast.If) and isinstance(top.test, ast.Compare) and isinstance(top.test.left, ast.Name) and \
+                top.test.left.id == "__name__" and any(isinstance(c, ast.Constant) and c.value == "__main__"
+                                                      for c in top.test.comparators):
+            skipped |= {id(n) for statement in top.body for n in ast.walk(statement)}
+    nodes = [n for n in ast.walk(tree) if id(n) not in skipped]
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else \
+                    alias.name.split(".")[0]
+                if is_refused(alias.name, refuse):
+                    refuse_at(node, alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                full = node.module if alias.name == "*" else f"{node.module}.{alias.name}"
+                aliases[alias.asname or alias.name] = full
+                star = alias.name == "*" and any(r.startswith(node.module + ".") for r in refuse)
+                if is_refused(full, refuse) or star:
+                    refuse_at(node, full)
+        elif isinstance(node, ast.Call):
+            target = _dotted(node.func)
+            if target in ("__import__", "importlib.import_module", "import_module", "builtins.__import__") and \
+                    node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                if is_refused(node.args[0].value, refuse):
+                    refuse_at(node, node.args[0].value)
+    for node in nodes:  # attribute chains, once every alias is known: np.lib.stride_tricks.…
+        if isinstance(node, ast.Attribute):
+            dotted = _dotted(node)
+            if dotted is None:
+                continue
+            head, _, rest = dotted.partition(".")
+            if head in aliases and rest:
+                full = f"{aliases[head]}.{rest}"
+                if is_refused(full, refuse) and not is_refused(aliases[head], refuse):
+                    refuse_at(node, full)
+    return found
