@@ -4,7 +4,7 @@ replaying them; a behavioural check on an ill-conditioned quadratic."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -25,7 +25,8 @@ def _problem(rng):
 
 def _replay(step: Callable, params: dict, grads: list, **hyper) -> list[dict]:
     """The parameters after each step of a (variant) step function."""
-    out, state = [], {}
+    out: list[dict] = []
+    state: dict = {}
     for g in grads:
         params, state = step(params, g, state, **hyper)
         out.append(params)
@@ -106,7 +107,8 @@ T_ZERO = ("the first step has t = 1: with t = 0 the bias correction divides by 1
 
 def _run_learner(name: str, step: Callable, params: dict, grads: list, hyper: dict) -> list[dict]:
     """The learner's parameters after each step; their state is passed back to them unchanged."""
-    out, state = [], {}
+    out: list[dict] = []
+    state: dict = {}
     for i, g in enumerate(grads, 1):
         watched = {f'params["{k}"]': v for k, v in params.items()} | {f'grads["{k}"]': v for k, v in g.items()}
         with checks.unchanged(name, **watched):
@@ -126,7 +128,7 @@ def _run_learner(name: str, step: Callable, params: dict, grads: list, hyper: di
 def _check_sequence(name, step, variants, params, grads, hyper):
     got = _run_learner(name, step, params, grads, hyper)
     expected = _replay(adam_step if name == "adam_step" else sgd_step, params, grads, **hyper)
-    for i, (mine, ref) in enumerate(zip(got, expected), 1):
+    for i, (mine, ref) in enumerate(zip(got, expected, strict=True), 1):
         for k in ref:
             if np.allclose(mine[k], ref[k], rtol=1e-6, atol=1e-9):
                 continue
@@ -136,7 +138,8 @@ def _check_sequence(name, step, variants, params, grads, hyper):
             for kind, text in variants.items() if hint is None else ():
                 replay = _replay(_adam_variant(kind) if name == "adam_step" else _sgd_variant(kind),
                                  params, grads, **hyper)
-                if all(np.allclose(a[j], b[j], rtol=1e-5, atol=1e-8) for a, b in zip(got, replay) for j in b):
+                pairs = zip(got, replay, strict=True)
+                if all(np.allclose(a[j], b[j], rtol=1e-5, atol=1e-8) for a, b in pairs for j in b):
                     hint = text
                     break
             settings = ", ".join(f"{key}={value}" for key, value in hyper.items())
@@ -179,7 +182,8 @@ cases("Adam, other betas and a large eps", part="adam", kind="random")(
 cases("Adam with L2 weight decay (coupled: in the gradient)", part="adam", kind="random")(
     _adam_case({"lr": 0.01, "weight_decay": 0.5}, ["wd_swapped", "wd_both", "no_bias", "t+1"]))
 cases("AdamW (decoupled weight decay: in the update)", part="adam", kind="random")(
-    _adam_case({"lr": 0.01, "weight_decay": 0.5, "decoupled": True}, ["wd_swapped", "wd_both", "wd_no_lr", "no_bias", "t+1"]))
+    _adam_case({"lr": 0.01, "weight_decay": 0.5, "decoupled": True},
+               ["wd_swapped", "wd_both", "wd_no_lr", "no_bias", "t+1"]))
 
 
 # ---- behaviour: f(w) = ½ Σ a_i w_i² with a = (1, 50), condition number 50 ----
@@ -189,7 +193,8 @@ QUADRATIC_STEPS = 100
 
 
 def _descend(step, **hyper) -> list[float]:
-    params, state = {"w": np.array([1.0, 1.0])}, {}
+    params: dict = {"w": np.array([1.0, 1.0])}
+    state: dict = {}
     losses = [0.5 * float(np.sum(CURVATURE * params["w"] ** 2))]
     for _ in range(QUADRATIC_STEPS):
         params, state = step(params, {"w": CURVATURE * params["w"]}, state, **hyper)
@@ -208,7 +213,8 @@ def _(sol, rng):
     ada = _descend(adam, lr=0.1)
     numbers = {"start": plain[0], "sgd": plain[-1], "momentum": heavy[-1], "nesterov": nesterov[-1], "adam": ada[-1]}
     told = (f"f(w) = ½(w₁² + 50·w₂²) from w = (1, 1), f = {plain[0]:.4g}; after {QUADRATIC_STEPS} steps at lr 0.01: "
-            f"SGD {plain[-1]:.3g}, momentum 0.9 {heavy[-1]:.3g}, Nesterov {nesterov[-1]:.3g}; Adam (lr 0.1) {ada[-1]:.3g}")
+            f"SGD {plain[-1]:.3g}, momentum 0.9 {heavy[-1]:.3g}, Nesterov {nesterov[-1]:.3g}; "
+            f"Adam (lr 0.1) {ada[-1]:.3g}")
     if not plain[-1] < plain[0]:
         raise checks.CheckFailed(f"{told}: plain SGD did not decrease the loss.", SGD_MISTAKES["sign"], numbers)
     if not (heavy[-1] < plain[-1] / 10 and nesterov[-1] < plain[-1] / 10):

@@ -36,8 +36,11 @@ SAMPLE_MODEL = 4  # entries per checked parameter array in the whole network's f
 TINY = 3
 
 
+_STATE: dict[int, dict] = {}  # per learner module, as ex13 keeps it
+
+
 def _state(sol) -> dict:
-    return ex13._STATE.setdefault(("ex16", id(sol)), {"module": sol})
+    return _STATE.setdefault(id(sol), {"module": sol})  # the module is kept, so its id is never reused
 
 
 @lru_cache(maxsize=1)
@@ -167,8 +170,10 @@ def _(sol, rng):
             except CheckFailed as exc:
                 raise CheckFailed(
                     f"the first of your layers whose gradient is wrong: {backward} (your {ex_id}), as your networks "
-                    f"use it — {ex13_gradients._describe(name, args, config)}, with random inputs of those shapes:\n{exc.message}",
-                    (exc.hint + "\n" if exc.hint else "") + f"fix it in your {ex_id} (`studykit grade {ex_id}`).") from None
+                    f"use it — {ex13_gradients._describe(name, args, config)}, with random inputs of those shapes:\n"
+                    f"{exc.message}",
+                    (exc.hint + "\n" if exc.hint else "") + f"fix it in your {ex_id} (`studykit grade {ex_id}`)."
+                ) from None
             done.append(f"{position}. {ex13_gradients._describe(name, args, config)} → {backward}")
     return "checked against your own forwards:\n" + "\n".join(done)
 
@@ -207,7 +212,7 @@ def _(sol, rng):
             picked = [weights[0], weights[len(weights) // 2], weights[-1]]
             picked += [k for k in net if k.startswith("gamma")][-1:]
             for key in dict.fromkeys(picked):
-                def f(v, key=key):
+                def f(v, key=key, net=net, residual=residual):
                     return ex13._scalar("loss", step({**ex13._copy(net), key: v}, X.copy(), y.copy(), residual)[0])
 
                 ex13._fd_check(f"the {which} network's grads[{key!r}]", grads[key], f, net[key].copy(), rng,
