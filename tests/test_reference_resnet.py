@@ -95,3 +95,24 @@ def test_inputs_are_not_modified(rng):
     np.testing.assert_array_equal(X, X0)
     for k in p:
         np.testing.assert_array_equal(p[k], copies[k])
+
+
+@pytest.mark.parametrize("x_shape, c_out, projection, stride", [
+    ((2, 2, 4, 4), 2, False, 1), ((2, 2, 6, 6), 3, True, 2), ((2, 3, 5, 3), 3, True, 1)])
+def test_the_backward_matches_central_differences(rng, x_shape, c_out, projection, stride):
+    from studykit.grading.gradcheck import numerical_gradient_array, rel_error
+    from studykit.reference.resnet import residual_block_backward
+
+    X = rng.standard_normal(x_shape)
+    p = make_params(rng, x_shape[1], c_out, projection)
+    dout = rng.standard_normal(residual_block(X, p, stride).shape)
+    dX, grads = residual_block_backward(dout, X, p, stride)
+    assert set(grads) == set(p)
+    assert rel_error(dX, numerical_gradient_array(lambda v: residual_block(v, p, stride), X.copy(), dout)) < 1e-6
+    for key in p:
+        numeric = numerical_gradient_array(lambda v, key=key: residual_block(X, {**p, key: v}, stride), p[key].copy(),
+                                           dout)
+        if key in ("b1", "b2"):  # before training-mode BN: no effect on the output, gradient 0 up to rounding
+            assert np.abs(grads[key]).max() < 1e-10 and np.abs(numeric).max() < 1e-6
+        else:
+            assert rel_error(grads[key], numeric) < 1e-6, key

@@ -21,3 +21,15 @@ def residual_block(X, params, stride=1):
     返回 (N, C_out, H_out, W_out)
     """
     raise NotImplementedError
+
+
+def residual_block_backward(dout, X, params, stride=1):
+    """residual_block 的反向传播：返回 (dX, grads)。
+
+    dout: (N, C_out, H_out, W_out)，损失对 residual_block(X, params, stride) 输出的梯度
+    X, params, stride: 与前向相同（在这里重新算一遍前向，留下反向需要的中间量）
+    返回 dX (N, C_in, H, W) 和 grads：dict，键与 params 相同（W1, b1, gamma1, ..., 有投影时还有 W3, b3），
+      每个值的形状与对应参数相同
+    X 被主支路和捷径各用了一次：dX 是两条支路梯度之和。
+    """
+    raise NotImplementedError

@@ -28,6 +28,7 @@ from typing import Any
 
 WORKSPACE_VARIABLE = "STUDYKIT_WORKSPACE"
 CAPSTONE = "ex13"  # the exercise that loads the others (its own functions are not loadable)
+CAPSTONES = (CAPSTONE, "ex16")  # ex16 loads them too
 
 # what the learner's file asked for, in the order it asked: function name → exercise id
 REQUESTED: dict[str, str] = {}
@@ -57,7 +58,7 @@ def _catalogue() -> dict[str, Any]:
 
     owners: dict[str, Any] = {}
     for ex in all_exercises():
-        if ex.id == CAPSTONE:
+        if ex.id in CAPSTONES:
             continue
         for name in ex.functions:
             owners.setdefault(name, ex)

@@ -1,4 +1,5 @@
-"""Checks for ex12, the residual block, against the composition of the other references."""
+"""Checks for ex12, the residual block and its backward, against the composition of the other references and (the
+backward) against finite differences of the learner's own forward."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import numpy as np
 
 from studykit.grading import checks
 from studykit.grading.cases import CaseList
-from studykit.reference.activations import relu
-from studykit.reference.batchnorm import batch_norm
-from studykit.reference.conv import conv2d_forward
+from studykit.grading.gradcheck import numerical_gradient_array
+from studykit.reference.activations import relu, relu_grad
+from studykit.reference.batchnorm import batch_norm, batch_norm_backward
+from studykit.reference.conv import conv2d_backward, conv2d_forward
+from studykit.reference.resnet import _forward
 from studykit.reference.resnet import residual_block as ref
+from studykit.reference.resnet import residual_block_backward as ref_backward
 
 cases = CaseList()
 
@@ -132,3 +136,132 @@ def _(sol, rng):
 @cases("a batch of one image", kind="edge")
 def _(sol, rng):
     _check(sol, rng.standard_normal((1, 2, 4, 4)), _params(rng, 2, 2, False), 1)
+
+
+# ---- the backward: residual_block_backward(dout, X, params, stride) → (dX, grads) ----
+
+# b1 and b2 feed training-mode batch norm, which subtracts each channel's batch mean: they cannot change the block's
+# output, their true gradient is 0 and what a learner returns for them is rounding. They are not graded.
+UNGRADED = ("b1", "b2")
+FD_THRESHOLD = 1e-5  # batch norm's backward through a ReLU: central differences agree to ~1e-8 on these sizes
+
+
+SKIP_IDENTITY = ("X is used twice — by the main branch and by the shortcut — so dX is the SUM of both gradients: "
+                 "dX = dX_main + dS, where dS is the gradient at the addition. Yours has only the main branch's.")
+SKIP_PROJECTION = ("X is used twice — by the main branch and by the 1×1 projection — so dX is the SUM of both: "
+                   "dX = dX_main + dX_shortcut, where dX_shortcut comes from conv2d_backward(dS, X, W3, b3, stride, 0)"
+                   ". Yours has only the main branch's.")
+PROJECTION_BACK = ("dS, the gradient at the addition, has the OUTPUT's shape; with a projection it reaches X through "
+                   "the 1×1 convolution: dX_shortcut, dW3, db3 = conv2d_backward(dS, X, W3, b3, stride, 0).")
+RELU_AT_BRANCH = ("the final ReLU is applied to the SUM S = bn2(…) + shortcut(X): its gradient is dout * (S > 0), "
+                  "taken at S, not at the main branch's output bn2(…) alone.")
+RELU_AT_OUT_MISSING = ("the final ReLU's gradient is missing: dS = dout * (S > 0) with S = bn2(…) + shortcut(X), "
+                       "before anything flows into either branch.")
+
+
+def _check_backward(sol, rng, x_shape, c_out, projection, stride):
+    backward = checks.need(sol, "residual_block_backward")
+    X = rng.standard_normal(x_shape)
+    p = _params(rng, x_shape[1], c_out, projection)
+    out_shape = ref(X, p, stride).shape
+    dout = rng.standard_normal(out_shape)
+    expected_dX, expected = ref_backward(dout, X, p, stride)
+    with checks.unchanged("residual_block_backward", dout=dout, X=X,
+                          **{f'params["{k}"]': v for k, v in p.items()}):
+        try:
+            got = backward(dout, X, p, stride=stride)
+        except ValueError as exc:
+            if "broadcast" not in str(exc):
+                raise
+            raise checks.CheckFailed(
+                f"residual_block_backward raised “ValueError: {str(exc).strip()}” for X of shape {X.shape}, "
+                f"stride {stride}, {'with' if projection else 'without'} W3/b3.",
+                PROJECTION_BACK if projection else None) from None
+    if not (isinstance(got, tuple) and len(got) == 2 and isinstance(got[1], dict)):
+        raise checks.CheckFailed(f"residual_block_backward must return (dX, grads) with grads a dict keyed like "
+                                 f"params; got {type(got).__name__}.")
+    dX, grads = checks.as_array("dX", got[0]), got[1]
+    missing = [k for k in p if k not in grads and k not in UNGRADED]
+    if missing:
+        what = ("the projection's gradient is missing: the shortcut conv(X, W3, b3, stride) has parameters too — "
+                "dW3, db3 come from conv2d_backward(dS, X, W3, b3, stride, 0)." if {"W3", "b3"} & set(missing)
+                else "grads needs one entry per key of params.")
+        raise checks.CheckFailed(f"grads has no {', '.join(missing)} (it has {', '.join(sorted(grads)) or 'nothing'}).",
+                                 what)
+
+    _, c = _forward(X, p, stride)
+
+    # the gradient at the addition under each ReLU mistake, pushed through the reference to every value
+    def through(dS):
+        dZ2, dg2, db2 = batch_norm_backward(dS, c["Z2"], p["gamma2"])
+        dA1, dW2, _ = conv2d_backward(dZ2, c["A1"], p["W2"], p["b2"], 1, 1)
+        dZ1, dg1, db1 = batch_norm_backward(dA1 * relu_grad(c["B1"]), c["Z1"], p["gamma1"])
+        dXm, dW1, _ = conv2d_backward(dZ1, X, p["W1"], p["b1"], stride, 1)
+        if projection:
+            dXs, dW3, db3 = conv2d_backward(dS, X, p["W3"], p["b3"], stride, 0)
+        else:
+            dXs, dW3, db3 = dS, None, None
+        return {"dX": dXm + dXs, "dX_main": dXm, "W1": dW1, "gamma1": dg1, "beta1": db1, "W2": dW2, "gamma2": dg2,
+                "beta2": db2, "W3": dW3, "b3": db3}
+
+    right = through(dout * relu_grad(c["S"]))
+    at_branch = through(dout * relu_grad(c["B2"]))
+    no_relu = through(dout)
+    relu_variants = {RELU_AT_BRANCH: at_branch, RELU_AT_OUT_MISSING: no_relu}
+
+    def hint_for(name, value):
+        found = checks.match_variant(value, {h: v[name] for h, v in relu_variants.items() if v.get(name) is not None})
+        if found is None and name == "dX":
+            found = checks.match_variant(value, {SKIP_PROJECTION if projection else SKIP_IDENTITY: right["dX_main"]})
+        return found
+
+    checks.check_close("dX", dX, expected_dX, rtol=1e-5, atol=1e-8, hint=hint_for("dX", dX))
+    for name in p:
+        if name in UNGRADED:
+            continue
+        value = checks.as_array(f"grads[{name!r}]", grads[name])
+        checks.check_close(f"grads[{name!r}]", value, expected[name], rtol=1e-5, atol=1e-8,
+                           hint=hint_for(name, value))
+
+    # and against central differences of the learner's own forward, so the backward matches what they built
+    forward = checks.need(sol, "residual_block")
+
+    def own_forward_of(key):
+        """Your residual_block as a function of X (key "X") or of one parameter, everything else fixed."""
+        if key == "X":
+            return lambda value: forward(value, p, stride=stride)
+        return lambda value: forward(X, {**p, key: value}, stride=stride)
+
+    checks.check_gradient("dX (vs finite differences of your residual_block)", dX,
+                          numerical_gradient_array(own_forward_of("X"), X.copy(), dout), threshold=FD_THRESHOLD)
+    for name in p:
+        if name in UNGRADED:
+            continue
+        checks.check_gradient(f"grads[{name!r}] (vs finite differences of your residual_block)", grads[name],
+                              numerical_gradient_array(own_forward_of(name), p[name].copy(), dout),
+                              threshold=FD_THRESHOLD)
+
+
+@cases("backward: identity shortcut", part="backward")
+def _(sol, rng):
+    _check_backward(sol, rng, (2, 2, 4, 4), 2, False, 1)
+
+
+@cases("backward: projection, C_in ≠ C_out, stride 2", part="backward", kind="random")
+def _(sol, rng):
+    _check_backward(sol, rng, (2, 2, 6, 6), 3, True, 2)
+
+
+@cases("backward: projection with stride 1", part="backward", kind="random")
+def _(sol, rng):
+    _check_backward(sol, rng, (2, 2, 4, 4), 3, True, 1)
+
+
+@cases("backward: projection even when the shapes already match", part="backward", kind="edge")
+def _(sol, rng):
+    _check_backward(sol, rng, (2, 2, 4, 4), 2, True, 1)
+
+
+@cases("backward: odd sizes, stride 2, C_in = C_out", part="backward", kind="edge")
+def _(sol, rng):
+    _check_backward(sol, rng, (2, 2, 5, 3), 2, True, 2)

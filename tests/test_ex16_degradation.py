@@ -1,0 +1,64 @@
+"""ex16, the degradation capstone: a learner's plain and residual networks from their own layers (vectorized here,
+so a grade takes seconds) pass every case with the gap shown; a learner who ignores `residual` (two plain networks)
+is told the gap is missing. The loop-style layers and the seeds checked are in docs/exercises-resnet.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SOLUTIONS
+from studykit.grading import own
+from studykit.workspace import init_workspace
+
+LAYERS = {"ex03-softmax-cross-entropy": "ex03_correct", "ex04-activations": "ex04_correct",
+          "ex09-conv-layer": "ex09_correct_im2col", "ex10-max-pooling": "ex10_correct",
+          "ex11-batch-norm": "ex11_correct", "ex12-residual-block": "ex12_vectorized"}
+TRAINING = "training: both networks train, and the plain one's training loss stays higher"
+
+
+def grade_in_process(tmp_path: Path, source: str, monkeypatch, seed: int = 7) -> dict:
+    """{case name: (status, message, hint, data)}: the grade as the CLI runs it (the learner's code in its child)."""
+    from studykit.catalog import find
+    from studykit.grading.runner import run_in_child
+
+    root = tmp_path / "ws"
+    init_workspace(root)
+    for folder, name in LAYERS.items():
+        (root / "exercises" / folder / "solution.py").write_text((SOLUTIONS / f"{name}.py").read_text())
+    own.reset()
+    monkeypatch.setenv(own.WORKSPACE_VARIABLE, str(root))
+    path = root / "exercises" / "ex16-degradation" / "solution.py"
+    path.write_text(source, encoding="utf-8")
+    result = run_in_child(find("ex16"), path, seed)
+    results = {t["name"]: (t["status"], t["message"], t["hint"], t.get("data")) for t in result["tests"]}
+    if result["message"]:
+        results["(grade)"] = ("error", result["message"], None, None)
+    return results
+
+
+@pytest.mark.slow
+def test_a_learner_solution_passes_and_shows_the_gap(tmp_path, monkeypatch):
+    results = grade_in_process(tmp_path, (SOLUTIONS / "ex16_correct.py").read_text(), monkeypatch)
+    assert all(status == "pass" for status, *_ in results.values()), results
+    status, message, _, data = results[TRAINING]
+    runs = data["degradation"]
+    assert runs["plain"]["after"] >= 1.5 * runs["residual"]["after"]
+    assert runs["plain"]["after"] < 0.8 * runs["plain"]["before"]  # the plain network trains too, only worse
+    assert "plain/residual = " in message and "mean training loss of every 6 steps" in message
+    assert "10. residual_block((3, 4, 4, 4)) → residual_block_backward" in results[
+        "gradients: each of your layers, in your networks' forward order, agrees with finite differences"][1]
+
+
+@pytest.mark.slow
+def test_two_plain_networks_are_told_the_gap_is_missing(tmp_path, monkeypatch):
+    source = (SOLUTIONS / "ex16_correct.py").read_text()
+    old = "h = residual_block(h, p) if residual else plain_block(h, p)"
+    assert old in source
+    results = grade_in_process(tmp_path, source.replace(old, "h = plain_block(h, p)"), monkeypatch)
+    assert results["your layers: what your networks use from ex03–ex12 passes those exercises' checks"][0] == "fail"
+    assert "do not use your residual_block" in results[
+        "your layers: what your networks use from ex03–ex12 passes those exercises' checks"][1]
+    status, message, hint, _ = results[TRAINING]
+    assert status == "fail" and "the plain network's loss should stay at least 1.5× the residual one's" in message
