@@ -3,7 +3,6 @@ right hint, fast) and through the real CLI (starter fails, a learner's solution 
 
 from __future__ import annotations
 
-
 import pytest
 from ex_helpers import graded
 from ex_suite_harness import module_from_source, run_cases

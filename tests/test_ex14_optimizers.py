@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from ex_helpers import failing, graded, run_suite_in_process
+
 from studykit.reference import optim
 
 pytestmark = pytest.mark.cli

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import SOLUTIONS
+
 from studykit.grading import own
 from studykit.workspace import init_workspace
 

@@ -97,7 +97,8 @@ def _solution_for(app: PracticeContext, ex: catalog.Exercise, file: str | None) 
 @click.option("--file", "file", metavar="PATH", type=grading_options.SOLUTION_FILE,
               help="Grade this file instead of the workspace's solution.py.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON result object (Exercism-style).")
-@click.option("--seed", type=grading_options.SEED, help="Seed for the random cases; every failing report prints the one to replay.")
+@click.option("--seed", type=grading_options.SEED,
+              help="Seed for the random cases; every failing report prints the one to replay.")
 @click.option("--timeout", type=grading_options.TIMEOUT,
               help="Wall-clock limit in seconds (default: the exercise's).")
 @click.option("--plot", metavar="PNG", type=click.Path(dir_okay=False, path_type=Path),

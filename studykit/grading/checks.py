@@ -54,7 +54,7 @@ def learner_parameters(sol: Any, name: str, func: Callable) -> tuple[str, ...] |
     `*args` and the like. (Never from a value of the learner's module: a file could define one to match.)"""
     sent = getattr(type(func), "parameters", None)
     if isinstance(sent, property):
-        params = func.parameters
+        params = getattr(func, "parameters", None)
         if params is None or any(kind in ("VAR_POSITIONAL", "VAR_KEYWORD", "KEYWORD_ONLY") for _, kind, _, _ in params):
             return None
         return tuple(p for p, _, _, _ in params)

@@ -54,7 +54,7 @@ class _Sink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, b) -> int:  # type: ignore[override]
+    def write(self, b) -> int:
         size = len(b)
         if self._budget[0] > 0:
             piece = bytes(b[: self._budget[0]])
@@ -175,9 +175,9 @@ class ImportGuard:
         return self._real_import_module(name, package)
 
     def install(self) -> None:
-        sys.meta_path.insert(0, self)  # type: ignore[arg-type]
+        sys.meta_path.insert(0, self)
         builtins.__import__ = self.guarded_import
-        importlib.import_module = self.guarded_import_module  # type: ignore[assignment]
+        importlib.import_module = self.guarded_import_module
 
 
 def load_solution(path: Path):

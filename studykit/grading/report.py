@@ -33,7 +33,7 @@ def grade_result(
 ) -> GradeResult:
     """One result from the grader's records (plan, begin, case, fatal, done); `death` says how the learner's process
     ended when the grade could not finish."""
-    plan = next((r["cases"] for r in records if r.get("type") == "plan"), [])
+    plan: list = next((r["cases"] for r in records if r.get("type") == "plan"), [])
     fatal = next((r["message"] for r in records if r.get("type") == "fatal"), None)
     reported = {r["name"]: r for r in records if r.get("type") == "case"}
     begun = [r["name"] for r in records if r.get("type") == "begin"]

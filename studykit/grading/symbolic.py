@@ -224,7 +224,7 @@ def parse_answer(answer, symbols: tuple[str, ...]) -> sp.Expr:
                           f"put the power after the call: {name}(x)**{power}, not {name}**{power}(x)")
     gaps = _implicit_products(text, set(declared) | set(CONSTANTS))
     if gaps:
-        fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)], strict=False))
+        fixed = _with_stars(text, gaps)
         column = gaps[0]
         try:  # suggest the fixed text only if it is itself a valid answer, never another invalid expression
             _check_exponents(_Builder(declared).build(ast.parse(fixed, mode="eval")))
@@ -269,7 +269,7 @@ def _implicit_products(text: str, names: set[str]) -> list[int]:
             gaps.append(after.start[1])
     if not gaps:
         return []
-    fixed = "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)], strict=False))
+    fixed = _with_stars(text, gaps)
     try:
         ast.parse(fixed, mode="eval")
     except SyntaxError:
@@ -379,3 +379,8 @@ def check_answer(answer, expected: sp.Expr, symbols: tuple[str, ...], seed: int 
                        "write the derivative directly in terms of the functions; avoid huge powers and deep nesting")
     except Exception as exc:  # noqa: BLE001 — sympy failing on an odd answer is a verdict, not a crash
         return Verdict(False, f"could not evaluate the answer ({type(exc).__name__}: {str(exc)[:200]})")
+
+
+def _with_stars(text: str, gaps: list[int]) -> str:
+    """`text` with a `*` written at each of the positions `gaps` (between two factors side by side)."""
+    return "".join(text[a:b] + ("*" if b in gaps else "") for a, b in zip([0, *gaps], [*gaps, len(text)], strict=True))

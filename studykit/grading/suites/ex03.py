@@ -7,8 +7,7 @@ import numpy as np
 from studykit.grading import checks
 from studykit.grading.cases import CaseList
 from studykit.grading.gradcheck import numerical_gradient
-from studykit.reference.softmax import log_softmax, softmax
-from studykit.reference.softmax import softmax_cross_entropy as ref
+from studykit.reference.softmax import log_softmax, softmax, softmax_cross_entropy as ref
 
 cases = CaseList()
 

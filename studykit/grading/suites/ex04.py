@@ -180,7 +180,8 @@ def _(sol, rng):
     ones = np.ones_like(x)
     for name in ("relu", "sigmoid", "tanh"):
         forward, grad = checks.need_as_starter(sol, name, "ex04"), checks.need_as_starter(sol, f"{name}_grad", "ex04")
-        numeric = numerical_gradient_array(lambda v: np.asarray(forward(v), dtype=np.float64), x.copy(), ones)
+        numeric = numerical_gradient_array(lambda v, forward=forward: np.asarray(forward(v), dtype=np.float64),
+                                           x.copy(), ones)
         checks.check_gradient(f"{name}_grad(x)", grad(x), numeric, threshold=1e-7,
                               hint=f"{name}_grad must be the derivative of your own {name}.")
 

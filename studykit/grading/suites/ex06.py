@@ -27,8 +27,9 @@ def _problem(rng, n=5, d=4, h=6, c=3):
 
 def _call(sol, args, keywords=False):
     func = checks.need_as_starter(sol, "mlp_backprop", "ex06")
-    with checks.unchanged("mlp_backprop", **{k: a for k, a in zip(ARGS, args, strict=True) if isinstance(a, np.ndarray)}):
-        out = func(**dict(zip(ARGS, args))) if keywords else func(*args)
+    arrays = {k: a for k, a in zip(ARGS, args, strict=True) if isinstance(a, np.ndarray)}
+    with checks.unchanged("mlp_backprop", **arrays):
+        out = func(**dict(zip(ARGS, args, strict=True))) if keywords else func(*args)
     if not (isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], dict)):
         raise checks.CheckFailed("mlp_backprop must return (loss, grads) with grads a dict.")
     loss, grads = out

@@ -6,8 +6,7 @@ import numpy as np
 
 from studykit.grading import checks
 from studykit.grading.cases import CaseList
-from studykit.reference.conv import conv2d_flipped as ref_conv
-from studykit.reference.conv import corr2d as ref_corr
+from studykit.reference.conv import conv2d_flipped as ref_conv, corr2d as ref_corr
 
 cases = CaseList()
 

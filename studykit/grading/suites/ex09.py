@@ -7,9 +7,7 @@ import numpy as np
 from studykit.grading import checks, speed
 from studykit.grading.cases import CaseList
 from studykit.grading.gradcheck import numerical_gradient_array
-from studykit.reference.conv import conv2d_backward as ref_backward
-from studykit.reference.conv import conv2d_forward as ref_forward
-from studykit.reference.conv import output_size
+from studykit.reference.conv import conv2d_backward as ref_backward, conv2d_forward as ref_forward, output_size
 
 cases = CaseList()
 
@@ -100,7 +98,8 @@ def _backward(sol, X, W, b, stride, padding, rng, positional=False):
     dX, dW, db = (checks.as_array(name, v) for name, v in zip(("dX", "dW", "db"), out, strict=False))
     where = f" (stride {stride}, padding {padding}, X {X.shape}, W {W.shape})"
     eX, eW, eb = ref_backward(dout, X, W, b, stride, padding)
-    checks.check_shape("db" + where, db, eb.shape, "db has one entry per output channel: sum dout over N, H_out and W_out.")
+    checks.check_shape("db" + where, db, eb.shape,
+                       "db has one entry per output channel: sum dout over N, H_out and W_out.")
     checks.check_close("db" + where, db, eb, rtol=1e-7, atol=1e-9, variants={
         "db is the SUM of dout over N, H_out and W_out (every output position adds b once), not the mean.":
             lambda: dout.mean(axis=(0, 2, 3)),

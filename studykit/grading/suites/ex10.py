@@ -7,8 +7,7 @@ import numpy as np
 from studykit.grading import checks, speed
 from studykit.grading.cases import CaseList
 from studykit.grading.gradcheck import numerical_gradient_array
-from studykit.reference.pooling import max_pool2d as ref_pool
-from studykit.reference.pooling import max_pool2d_backward as ref_backward
+from studykit.reference.pooling import max_pool2d as ref_pool, max_pool2d_backward as ref_backward
 
 cases = CaseList()
 

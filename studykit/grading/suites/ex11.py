@@ -10,8 +10,7 @@ import numpy as np
 from studykit.grading import checks
 from studykit.grading.cases import CaseList
 from studykit.grading.gradcheck import numerical_gradient_array
-from studykit.reference.batchnorm import batch_norm as ref
-from studykit.reference.batchnorm import batch_norm_backward as ref_backward
+from studykit.reference.batchnorm import batch_norm as ref, batch_norm_backward as ref_backward
 
 cases = CaseList()
 
@@ -162,7 +161,8 @@ def _check_eval(sol, X, gamma, beta, mm, mv, eps=None, keywords=False):
             lambda: ref(X, gamma, beta, mm, mv, False)[0],
     })
     axes = _axes(X)
-    updated = "evaluation does not update the moving statistics: you updated them with this batch; return them as they are."
+    updated = ("evaluation does not update the moving statistics: you updated them with this batch; return them as "
+               "they are.")
     checks.check_close("new_moving_mean (eval)", nm, mm, rtol=0, atol=0, variants={
         updated: lambda: 0.9 * mm + 0.1 * X.mean(axis=axes), updated + " ": lambda: 0.1 * mm + 0.9 * X.mean(axis=axes),
     })
@@ -195,13 +195,14 @@ def _(sol, rng):
 def _check_backward(sol, X, gamma, rng, eps=None, keywords=False):
     dY = rng.standard_normal(X.shape)
     func = checks.need_as_starter(sol, "batch_norm_backward", "ex11")
-    with checks.unchanged("batch_norm_backward", dY=dY, X=X, gamma=gamma), _named_broadcast_error("batch_norm_backward", X):
+    with checks.unchanged("batch_norm_backward", dY=dY, X=X, gamma=gamma), \
+            _named_broadcast_error("batch_norm_backward", X):
         extra = () if eps is None else (eps,)
         out = (func(dY=dY, X=X, gamma=gamma, **({} if eps is None else {"eps": eps})) if keywords
                else func(dY, X, gamma, *extra))
     if not (isinstance(out, tuple) and len(out) == 3):
         raise checks.CheckFailed("batch_norm_backward must return a triple (dX, dgamma, dbeta).")
-    dX, dgamma, dbeta = (checks.as_array(n, v) for n, v in zip(("dX", "dgamma", "dbeta"), out))
+    dX, dgamma, dbeta = (checks.as_array(n, v) for n, v in zip(("dX", "dgamma", "dbeta"), out, strict=True))
     e = 1e-5 if eps is None else eps
     eX, eg, eb = ref_backward(dY, X, gamma, e)
     axes, shape = _axes(X), _shape(X)
@@ -215,7 +216,8 @@ def _check_backward(sol, X, gamma, rng, eps=None, keywords=False):
         "dβ is the SUM of dY over the normalized axes (β is added to every one of them), not the mean.":
             lambda: dY.mean(axis=axes),
     })
-    checks.check_shape("dgamma", dgamma, eg.shape, checks.match_variant(dgamma, {axis0: lambda: (dY * x_hat).sum(axis=0)})
+    checks.check_shape("dgamma", dgamma, eg.shape,
+                       checks.match_variant(dgamma, {axis0: lambda: (dY * x_hat).sum(axis=0)})
                        or f"dγ has one value per feature / channel: shape {eg.shape}.")
     checks.check_close("dgamma", dgamma, eg, rtol=1e-7, variants={
         "dγ = Σ dY · x̂ with x̂ the NORMALIZED input, not Σ dY · X.": lambda: (dY * X).sum(axis=axes),

@@ -13,9 +13,7 @@ from studykit.grading.gradcheck import numerical_gradient_array
 from studykit.reference.activations import relu, relu_grad
 from studykit.reference.batchnorm import batch_norm, batch_norm_backward
 from studykit.reference.conv import conv2d_backward, conv2d_forward
-from studykit.reference.resnet import _forward
-from studykit.reference.resnet import residual_block as ref
-from studykit.reference.resnet import residual_block_backward as ref_backward
+from studykit.reference.resnet import _forward, residual_block as ref, residual_block_backward as ref_backward
 
 cases = CaseList()
 

@@ -16,9 +16,7 @@ import numpy as np
 
 from studykit.grading import checks, own
 from studykit.grading.cases import CaseList, CheckFailed
-from studykit.grading.suites.ex13 import common as ex13
-from studykit.grading.suites.ex13 import gradients as ex13_gradients
-from studykit.grading.suites.ex13 import layers as ex13_layers
+from studykit.grading.suites.ex13 import common as ex13, gradients as ex13_gradients, layers as ex13_layers
 from studykit.reference.optim import sgd_step
 
 cases = CaseList()

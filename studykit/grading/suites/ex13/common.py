@@ -64,7 +64,8 @@ def _eval_subset() -> np.ndarray:
 
 def _copy(model):
     if not isinstance(model, dict):
-        raise CheckFailed(f"the model must be a dict of numpy arrays (init_model returns it), got {type(model).__name__}.")
+        raise CheckFailed("the model must be a dict of numpy arrays (init_model returns it), got "
+                          f"{type(model).__name__}.")
     return {k: (np.array(v, copy=True) if isinstance(v, np.ndarray) else v) for k, v in model.items()}
 
 
@@ -116,7 +117,8 @@ def _requested(sol) -> dict[str, str]:
 
 def _calls(reply: dict) -> list[tuple[str, tuple, dict]]:
     """The calls of the learner's earlier functions a remote call recorded, as (name, args, kwargs)."""
-    calls = reply.get("own_calls") if isinstance(reply.get("own_calls"), list) else []
+    sent = reply.get("own_calls")
+    calls: list = sent if isinstance(sent, list) else []
     return [(str(c[0]), tuple(c[1]), dict(c[2])) for c in calls
             if isinstance(c, list) and len(c) == 3 and isinstance(c[1], list) and isinstance(c[2], dict)]
 

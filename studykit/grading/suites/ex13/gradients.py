@@ -80,10 +80,10 @@ def _check_conv(fwd, bwd, args, rng, label):
     out = bwd(dout, X, W, b, stride, padding)
     if not (isinstance(out, tuple) and len(out) == 3):
         raise CheckFailed("conv2d_backward must return a triple (dX, dW, db).")
-    for i, (grad, what) in enumerate(zip(out, ("dX", "dW", "db"))):
+    for i, (grad, what) in enumerate(zip(out, ("dX", "dW", "db"), strict=True)):
         params = [X, W, b]
 
-        def f(v, i=i):
+        def f(v, i=i, params=params):
             trial = list(params)
             trial[i] = v
             return np.sum(fwd(*trial, stride, padding) * dout)
@@ -115,10 +115,10 @@ def _check_bn(fwd, bwd, args, rng, label):
     out = bwd(dY, X, gamma, *(extra[:1] if extra and extra[0] != 1e-5 else ()))  # the forward's eps, if not 1e-5
     if not (isinstance(out, tuple) and len(out) == 3):
         raise CheckFailed("batch_norm_backward must return a triple (dX, dgamma, dbeta).")
-    for i, (grad, what) in enumerate(zip(out, ("dX", "dgamma", "dbeta"))):
+    for i, (grad, what) in enumerate(zip(out, ("dX", "dgamma", "dbeta"), strict=True)):
         params = [X, gamma, beta]
 
-        def f(v, i=i):
+        def f(v, i=i, params=params):
             trial = list(params)
             trial[i] = v
             return np.sum(fwd(*trial, mm, mv, True, *extra)[0] * dY)
@@ -152,8 +152,8 @@ def _check_dropout(fwd, bwd, args, rng, label):
     if not (isinstance(out, tuple) and len(out) == 2):
         raise CheckFailed("dropout_forward must return a pair (out, mask).")
     dout = rng.standard_normal(checks.as_array("out", out[0]).shape)
-    _fd_check(f"dX {label}", bwd(dout, out[1], p), lambda v: np.sum(fwd(v, p, True, np.random.default_rng(seed))[0] * dout),
-              X.copy(), rng, SAMPLE)
+    _fd_check(f"dX {label}", bwd(dout, out[1], p),
+              lambda v: np.sum(fwd(v, p, True, np.random.default_rng(seed))[0] * dout), X.copy(), rng, SAMPLE)
 
 
 CHECKS = {"conv2d_forward": _check_conv, "max_pool2d": _check_pool, "batch_norm": _check_bn, "relu": _check_elementwise,
@@ -206,8 +206,9 @@ def _(sol, rng):
                     f"the first of your layers whose gradient is wrong, in forward order: {backward} (your {ex_id}), "
                     f"as your model's layer {position} uses it — {_describe(name, args, config)}, with random inputs "
                     f"of those shapes:\n{exc.message}",
-                    (exc.hint + "\n" if exc.hint else "") + f"fix it in your {ex_id} (`studykit grade {ex_id}`); every "
-                    "gradient before this layer in the backward pass is wrong with it, so training cannot work.") from None
+                    (exc.hint + "\n" if exc.hint else "") + f"fix it in your {ex_id} (`studykit grade {ex_id}`); "
+                    "every gradient before this layer in the backward pass is wrong with it, so training cannot "
+                    "work.") from None
             done.append(f"{position}. {_describe(name, args, config)} → {backward}")
     st["layers_ok"] = True
     return "checked against your own forwards, at the shapes your model uses:\n" + "\n".join(done)
@@ -228,7 +229,8 @@ def _factor(got: np.ndarray, numeric: np.ndarray) -> float | None:
     return k
 
 
-def _model_hint(st, key: str, got: np.ndarray, numeric: np.ndarray, values: np.ndarray | None = None) -> str:
+def _model_hint(st, key: str, got: np.ndarray, numeric: np.ndarray,
+                values: np.ndarray | None = None) -> str | None:
     lines = []
     k = _factor(got, numeric)
     lam = _weight_decay(got, numeric, values) if values is not None else None
@@ -242,7 +244,8 @@ def _model_hint(st, key: str, got: np.ndarray, numeric: np.ndarray, values: np.n
         lines.append(f"grads[{key!r}] is {k:.4g} × the right gradient at every entry checked: a factor that does not "
                      f"belong (the loss is a MEAN over the batch, and softmax_cross_entropy's dZ already has the 1/N).")
     elif not np.any(got) and np.any(np.abs(numeric) > 1e-6):
-        lines.append(f"grads[{key!r}] is zero, but your loss changes with model[{key!r}]: the gradient never reaches it.")
+        lines.append(f"grads[{key!r}] is zero, but your loss changes with model[{key!r}]: the gradient never "
+                     "reaches it.")
     if "wrong_layer" in st:
         backward, ex_id = st["wrong_layer"]
         lines.append(f"the first of your layers whose gradient is wrong is {backward} (your {ex_id}, above): fix it "
@@ -292,7 +295,8 @@ def _(sol, rng):
                                   _model_hint(st, key, got, numeric, values)) from None
     st["model_ok"] = True
     names = ", ".join(k for k in model if k in grads)
-    return f"grads of {names} agree with finite differences of your loss ({TINY} images, up to {SAMPLE_MODEL} entries each)."
+    return (f"grads of {names} agree with finite differences of your loss ({TINY} images, up to {SAMPLE_MODEL} "
+            "entries each).")
 
 
 def _sampled(grad, f, x):

@@ -131,7 +131,7 @@ def _(sol, rng):
         if problem is not None:
             problems.append((ex_id, problem))
     if problems:
-        (first, (message, hint)), others = problems[0], [p[0] for p in problems[1:]]
+        (_, (message, hint)), others = problems[0], [p[0] for p in problems[1:]]
         if others:
             message += f"\nnot finished either: {', '.join(others)}."
         raise CheckFailed(message, hint)

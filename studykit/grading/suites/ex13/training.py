@@ -4,6 +4,7 @@ the models evaluated here; the loss must fall and the test accuracy reach the ta
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,7 @@ def _train(sol, rng) -> dict:
     curve = {"epochs": [], "cpu_seconds": [], "train_loss": [], "train_accuracy": [], "test_accuracy": [],
              "train_images": len(subset), "test_images": len(X_test), "budget_seconds": budget,
              "target_accuracy": TARGET, "stopped": False}
-    run = {"curve": curve, "last_model": None, "first_model": None, "seconds": 0.0, "per_function": {},
+    run: dict[str, Any] = {"curve": curve, "last_model": None, "first_model": None, "seconds": 0.0, "per_function": {},
            "returned": False}
     st["training"] = run
 
@@ -93,8 +94,9 @@ def _train(sol, rng) -> dict:
 
     with _own_errors():
         evaluate(_copy(init(np.random.default_rng(rng.integers(2**32)))), 0, 0.0)
-        final, reply = train.call((X_train.copy(), y_train.copy(), np.random.default_rng(rng.integers(2**32)),
-                                   protocol.EpochRecorder(budget)), {}, time_own=True)
+        arguments = (X_train.copy(), y_train.copy(), np.random.default_rng(rng.integers(2**32)),
+                     protocol.EpochRecorder(budget))
+        final, reply = train.call(arguments, {}, time_own=True)  # type: ignore[attr-defined]  # a RemoteFunction
         seconds = reply.get("process_seconds")
         run["seconds"] = float(seconds) if isinstance(seconds, float) else 0.0
         spent = reply.get("own_seconds")
@@ -200,7 +202,8 @@ def _(sol, rng):
     first, last = losses[0], losses[-1]
     points = len(losses) - 1
     if points == 0:
-        raise CheckFailed(f"train used {run['seconds']:.0f} s of CPU before its first call of on_epoch(model), more than "
+        raise CheckFailed(f"train used {run['seconds']:.0f} s of CPU before its first call of on_epoch(model), more "
+                          "than "
                           f"the {curve['budget_seconds']:g} s allowed, so no trained model could be graded. Call "
                           "on_epoch(model) at the end of every epoch (the grader stops training at the budget and "
                           "grades the last epoch within it); use fewer channels or vectorize your layers.",
@@ -217,7 +220,8 @@ def _(sol, rng):
         raise CheckFailed(f"the loss did not fall to half of where it started: {_num(first)} before training → "
                           f"{_num(last)} after {run['epochs']} epochs ({where}).",
                           _diagnosis(sol, st, run) or "train longer, or with a larger learning rate.", data)
-    return {"message": f"{_num(first)} before training → {_num(last)} after {run['epochs']} epochs ({where}).", "data": data}
+    message = f"{_num(first)} before training → {_num(last)} after {run['epochs']} epochs ({where})."
+    return {"message": message, "data": data}
 
 
 @cases("training: test accuracy ≥ 95 % within 90 s of training", part="training")
