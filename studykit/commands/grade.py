@@ -100,7 +100,7 @@ def _solution_for(app: PracticeContext, ex: catalog.Exercise, file: str | None) 
 @click.option("--seed", type=grading_options.SEED,
               help="Seed for the random cases; every failing report prints the one to replay.")
 @click.option("--timeout", type=grading_options.TIMEOUT,
-              help="Wall-clock limit in seconds (default: the exercise's).")
+              help="Seconds to wait for your code (its run time, not the grader's checks; default: the exercise's).")
 @click.option("--plot", metavar="PNG", type=click.Path(dir_okay=False, path_type=Path),
               help="ex13: also draw the training curve as a PNG (needs matplotlib: pip install 'studykit[plot]').")
 @pass_app
