@@ -74,14 +74,13 @@ def test_a_writer_killed_mid_transaction_loses_only_its_own_grade(tmp_path):
         store.record_grade("ex01", "pass", 1.0, 1, 0.2)
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "holding"
-    started = time.monotonic()
     holder.send_signal(signal.SIGKILL)
     holder.wait()
     holder.stdout.close()
     with ProgressStore.for_workspace(tmp_path) as store:
-        store.record_grade("ex02", "fail", 0.5, 2, 0.2)  # the lock died with the writer: no wait
+        store._db.execute("PRAGMA busy_timeout = 0")  # the lock died with the writer: one still held raises at once
+        store.record_grade("ex02", "fail", 0.5, 2, 0.2)
         assert store.standing("ex09").attempts == 0  # the half-written grade never appears
         assert store.standing("ex01").passed and store.standing("ex02").attempts == 1
-    assert time.monotonic() - started < 5
     with sqlite3.connect(tmp_path / ".studykit" / "progress.db") as db:
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"

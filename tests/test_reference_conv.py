@@ -111,10 +111,25 @@ def test_float32_stays_float32(rng):
     assert all(g.dtype == np.float32 for g in conv2d_backward(np.ones_like(out), X, W, b, 1, 1))
 
 
-def test_no_python_loop_over_pixels_is_fast_enough(rng):
-    import time
-    X, W, b = rng.standard_normal((8, 16, 32, 32)), rng.standard_normal((16, 16, 3, 3)), rng.standard_normal(16)
-    started = time.perf_counter()
-    out = conv2d_forward(X, W, b, 1, 1)
-    conv2d_backward(np.ones_like(out), X, W, b, 1, 1)
-    assert time.perf_counter() - started < 2.0
+def test_no_python_loop_over_pixels(rng):
+    """Counted, not timed: the Python lines the reference runs do not grow with the image (its speed is bench/'s)."""
+    import sys
+
+    def lines_run(size: int) -> int:
+        X, W, b = rng.standard_normal((2, 3, size, size)), rng.standard_normal((4, 3, 3, 3)), rng.standard_normal(4)
+        count = [0]
+
+        def tracer(frame, event, arg):
+            if event == "line":
+                count[0] += 1
+            return tracer
+
+        sys.settrace(tracer)
+        try:
+            out = conv2d_forward(X, W, b, 1, 1)
+            conv2d_backward(np.ones_like(out), X, W, b, 1, 1)
+        finally:
+            sys.settrace(None)
+        return count[0]
+
+    assert lines_run(32) == lines_run(8)
