@@ -171,8 +171,9 @@ def _check_backward(sol, X, p, rng, where="", keywords=False):
         }
         hint = checks.match_variant(dX, variants)
     checks.check_close("dX" + where, dX, expected, rtol=1e-12, atol=1e-15,
-                       hint=hint or "dX = dout ⊙ mask / (1 − p): the same linear map as the forward, whatever "
-                                    "form your mask takes.")
+                       hint=hint or "dX is the same linear map as the forward: with a 0/1 mask, "
+                                    "dX = dout ⊙ mask / (1 − p); with a mask already scaled by 1/(1 − p), "
+                                    "dX = dout ⊙ mask.")
     checks.no_warnings("dropout_backward" + where, warned, hint)
 
 
