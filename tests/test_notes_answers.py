@@ -67,6 +67,25 @@ NOTES = {
 
         - 先归一化再训练
     """,
+    "markers.md": """
+        # 归一化
+
+        ## 为什么要做批归一化？
+
+        让每层输入的分布稳定，训练更快。
+
+        **English Answer:** It keeps each layer's inputs on one scale.
+
+        ## 学习率
+
+        - **学习率衰减：** 训练后期把步长调小。
+
+        **综上**，学习率先大后小最稳妥。
+
+        **💡 提示：** 先试 1e-3。
+
+        **例1**：余弦退火。
+    """,
     "headings.md": """
         # 深度学习面试
 
@@ -158,12 +177,22 @@ def test_run_in_bold_terms_are_term_cards_and_marker_words_are_not(built):
     assert cards["零均值归一化（Z-Score Normalization）"] == "映射到均值为 0、标准差为 1 的分布。"
     assert cards["Dropout"] == "Randomly zeroes activations during training."
     assert cards["Weight decay"] == "Weight decay refers to adding an L2 penalty to the loss."
-    assert cards["过拟合"] == "指模型在训练集上好、测试集上差。"
+    # the marker words' text is part of the card above (issue #21), not a card of its own
+    assert cards["过拟合"] == "指模型在训练集上好、测试集上差。 注意： 这些方法可以组合使用。 TIPS 先归一化再训练"
     assert set(cards) == {"线性函数归一化（Min-Max Scaling）", "零均值归一化（Z-Score Normalization）", "Dropout",
                           "Weight decay", "过拟合"}  # no "In practice", "注意" or "TIPS"
     warnings = built.warnings("terms.md")
     assert any("'注意' is a marker word" in w for w in warnings) and any("'TIPS' is a marker word" in w
                                                                         for w in warnings)
+
+
+def test_a_marker_words_text_joins_the_card_above_once(built):
+    cards = {prompt(c): html_text(answer(c)) for c in built.cards("markers.md")}
+    assert set(cards) == {"为什么要做批归一化？", "学习率衰减"}  # no "English Answer", "综上", "💡 提示" or "例1"
+    assert cards["为什么要做批归一化？"].count("It keeps each layer") == 1  # already the heading's answer: once
+    assert cards["学习率衰减"] == "训练后期把步长调小。 综上 ，学习率先大后小最稳妥。 💡 提示： 先试 1e-3。 例1 ：余弦退火。"
+    warnings = built.warnings("markers.md")
+    assert sum("is a marker word" in w for w in warnings) >= 3
 
 
 def test_question_headings_without_a_question_mark(built):

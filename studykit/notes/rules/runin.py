@@ -59,6 +59,23 @@ def _read(children: list[Token]) -> tuple[list[Token], list[Token], bool] | None
     return front, rest, False
 
 
+def _marker(w, i: int, first: list[Token], line: int) -> bool:
+    """`**综上**，…`, `**例如**：…`: a marker word run into its text, which belongs to the card above."""
+    first = strip_leading_blank(first)
+    close = emphasis_run(first)
+    if close is None or close + 1 >= len(first) or first[close + 1].type != "text":
+        return False
+    word = plain(first[1:close])
+    if not is_marker(word) or _PUNCTUATION.match(first[close + 1].content) is None:
+        return False
+    from studykit.notes.rules.bold import join_marker
+
+    w.warn(line, f"bold {word.rstrip('：:，, ')!r} is a marker word, not a term: no card (its text belongs to the "
+                 f"card above)", "not-a-card")
+    join_marker(w, i)
+    return True
+
+
 def rule(w, i: int, children: list[Token], line: int) -> bool:
     source = w.tokens[i + 1].content
     if not source.lstrip(" \t\u200b").startswith(("**", "__", "*__", "_**")):
@@ -68,7 +85,7 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     segments = lines(children)
     read = _read(segments[0])
     if read is None:
-        return False
+        return _marker(w, i, segments[0], line)
     front, rest, _ = read
     for segment in segments[1:]:
         rest = [*rest, Token("softbreak", "br", 0), *segment]
