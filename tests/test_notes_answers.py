@@ -86,6 +86,42 @@ NOTES = {
 
         **例1**：余弦退火。
     """,
+    "distances.md": """
+        # 距离度量
+
+        3.**切比雪夫距离**（$p=\\infty$），各维差的最大值。
+
+        12、**曼哈顿距离**，各维差的绝对值之和。
+
+        **Automatic Differentiation** (**AD**) refers to applying the chain rule to a program.
+
+        ## 常见距离
+
+        | 序号 | 距离 | 用途 |
+        |---|---|---|
+        | 1 | 余弦距离 | 比较方向 |
+        | 2 | 汉明距离 | 比较编码 |
+
+        ## 逐步计算
+
+        | 步 | 已缓存 | 新算 |
+        |---|---|---|
+        | t=1 | 无 | k1 |
+        | t=2 | k1 | k2 |
+        | t=3 | k1 k2 | k3 |
+
+        ## 练习建议
+
+        - **代码练习：** 自己实现一遍 KNN
+        - **Day 1：** 读论文
+    """,
+    "面试/answer_template.md": """
+        # 答题模板
+
+        ## 什么是 [概念]？
+
+        [一句话定义]
+    """,
     "headings.md": """
         # 深度学习面试
 
@@ -193,6 +229,22 @@ def test_a_marker_words_text_joins_the_card_above_once(built):
     assert cards["学习率衰减"] == "训练后期把步长调小。 综上 ，学习率先大后小最稳妥。 💡 提示： 先试 1e-3。 例1 ：余弦退火。"
     warnings = built.warnings("markers.md")
     assert sum("is a marker word" in w for w in warnings) >= 3
+
+
+def test_run_in_terms_after_a_bare_number_or_with_a_parenthesis_in_bold_or_maths(built):
+    cards = {prompt(c): html_text(answer(c)) for c in built.cards("distances.md")}
+    assert cards["切比雪夫距离（\\(p=\\infty\\)）"] == "各维差的最大值。"
+    assert cards["曼哈顿距离"] == "各维差的绝对值之和。"
+    assert cards["Automatic Differentiation"] == "Automatic Differentiation ( AD ) refers to applying the chain rule " \
+                                                 "to a program."
+    # a numbering column is skipped (the next one names the row); a table of steps, a practice plan: no cards
+    rows = {front: back for front, back in cards.items() if front.startswith("距离：")}
+    assert rows == {"距离：余弦距离 用途": "用途 比较方向", "距离：汉明距离 用途": "用途 比较编码"}, rows
+    assert len(cards) == 5, sorted(cards)
+    warnings = built.warnings("distances.md")
+    assert any("steps of an example or a plan" in w for w in warnings)
+    assert sum("study plan" in w for w in warnings) == 2
+    assert built.cards("面试/answer_template.md") == []
 
 
 def test_question_headings_without_a_question_mark(built):
