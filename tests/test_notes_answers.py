@@ -85,6 +85,16 @@ NOTES = {
         **💡 提示：** 先试 1e-3。
 
         **例1**：余弦退火。
+
+        **First, I lower the rate** - then I watch the loss.
+
+        ## 如何选学习率？
+
+        **English Answer:**
+
+        ```python
+        lr = 1e-3
+        ```
     """,
     "distances.md": """
         # 距离度量
@@ -92,6 +102,8 @@ NOTES = {
         3.**切比雪夫距离**（$p=\\infty$），各维差的最大值。
 
         12、**曼哈顿距离**，各维差的绝对值之和。
+
+        **맨해튼 거리**는 각 차원 차이의 절댓값을 더한 값입니다.
 
         **Automatic Differentiation** (**AD**) refers to applying the chain rule to a program.
 
@@ -224,7 +236,9 @@ def test_run_in_bold_terms_are_term_cards_and_marker_words_are_not(built):
 
 def test_a_marker_words_text_joins_the_card_above_once(built):
     cards = {prompt(c): html_text(answer(c)) for c in built.cards("markers.md")}
-    assert set(cards) == {"为什么要做批归一化？", "学习率衰减"}  # no "English Answer", "综上", "💡 提示" or "例1"
+    # no "English Answer", "综上", "💡 提示", "例1" or "First, I lower the rate"
+    assert set(cards) == {"为什么要做批归一化？", "学习率衰减", "如何选学习率？"}
+    assert cards["如何选学习率？"] == "English Answer: lr = 1e-3"  # the label and its code, once
     assert cards["为什么要做批归一化？"].count("It keeps each layer") == 1  # already the heading's answer: once
     assert cards["学习率衰减"] == "训练后期把步长调小。 综上 ，学习率先大后小最稳妥。 💡 提示： 先试 1e-3。 例1 ：余弦退火。"
     warnings = built.warnings("markers.md")
@@ -240,7 +254,8 @@ def test_run_in_terms_after_a_bare_number_or_with_a_parenthesis_in_bold_or_maths
     # a numbering column is skipped (the next one names the row); a table of steps, a practice plan: no cards
     rows = {front: back for front, back in cards.items() if front.startswith("距离：")}
     assert rows == {"距离：余弦距离 用途": "用途 比较方向", "距离：汉明距离 用途": "用途 比较编码"}, rows
-    assert len(cards) == 5, sorted(cards)
+    assert cards["맨해튼 거리"] == "맨해튼 거리 는 각 차원 차이의 절댓값을 더한 값입니다."  # a Korean topic particle
+    assert len(cards) == 6, sorted(cards)
     warnings = built.warnings("distances.md")
     assert any("steps of an example or a plan" in w for w in warnings)
     assert sum("study plan" in w for w in warnings) == 2

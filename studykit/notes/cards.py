@@ -192,16 +192,17 @@ class Walker:
         for problem_kind, message in card_problems(card):
             self.warn(line, message, problem_kind)
 
-    def join_above(self, i: int, html: str) -> bool:
+    def join_above(self, i: int, html: str, own: str = "") -> bool:
         """Add `html` (a marker word's paragraph: `**注意：** …`, `**综上**，…`) to the back of the card above it, when
-        that card is in the same section or the one around it and does not hold that text already. Whether it did."""
+        that card is in the same section or the one around it and does not hold that text (or `own`, the marker's
+        paragraph alone) already. Whether it did."""
         if not self.note.cards or not html.strip():
             return False
         path = self._last_path
         if self.paths[i][:len(path)] != path:
             return False
         last = self.note.cards[-1]
-        if last.is_cloze or html.strip() in last.back:
+        if last.is_cloze or html.strip() in last.back or (own.strip() and own.strip() in last.back):
             return False
         self.note.cards[-1] = last._replace(back=f"{last.back}\n{html}")
         return True

@@ -146,6 +146,7 @@ def join_marker(w, i: int) -> None:
     """A paragraph that starts with a marker word (`**注意：** …`, `**综上**，…`): it and what belongs to it (the
     item's nested blocks, or the formulas and tables right after it) go on the back of the card above."""
     item = w.item_of(i)
+    own = w.blocks(i, w.closing(i) + 1)
     if item is not None:
         html = w.blocks(i, w.closing(item))
     else:  # `**TIPS**` alone: the blocks under it, as for a label; `**注意：** …`: the formulas and tables after it
@@ -153,8 +154,8 @@ def join_marker(w, i: int) -> None:
         close = emphasis_run(segments[0])
         alone = close is not None and len(segments) == 1 and not plain(segments[0][close + 1:]).strip("：: ")
         after = _blocks_after(w, i, "label", False)[0] if alone else _shown_blocks_after(w, i)
-        html = w.blocks(i, w.closing(i) + 1) + after
-    w.join_above(i, html)
+        html = own + after
+    w.join_above(i, html, own)
 
 
 def _container(w, i: int) -> int | None:

@@ -1,6 +1,7 @@
 """Run-in bold terms: a paragraph or list item that starts with a bold term run into its explanation without a
 colon — `**Dropout**. Randomly …`, `**Overfitting** is when …`, `**Softmax** refers to …`, `**过拟合**，指 …`,
-`**线性函数归一化**（Min-Max Scaling）。它 …`, `**梯度消失**是指 …` — is a term card, like `**term：** …`.
+`**线性函数归一化**（Min-Max Scaling）。它 …`, `**梯度消失**是指 …`, `**발산**은 …` (a Korean topic particle), also
+after a bare number (`3.**术语**…`) — is a term card, like `**term：** …`.
 
 The term must be a term (a short label, not a marker word such as 总结/注意/TIPS) and something must follow the
 punctuation. With a period, comma or parenthesis, the back is what follows; with a verb (`is`, `refers to`, `是`,
@@ -23,13 +24,17 @@ _PUNCTUATION = re.compile(r"^[ \t]*(?:[（(]([^（）()]{1,80})[）)])?[ \t]*"
 _NUMBER = re.compile(r"[ \t]*\d{1,3}[.)、．][ \t]*")
 _OPEN = re.compile(r"^[ \t]*[（(]")
 _CLOSE = re.compile(r"[）)]")
+# `**First, I use regularization** - …`: a sentence in bold that speaks (an opener, I/we/you), not a term
+_SPEAKING = re.compile(r"^(?:first|second|third|then|next|also|finally|in practice|for example),|"
+                       r"\b(?:I|we|you|my|our|your)\b", re.IGNORECASE)
 _NOT_TERMS = frozenset("this that it these those here there which what why how we you they i so then also thus "
                        "first second third finally note "
                        "这 那 它 这里 那里 这个 那个 因此 所以 首先 其次 最后 另外 此外".split())
 _DESCRIBING = re.compile(r"(?:a|an|which|also|introduced|declared|called|known|used|defined|proposed|short for)\b",
                          re.IGNORECASE)
 _VERB = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]*(?:(?:is|are|was|refers to|means|denotes|describes|"
-                   r"stands for|measures|computes)\b|(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于))",
+                   r"stands for|measures|computes)\b|(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于)|"
+                   r"(?:이란|란|은|는|이라는|라는)(?=[ \t]))",
                    re.IGNORECASE)
 
 
@@ -47,7 +52,7 @@ def _read(children: list[Token]) -> tuple[list[Token], list[Token], bool] | None
         inner = inner[1:-1]
     term = plain(inner)
     if len(term) < 2 or not is_label(term) or is_marker(term) or term.endswith(("：", ":")) \
-            or term.lower() in _NOT_TERMS:
+            or term.lower() in _NOT_TERMS or _SPEAKING.search(term) is not None:
         return None
     after, tail, paren = _parenthesis(children[close + 1].content, list(children[close + 2:]))
     if _VERB.match(after) is not None:

@@ -28,6 +28,8 @@ remark remarks caution warning important attention result results output outputs
     "chinese answer", "中文回答", "英文回答", "中文答案", "英文答案", "参考答案", "标准答案"}
 # what may stand around a marker word and leave it one: an emoji or symbol before it (`💡 提示`), a number after it
 # (`例1`, `Example 2`, `注 3`)
+# `**The mathematical cause is:** …`: the start of a sentence in bold (its verb last), not a term
+_LEAD_IN = re.compile(r"^\w+(?:[ -]\S+)* (?:is|are|was|were|includes?|means|becomes?|as follows)$")
 _MARKER_AROUND = re.compile(r"^[^\w(（]+|[\s#]*\d+$")
 _FILE_NAME = re.compile(r"\w\.(?:py|pyx|cpp|cc|c|h|hpp|js|ts|java|m|sh|ipynb|go|rs)$", re.IGNORECASE)
 
@@ -36,6 +38,8 @@ def is_marker(text: str) -> bool:
     """Whether a bold text is a marker word (总结, 注意, 例如, TIPS, Note, …), not a term."""
     word = text.strip().rstrip("：:.。!！ ").strip().lower()
     if word not in MARKER_WORDS:
+        if _LEAD_IN.search(word) is not None:
+            return True
         word = _MARKER_AROUND.sub("", word).strip()
     return word in MARKER_WORDS or word in ("my take", "no code here") or _FILE_NAME.search(word) is not None
 
