@@ -107,6 +107,8 @@ NOTES = {
 
         **Automatic Differentiation** (**AD**) refers to applying the chain rule to a program.
 
+        **Input/Output (I/O)** is copying data between memory and devices.
+
         ## 常见距离
 
         | 序号 | 距离 | 用途 |
@@ -126,6 +128,11 @@ NOTES = {
 
         - **代码练习：** 自己实现一遍 KNN
         - **Day 1：** 读论文
+    """,
+    "images/README.md": """
+        # 图片管理
+
+        - **命名规范：** 用描述性的文件名
     """,
     "面试/answer_template.md": """
         # 答题模板
@@ -255,11 +262,12 @@ def test_run_in_terms_after_a_bare_number_or_with_a_parenthesis_in_bold_or_maths
     rows = {front: back for front, back in cards.items() if front.startswith("距离：")}
     assert rows == {"距离：余弦距离 用途": "用途 比较方向", "距离：汉明距离 用途": "用途 比较编码"}, rows
     assert cards["맨해튼 거리"] == "맨해튼 거리 는 각 차원 차이의 절댓값을 더한 값입니다."  # a Korean topic particle
-    assert len(cards) == 6, sorted(cards)
+    assert cards["Input/Output (I/O)"].startswith("Input/Output (I/O) is copying")  # `I/O` is not "I"
+    assert len(cards) == 7, sorted(cards)
     warnings = built.warnings("distances.md")
     assert any("steps of an example or a plan" in w for w in warnings)
     assert sum("study plan" in w for w in warnings) == 2
-    assert built.cards("面试/answer_template.md") == []
+    assert built.cards("面试/answer_template.md") == [] and built.cards("images/README.md") == []
 
 
 def test_question_headings_without_a_question_mark(built):

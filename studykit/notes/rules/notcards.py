@@ -6,9 +6,10 @@ Every card the rules make passes `why_not` before it is kept; when it returns a 
 - navigation: a back that is mostly links (a table of contents, a repository's front page, a list of wikilinks),
   or only a list of questions or numbered outline entries (`7.1 …`, `7.2 …`) with no answers;
 - promotion: a card under or named like "recommended projects", "关注公众号", "Star", "交流群", "赞赏", …;
-- instructions: a card under a study plan, a practice checklist or an answer template (练习建议, 回答结构, "Practice
-  Order"), or of a template note (`practice_questions_template.md`); a card of an assignment page (`(10 points)`,
-  "submission", "deadline", "作业提交", …) or of a setup/installation/deployment note (`aws_rds_setup.md`);
+- instructions: a card under a study plan, a practice checklist or an answer template (练习建议, 回答结构,
+  "Practice Order"), of a template note (`practice_questions_template.md`) or a picture folder's README; a card of
+  an assignment page (`(10 points)`, "submission", "deadline", "作业提交", …) or of a setup/installation/deployment
+  note (`aws_rds_setup.md`);
 - example data: a table whose cells are mostly numbers (a dataset's first rows, a confusion matrix) — `table_is_data` —
   or whose rows are named by a time step or stage (`t=1`, `t=2`, `Day 3`: a worked example or a plan) —
   `index_column` (a `序号`/`#` column is skipped instead: the next column names the row).
@@ -37,7 +38,9 @@ _PLAN = re.compile(r"练习(?:建议|计划|安排|清单)|学习(?:建议|计�
                    r"\banswer structure\b|\b(?:recommended )?practice (?:order|plan|schedule|suggestions?|tips)\b|"
                    r"\bstudy (?:plan|schedule|guide)\b|\blearning (?:path|plan|roadmap)\b|\bnext steps\b",
                    re.IGNORECASE)
-_TEMPLATE_FILE = re.compile(r"(?:^|[/_\-\s])(?:template|templates|模板)(?:[._\-\s]|$)", re.IGNORECASE)
+_TEMPLATE_FILE = re.compile(r"(?:^|[/_\-\s])(?:template|templates|模板)(?:[._\-\s]|$)|"
+                            r"(?:^|/)(?:images?|imgs?|assets|figures?|pictures?|media|static|attachments?)/"
+                            r"(?:readme|index)\.(?:md|markdown)$", re.IGNORECASE)  # how a picture folder is kept
 _SETUP_FILE = re.compile(r"(?:^|[/_\-\s])(?:setup|install|installation|deploy|deployment|部署|安装|环境配置)"
                          r"(?:[._\-\s]|$)",
                          re.IGNORECASE)
