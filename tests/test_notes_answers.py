@@ -129,6 +129,22 @@ NOTES = {
         - **代码练习：** 自己实现一遍 KNN
         - **Day 1：** 读论文
     """,
+    "采样.md": """
+        # 类别不均衡
+
+        ## 从数据上解决
+
+        **问题**过采样和欠采样有什么区别？
+        过采样扩充少数类，欠采样丢弃多数类。
+
+        **Q** What does SMOTE interpolate between?
+
+        Neighbouring minority samples.
+
+        ## 从模型上解决
+
+        **问题**在于少数类太少。
+    """,
     "images/README.md": """
         # 图片管理
 
@@ -268,6 +284,12 @@ def test_run_in_terms_after_a_bare_number_or_with_a_parenthesis_in_bold_or_maths
     assert any("steps of an example or a plan" in w for w in warnings)
     assert sum("study plan" in w for w in warnings) == 2
     assert built.cards("面试/answer_template.md") == [] and built.cards("images/README.md") == []
+
+
+def test_a_bold_question_word_run_into_a_question_is_a_question_card(built):
+    cards = {prompt(c): html_text(answer(c)) for c in built.cards("采样.md")}
+    assert cards == {"过采样和欠采样有什么区别？": "过采样扩充少数类，欠采样丢弃多数类。",
+                     "What does SMOTE interpolate between?": "Neighbouring minority samples."}, cards
 
 
 def test_question_headings_without_a_question_mark(built):
