@@ -105,6 +105,8 @@ NOTES = {
 
         **맨해튼 거리**는 각 차원 차이의 절댓값을 더한 값입니다.
 
+        **cdist()** 함수는 두 집합 사이의 거리를 계산합니다.
+
         **Automatic Differentiation** (**AD**) refers to applying the chain rule to a program.
 
         **Input/Output (I/O)** is copying data between memory and devices.
@@ -279,7 +281,8 @@ def test_run_in_terms_after_a_bare_number_or_with_a_parenthesis_in_bold_or_maths
     assert rows == {"距离：余弦距离 用途": "用途 比较方向", "距离：汉明距离 用途": "用途 比较编码"}, rows
     assert cards["맨해튼 거리"] == "맨해튼 거리 는 각 차원 차이의 절댓값을 더한 값입니다."  # a Korean topic particle
     assert cards["Input/Output (I/O)"].startswith("Input/Output (I/O) is copying")  # `I/O` is not "I"
-    assert len(cards) == 7, sorted(cards)
+    assert cards["cdist()"] == "cdist() 함수는 두 집합 사이의 거리를 계산합니다."
+    assert len(cards) == 8, sorted(cards)
     warnings = built.warnings("distances.md")
     assert any("steps of an example or a plan" in w for w in warnings)
     assert sum("study plan" in w for w in warnings) == 2

@@ -34,7 +34,7 @@ _DESCRIBING = re.compile(r"(?:a|an|which|also|introduced|declared|called|known|u
                          re.IGNORECASE)
 _VERB = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]*(?:(?:is|are|was|refers to|means|denotes|describes|"
                    r"stands for|measures|computes)\b|(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于)|"
-                   r"(?:이란|란|은|는|이라는|라는)(?=[ \t]))",
+                   r"(?:[가-힣]{2,4}[ \t]?)?(?:이란|란|은|는|이라는|라는)(?=[ \t]))",  # `**x()** 메서드는 …`
                    re.IGNORECASE)
 
 
