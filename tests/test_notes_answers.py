@@ -88,6 +88,10 @@ NOTES = {
 
         **First, I lower the rate** - then I watch the loss.
 
+        **The key difference is the schedule**. Warm-up comes first.
+
+        - **比喻：** 像下山时越走越慢。
+
         ## 如何选学习率？
 
         **English Answer:**
@@ -265,7 +269,8 @@ def test_a_marker_words_text_joins_the_card_above_once(built):
     assert set(cards) == {"为什么要做批归一化？", "学习率衰减", "如何选学习率？"}
     assert cards["如何选学习率？"] == "English Answer: lr = 1e-3"  # the label and its code, once
     assert cards["为什么要做批归一化？"].count("It keeps each layer") == 1  # already the heading's answer: once
-    assert cards["学习率衰减"] == "训练后期把步长调小。 综上 ，学习率先大后小最稳妥。 💡 提示： 先试 1e-3。 例1 ：余弦退火。"
+    assert cards["学习率衰减"] == "训练后期把步长调小。 综上 ，学习率先大后小最稳妥。 💡 提示： 先试 1e-3。 例1 ：余弦退火。 " \
+                                "比喻： 像下山时越走越慢。"  # not "The key difference is the schedule" either
     warnings = built.warnings("markers.md")
     assert sum("is a marker word" in w for w in warnings) >= 3
 

@@ -26,7 +26,8 @@ _OPEN = re.compile(r"^[ \t]*[（(]")
 _CLOSE = re.compile(r"[）)]")
 # `**First, I use regularization** - …`: a sentence in bold that speaks (an opener, I/we/you), not a term
 _SPEAKING = re.compile(r"^(?i:first|second|third|then|next|also|finally|in practice|for example),|"
-                       r"\b(?i:we|you|my|our|your)\b|(?<![\w/(])I(?![\w/)])")  # not the I of `I/O`
+                       r"\b(?i:we|you|my|our|your)\b|(?<![\w/(])I(?![\w/)])|"  # not the I of `I/O`
+                       r"^(?i:the|this|that|it|its|one|a|an)\s.*\s(?i:is|are|was|were)\s")  # `**The key … is …**`
 _NOT_TERMS = frozenset("this that it these those here there which what why how we you they i so then also thus "
                        "first second third finally note "
                        "这 那 它 这里 那里 这个 那个 因此 所以 首先 其次 最后 另外 此外".split())

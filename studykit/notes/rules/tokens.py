@@ -22,7 +22,7 @@ MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 
 解释 答案 ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
 remark remarks caution warning important attention result results output outputs analogy objective 代码实现
 动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone
-综上 综上所述 总之 总而言之 记住 牢记 answer answers question observation implement
+综上 综上所述 总之 总而言之 记住 牢记 比喻 打个比方 answer answers question observation implement
 예시 예 참고 주의 요약 정리""".split()) | {
     "key actions", "output example", "what you learn", "fun-fact alert", "fun fact", "english answer",
     "chinese answer", "中文回答", "英文回答", "中文答案", "英文答案", "参考答案", "标准答案"}
