@@ -151,6 +151,17 @@ NOTES = {
 
         **问题**在于少数类太少。
     """,
+    "no_grad.md": """
+        # Gradients at inference
+
+        ## Why this matters
+
+        I ran out of memory once and wondered why.
+
+        ## Why does no_grad save memory?
+
+        It stops storing activations for backward.
+    """,
     "images/README.md": """
         # 图片管理
 
@@ -292,6 +303,7 @@ def test_run_in_terms_after_a_bare_number_or_with_a_parenthesis_in_bold_or_maths
     assert any("steps of an example or a plan" in w for w in warnings)
     assert sum("study plan" in w for w in warnings) == 2
     assert built.cards("面试/answer_template.md") == [] and built.cards("images/README.md") == []
+    assert [prompt(c) for c in built.cards("no_grad.md")] == ["Why does no_grad save memory?"]  # not the motivation
 
 
 def test_a_bold_question_word_run_into_a_question_is_a_question_card(built):

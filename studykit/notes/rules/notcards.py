@@ -10,6 +10,7 @@ Every card the rules make passes `why_not` before it is kept; when it returns a 
   "Practice Order"), of a template note (`practice_questions_template.md`) or a picture folder's README; a card of
   an assignment page (`(10 points)`, "submission", "deadline", "作业提交", …) or of a setup/installation/deployment
   note (`aws_rds_setup.md`);
+- motivation: a section on why the note was written (`Why this matters`, 写在前面);
 - example data: a table whose cells are mostly numbers (a dataset's first rows, a confusion matrix) — `table_is_data` —
   or whose rows are named by a time step or stage (`t=1`, `t=2`, `Day 3`: a worked example or a plan) —
   `index_column` (a `序号`/`#` column is skipped instead: the next column names the row).
@@ -38,6 +39,7 @@ _PLAN = re.compile(r"练习(?:建议|计划|安排|清单)|学习(?:建议|计�
                    r"\banswer structure\b|\b(?:recommended )?practice (?:order|plan|schedule|suggestions?|tips)\b|"
                    r"\bstudy (?:plan|schedule|guide)\b|\blearning (?:path|plan|roadmap)\b|\bnext steps\b",
                    re.IGNORECASE)
+_MOTIVATION = re.compile(r"\bwhy this matters?\b|为什么要写这(?:篇|个)|写在前面", re.IGNORECASE)
 _TEMPLATE_FILE = re.compile(r"(?:^|[/_\-\s])(?:template|templates|模板)(?:[._\-\s]|$)|"
                             r"(?:^|/)(?:images?|imgs?|assets|figures?|pictures?|media|static|attachments?)/"
                             r"(?:readme|index)\.(?:md|markdown)$", re.IGNORECASE)  # how a picture folder is kept
@@ -51,6 +53,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
 
 _PROMOTED = "promotion (recommended projects, follow/star/sponsor), not knowledge"
 _INSTRUCTED = "assignment instructions (points, submission, deadline), not knowledge"
+_MOTIVATED = "why the note was written (why this matters), not knowledge"
 
 
 def section_reason(where: str) -> str:
@@ -59,6 +62,8 @@ def section_reason(where: str) -> str:
         return _PROMOTED
     if _INSTRUCTIONS.search(where) or _SETUP_FILE.search(where.split(" › ")[0]):
         return _INSTRUCTED
+    if _MOTIVATION.search(where):
+        return _MOTIVATED
     if _PLAN.search(where) or _TEMPLATE_FILE.search(where.split(" › ")[0]):
         return "a study plan, practice checklist or template (instructions for the learner), not knowledge"
     return ""
@@ -79,6 +84,8 @@ def why_not(front: str, back: str, where: str, where_reason: str | None = None) 
         return _PROMOTED
     if _INSTRUCTIONS.search(front_text):
         return _INSTRUCTED
+    if _MOTIVATION.search(front_text):
+        return _MOTIVATED
     if "<a " in back or 'class="wikilink"' in back:
         visible = len(_text(back))
         linked = sum(len(_text(m.group(1) or m.group(2) or "")) for m in _LINK.finditer(back))
