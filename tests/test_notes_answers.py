@@ -67,6 +67,113 @@ NOTES = {
 
         - 先归一化再训练
     """,
+    "markers.md": """
+        # 归一化
+
+        ## 为什么要做批归一化？
+
+        让每层输入的分布稳定，训练更快。
+
+        **English Answer:** It keeps each layer's inputs on one scale.
+
+        ## 学习率
+
+        - **学习率衰减：** 训练后期把步长调小。
+
+        **综上**，学习率先大后小最稳妥。
+
+        **💡 提示：** 先试 1e-3。
+
+        **例1**：余弦退火。
+
+        **First, I lower the rate** - then I watch the loss.
+
+        **The key difference is the schedule**. Warm-up comes first.
+
+        - **比喻：** 像下山时越走越慢。
+
+        ## 如何选学习率？
+
+        **English Answer:**
+
+        ```python
+        lr = 1e-3
+        ```
+    """,
+    "distances.md": """
+        # 距离度量
+
+        3.**切比雪夫距离**（$p=\\infty$），各维差的最大值。
+
+        12、**曼哈顿距离**，各维差的绝对值之和。
+
+        **맨해튼 거리**는 각 차원 차이의 절댓값을 더한 값입니다.
+
+        **cdist()** 함수는 두 집합 사이의 거리를 계산합니다.
+
+        **Automatic Differentiation** (**AD**) refers to applying the chain rule to a program.
+
+        **Input/Output (I/O)** is copying data between memory and devices.
+
+        ## 常见距离
+
+        | 序号 | 距离 | 用途 |
+        |---|---|---|
+        | 1 | 余弦距离 | 比较方向 |
+        | 2 | 汉明距离 | 比较编码 |
+
+        ## 逐步计算
+
+        | 步 | 已缓存 | 新算 |
+        |---|---|---|
+        | t=1 | 无 | k1 |
+        | t=2 | k1 | k2 |
+        | t=3 | k1 k2 | k3 |
+
+        ## 练习建议
+
+        - **代码练习：** 自己实现一遍 KNN
+        - **Day 1：** 读论文
+    """,
+    "采样.md": """
+        # 类别不均衡
+
+        ## 从数据上解决
+
+        **问题**过采样和欠采样有什么区别？
+        过采样扩充少数类，欠采样丢弃多数类。
+
+        **Q** What does SMOTE interpolate between?
+
+        Neighbouring minority samples.
+
+        ## 从模型上解决
+
+        **问题**在于少数类太少。
+    """,
+    "no_grad.md": """
+        # Gradients at inference
+
+        ## Why this matters
+
+        I ran out of memory once and wondered why.
+
+        ## Why does no_grad save memory?
+
+        It stops storing activations for backward.
+    """,
+    "images/README.md": """
+        # 图片管理
+
+        - **命名规范：** 用描述性的文件名
+    """,
+    "面试/answer_template.md": """
+        # 答题模板
+
+        ## 什么是 [概念]？
+
+        [一句话定义]
+    """,
     "headings.md": """
         # 深度学习面试
 
@@ -158,12 +265,51 @@ def test_run_in_bold_terms_are_term_cards_and_marker_words_are_not(built):
     assert cards["零均值归一化（Z-Score Normalization）"] == "映射到均值为 0、标准差为 1 的分布。"
     assert cards["Dropout"] == "Randomly zeroes activations during training."
     assert cards["Weight decay"] == "Weight decay refers to adding an L2 penalty to the loss."
-    assert cards["过拟合"] == "指模型在训练集上好、测试集上差。"
+    # the marker words' text is part of the card above (issue #21), not a card of its own
+    assert cards["过拟合"] == "指模型在训练集上好、测试集上差。 注意： 这些方法可以组合使用。 TIPS 先归一化再训练"
     assert set(cards) == {"线性函数归一化（Min-Max Scaling）", "零均值归一化（Z-Score Normalization）", "Dropout",
                           "Weight decay", "过拟合"}  # no "In practice", "注意" or "TIPS"
     warnings = built.warnings("terms.md")
     assert any("'注意' is a marker word" in w for w in warnings) and any("'TIPS' is a marker word" in w
                                                                         for w in warnings)
+
+
+def test_a_marker_words_text_joins_the_card_above_once(built):
+    cards = {prompt(c): html_text(answer(c)) for c in built.cards("markers.md")}
+    # no "English Answer", "综上", "💡 提示", "例1" or "First, I lower the rate"
+    assert set(cards) == {"为什么要做批归一化？", "学习率衰减", "如何选学习率？"}
+    assert cards["如何选学习率？"] == "English Answer: lr = 1e-3"  # the label and its code, once
+    assert cards["为什么要做批归一化？"].count("It keeps each layer") == 1  # already the heading's answer: once
+    assert cards["学习率衰减"] == "训练后期把步长调小。 综上 ，学习率先大后小最稳妥。 💡 提示： 先试 1e-3。 例1 ：余弦退火。 " \
+                                "比喻： 像下山时越走越慢。"  # not "The key difference is the schedule" either
+    warnings = built.warnings("markers.md")
+    assert sum("is a marker word" in w for w in warnings) >= 3
+
+
+def test_run_in_terms_after_a_bare_number_or_with_a_parenthesis_in_bold_or_maths(built):
+    cards = {prompt(c): html_text(answer(c)) for c in built.cards("distances.md")}
+    assert cards["切比雪夫距离（\\(p=\\infty\\)）"] == "各维差的最大值。"
+    assert cards["曼哈顿距离"] == "各维差的绝对值之和。"
+    assert cards["Automatic Differentiation"] == "Automatic Differentiation ( AD ) refers to applying the chain rule " \
+                                                 "to a program."
+    # a numbering column is skipped (the next one names the row); a table of steps, a practice plan: no cards
+    rows = {front: back for front, back in cards.items() if front.startswith("距离：")}
+    assert rows == {"距离：余弦距离 用途": "用途 比较方向", "距离：汉明距离 用途": "用途 比较编码"}, rows
+    assert cards["맨해튼 거리"] == "맨해튼 거리 는 각 차원 차이의 절댓값을 더한 값입니다."  # a Korean topic particle
+    assert cards["Input/Output (I/O)"].startswith("Input/Output (I/O) is copying")  # `I/O` is not "I"
+    assert cards["cdist()"] == "cdist() 함수는 두 집합 사이의 거리를 계산합니다."
+    assert len(cards) == 8, sorted(cards)
+    warnings = built.warnings("distances.md")
+    assert any("steps of an example or a plan" in w for w in warnings)
+    assert sum("study plan" in w for w in warnings) == 2
+    assert built.cards("面试/answer_template.md") == [] and built.cards("images/README.md") == []
+    assert [prompt(c) for c in built.cards("no_grad.md")] == ["Why does no_grad save memory?"]  # not the motivation
+
+
+def test_a_bold_question_word_run_into_a_question_is_a_question_card(built):
+    cards = {prompt(c): html_text(answer(c)) for c in built.cards("采样.md")}
+    assert cards == {"过采样和欠采样有什么区别？": "过采样扩充少数类，欠采样丢弃多数类。",
+                     "What does SMOTE interpolate between?": "Neighbouring minority samples."}, cards
 
 
 def test_question_headings_without_a_question_mark(built):

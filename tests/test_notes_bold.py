@@ -70,6 +70,17 @@ NOTES = {
 
         这段话紧跟在一句加粗的句子后面。
     """,
+    "lead-ins.md": """
+        # 梯度消失
+
+        ## 原因
+
+        - **饱和：** sigmoid 的导数最大 0.25
+
+        **The main cause is:** many factors below one, multiplied layer after layer.
+
+        **Key takeaway:** use ReLU.
+    """,
     "questions.md": """
         # Interview
 
@@ -164,6 +175,13 @@ def test_a_bold_sentence_is_emphasis_not_a_label(built):
     fronts = [prompt(c) for c in built.cards("labels.md")]
     assert not any("这不是标签" in f for f in fronts)
     assert len(fronts) == 10  # nine labels and terms, one table row
+
+
+def test_a_bold_lead_in_ending_in_its_verb_is_not_a_term_and_joins_the_card_above(built):
+    cards = {prompt(c): c for c in built.cards("lead-ins.md")}
+    assert set(cards) == {"饱和", "Key takeaway"}  # not "The main cause is"
+    assert "many factors below one" in answer(cards["饱和"])
+    assert any("'The main cause is' is a marker word" in w for w in built.warnings("lead-ins.md"))
 
 
 def test_bold_questions_are_answered_by_what_follows(built):

@@ -235,3 +235,26 @@ def test_an_entry_with_a_flipped_letter_is_parsed_afresh_and_the_deck_has_the_re
     assert proc.returncode == 0 and "unchanged" not in proc.stdout, proc.stdout
     shipped = " ".join(str(fields) for _, _, fields, _, _ in imported(tmp_path, tmp_path / "deck.apkg", "col"))
     assert "简单" in shipped and "复杂" not in shipped
+
+
+def test_making_a_folder_a_vault_or_changing_its_settings_reparses_its_notes(tmp_path):
+    notes = tmp_path / "notes"
+    (notes / "sub").mkdir(parents=True)
+    (notes / "sub" / "n.md").write_text("- **激活函数：** 第一行 #dl\n  第二行\n", encoding="utf-8")
+    cache = NoteCache(tmp_path / "cache")
+
+    def back() -> str:
+        [note] = parse_with(cache, notes)
+        return note.cards[0].back
+
+    assert "#dl" in back() and "<br" not in back()  # plain notes: `#dl` is text, one newline is a space
+    (notes / ".obsidian").mkdir()  # the notes' root becomes a vault: tags dropped, newlines shown
+    assert "#dl" not in back() and "<br" in back()
+    (notes / ".obsidian" / "app.json").write_text('{"strictLineBreaks": true}', encoding="utf-8")
+    assert "<br" not in back()
+    (notes / ".obsidian" / "app.json").write_text('{"strictLineBreaks": false}', encoding="utf-8")
+    assert "<br" in back()
+    (notes / "sub" / ".obsidian").mkdir()  # a nearer vault, with Obsidian's default settings
+    (notes / ".obsidian" / "app.json").write_text('{"strictLineBreaks": true}', encoding="utf-8")
+    assert "<br" in back()
+    assert [n.cards for n in parse_with(cache, notes)] == [n.cards for n in parse_files(collect([notes]))]

@@ -57,6 +57,9 @@ NOTES = {
         - [ ] 2-6-2 两者的区别是什么？
 
           一个用对数损失，一个用合页损失。
+        - Can blow up when a cluster shrinks to one point, but a penalty on its size helps:
+
+          $$\\Sigma + \\lambda I$$
     """,
     "sections.md": """
         [TOC]

@@ -5,6 +5,8 @@ one file per note path: a first line with the key and the inputs, then the note.
 all of these still hold:
 - the note's bytes are the same (SHA-256 of the content, not its mtime);
 - the parser is the same: studykit's notes code, markdown-it-py, mdit-py-plugins and pygments versions;
+- the note's Obsidian vault is the same: the same folder holds the nearest `.obsidian/` (or none does), with the
+  same `.obsidian/app.json` bytes (`source.vault_settings`);
 - every other file the parse looked at (each picture, each place a picture was searched for) has the
   same size, mtime and kind, or is still missing;
 - the entry itself is intact: its header carries the SHA-256 of the note's JSON, so an entry changed by anything but
@@ -23,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 from studykit.notes.model import Card, NoteFile, Problem
-from studykit.notes.source import stat_entry
+from studykit.notes.source import stat_entry, vault_settings
 
 FORMAT = 5  # an entry: a header line {key, inputs, body: SHA-256 of the rest}, then the note
 ENV = "STUDYKIT_CACHE_DIR"
@@ -93,8 +95,8 @@ class NoteCache:
         return self.folder / f"{name}.json"
 
     @staticmethod
-    def _key(data: bytes) -> str:
-        return hashlib.sha256(parser_fingerprint() + data).hexdigest()
+    def _key(data: bytes, path: Path, root: Path) -> str:
+        return hashlib.sha256(parser_fingerprint() + vault_settings(path, root) + b"\0" + data).hexdigest()
 
     def lookup(self, path: Path, root: Path, data: bytes):
         """A handle on the cached parse of this note if it is still what parsing `data` would give, else None.
@@ -105,7 +107,7 @@ class NoteCache:
         try:
             with open(target, "rb") as handle:
                 header = json.loads(handle.readline())
-            if header.get("key") != self._key(data):
+            if header.get("key") != self._key(data, path, root):
                 raise LookupError
             if any(stat_entry(Path(p)) != st for p, st in header["inputs"].items()):
                 raise LookupError
@@ -146,7 +148,8 @@ class NoteCache:
         target = self._entry(note.path, root)
         body = json.dumps(_note_to_json(note), ensure_ascii=False)  # JSON text never holds a raw newline
         digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-        header = json.dumps({"key": self._key(data), "inputs": note.inputs, "body": digest}, ensure_ascii=False)
+        key = self._key(data, note.path, root)
+        header = json.dumps({"key": key, "inputs": note.inputs, "body": digest}, ensure_ascii=False)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")

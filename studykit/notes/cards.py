@@ -60,6 +60,7 @@ class Walker:
         # terms and labels whose blocks we are inside: `- **ReLU:**` with a nested `- **优点:**` asks "ReLU › 优点"
         self.context_stack: list[tuple[int, str, str]] = []  # (token index where it ends, source text, HTML)
         self.paths = self._heading_paths()
+        self._last_path: tuple = ()  # the heading path of the last card made (for `join_above`)
         # `38) Batch normalization`: headings numbered like this, three or more, are a list of interview items
         self.numbered_items = sum(1 for k, t in enumerate(tokens) if t.type == "heading_open"
                                   and _NUMBERED_ITEM.match(tokens[k + 1].content) is not None)
@@ -187,8 +188,24 @@ class Walker:
         context, source = self._where(i, exclude_last)
         card = Card(kind, front, back, context, source, key, line)
         self.note.cards.append(card)
+        self._last_path = self.paths[i]
         for problem_kind, message in card_problems(card):
             self.warn(line, message, problem_kind)
+
+    def join_above(self, i: int, html: str, own: str = "") -> bool:
+        """Add `html` (a marker word's paragraph: `**注意：** …`, `**综上**，…`) to the back of the card above it, when
+        that card is in the same section or the one around it and does not hold that text (or `own`, the marker's
+        paragraph alone) already. Whether it did."""
+        if not self.note.cards or not html.strip():
+            return False
+        path = self._last_path
+        if self.paths[i][:len(path)] != path:
+            return False
+        last = self.note.cards[-1]
+        if last.is_cloze or html.strip() in last.back or (own.strip() and own.strip() in last.back):
+            return False
+        self.note.cards[-1] = last._replace(back=f"{last.back}\n{html}")
+        return True
 
     def _folder_names(self) -> frozenset[str]:
         """The folders beside a front-page note (README, index, home): their names are navigation, not terms."""

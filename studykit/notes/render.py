@@ -28,7 +28,7 @@ from studykit.notes.cjk import cjk_friendly_plugin
 from studykit.notes.html import html_plugin
 from studykit.notes.mark import mark_plugin
 from studykit.notes.obsidian import obsidian_plugin
-from studykit.notes.source import stat_entry
+from studykit.notes.source import stat_entry, vault_of
 from studykit.notes.tables import tables_plugin
 from studykit.notes.typora import typora_plugin
 
@@ -145,18 +145,6 @@ def _math_block_label(self, tokens, idx, options, env) -> str:
 
 
 # ---------------------------------------------------------------- pictures
-
-
-def vault_of(note_dir: Path, root: Path) -> Path:
-    """The Obsidian vault a note is in: the nearest folder from the note's up to the notes' root that holds
-    `.obsidian/`; the root when none does (a vault opened as the notes' root, or a folder of plain notes)."""
-    folder = note_dir
-    while True:
-        if (folder / ".obsidian").is_dir():
-            return folder
-        if folder == root or root not in folder.parents:
-            return root
-        folder = folder.parent
 
 
 def obsidian_setting(vault: Path, name: str, probe=None) -> object:

@@ -58,3 +58,30 @@ def stat_entry(path: Path) -> list[int] | None:
     except (OSError, ValueError):
         return None
     return [st.st_size, st.st_mtime_ns, int(stat.S_ISREG(st.st_mode))]
+
+
+def vault_of(note_dir: Path, root: Path) -> Path:
+    """The Obsidian vault a note is in: the nearest folder from the note's up to the notes' root that holds
+    `.obsidian/`; the root when none does (a vault opened as the notes' root, or a folder of plain notes)."""
+    folder = note_dir
+    while True:
+        if (folder / ".obsidian").is_dir():
+            return folder
+        if folder == root or root not in folder.parents:
+            return root
+        folder = folder.parent
+
+
+def vault_settings(note_path: Path, root: Path) -> bytes:
+    """What a note's parse takes from its vault: which folder is the vault, whether it is one (has `.obsidian/`)
+    and the bytes of its `.obsidian/app.json` — part of a cached parse's key, so making a folder a vault, or
+    changing its settings, re-parses its notes (a stat would miss an edit within the same second and size)."""
+    vault = vault_of(note_path.parent, root)
+    config = vault / ".obsidian"
+    if not config.is_dir():
+        return b""
+    try:
+        settings = (config / "app.json").read_bytes()
+    except OSError:
+        settings = b"-"
+    return os.fsencode(vault) + b"\0" + settings

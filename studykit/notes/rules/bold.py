@@ -142,6 +142,22 @@ def _shown_blocks_after(w, i: int) -> str:
     return w.blocks(start, j) if j > start else ""
 
 
+def join_marker(w, i: int) -> None:
+    """A paragraph that starts with a marker word (`**注意：** …`, `**综上**，…`): it and what belongs to it (the
+    item's nested blocks, or the formulas and tables right after it) go on the back of the card above."""
+    item = w.item_of(i)
+    own = w.blocks(i, w.closing(i) + 1)
+    if item is not None:
+        html = w.blocks(i, w.closing(item))
+    else:  # `**TIPS**` alone: the blocks under it, as for a label; `**注意：** …`: the formulas and tables after it
+        segments = lines(strip_leading_blank(w.tokens[i + 1].children or []))
+        close = emphasis_run(segments[0])
+        alone = close is not None and len(segments) == 1 and not plain(segments[0][close + 1:]).strip("：: ")
+        after = _blocks_after(w, i, "label", False)[0] if alone else _shown_blocks_after(w, i)
+        html = own + after
+    w.join_above(i, html, own)
+
+
 def _container(w, i: int) -> int | None:
     """The index of the token that opens the block containing the one at `i` (None at the top level)."""
     level = w.tokens[i].level
@@ -257,6 +273,7 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
         else:
             kept.append(start)
     if not kept:
+        join_marker(w, i)
         return True
     starts = kept
     item = w.item_of(i)

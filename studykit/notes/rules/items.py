@@ -3,7 +3,9 @@ often linked to an anchor) with the answer nested below it in the same item.
 
 The item's first paragraph must be nothing but the question — plain, bold-free text, a link or an HTML span
 around it, after an optional task checkbox — and the item must hold more blocks: they are the answer. A list of
-questions without answers makes no cards and no warnings (it is an index)."""
+questions without answers makes no cards and no warnings (it is an index). A statement that ends with a colon,
+leading in to a formula, is not a question even when it starts with an asking word (`- Can diverge when …, but a
+penalty helps:`)."""
 
 from __future__ import annotations
 
@@ -37,6 +39,8 @@ def asks(w, i: int) -> bool:
         return False  # not the first block of an item, or nothing below the question in its item
     question = _question(w.tokens[i + 1].children or [])
     text = plain(question)
+    if text.endswith((":", "：")) and "?" not in text and "？" not in text:
+        return False  # `- Can diverge when …, but a penalty term helps:` then a formula: a statement that leads in
     return bool(text) and len(text) <= 200 and is_question(text) and not any(c.type == "strong_open" for c in question)
 
 

@@ -6,9 +6,14 @@ Every card the rules make passes `why_not` before it is kept; when it returns a 
 - navigation: a back that is mostly links (a table of contents, a repository's front page, a list of wikilinks),
   or only a list of questions or numbered outline entries (`7.1 …`, `7.2 …`) with no answers;
 - promotion: a card under or named like "recommended projects", "关注公众号", "Star", "交流群", "赞赏", …;
-- instructions: a card of an assignment page (`(10 points)`, "submission", "deadline", "作业提交", …) or of a
-  setup/installation/deployment note (`aws_rds_setup.md`);
-- example data: a table whose cells are mostly numbers (a dataset's first rows, a confusion matrix) — `table_is_data`.
+- instructions: a card under a study plan, a practice checklist or an answer template (练习建议, 回答结构,
+  "Practice Order"), of a template note (`practice_questions_template.md`) or a picture folder's README; a card of
+  an assignment page (`(10 points)`, "submission", "deadline", "作业提交", …) or of a setup/installation/deployment
+  note (`aws_rds_setup.md`);
+- motivation: a section on why the note was written (`Why this matters`, 写在前面);
+- example data: a table whose cells are mostly numbers (a dataset's first rows, a confusion matrix) — `table_is_data` —
+  or whose rows are named by a time step or stage (`t=1`, `t=2`, `Day 3`: a worked example or a plan) —
+  `index_column` (a `序号`/`#` column is skipped instead: the next column names the row).
 `with_lead` gives a front that only makes sense with the sentence before it ("这句话怎么理解呢？") that sentence.
 """
 
@@ -29,6 +34,15 @@ _PROMOTION = re.compile(r"推荐(?:项目|阅读|资源|课程|书籍)|公众号
 _INSTRUCTIONS = re.compile(r"\(\s*\d+\s*(?:points?|pts|marks)\s*\)|（\s*\d+\s*分\s*）|\bsubmission\b|\bsubmit\b|"
                            r"\bdeadline\b|\bdue date\b|\bgrading\b|\bhand in\b|作业提交|提交作业|截止日期|评分标准",
                            re.IGNORECASE)
+# a study plan, a practice checklist or a template is instructions for the learner, not knowledge to recall
+_PLAN = re.compile(r"练习(?:建议|计划|安排|清单)|学习(?:建议|计划|路线|路径|安排)|回答结构|答题(?:结构|模板)|刷题计划|"
+                   r"\banswer structure\b|\b(?:recommended )?practice (?:order|plan|schedule|suggestions?|tips)\b|"
+                   r"\bstudy (?:plan|schedule|guide)\b|\blearning (?:path|plan|roadmap)\b|\bnext steps\b",
+                   re.IGNORECASE)
+_MOTIVATION = re.compile(r"\bwhy this matters?\b|为什么要写这(?:篇|个)|写在前面", re.IGNORECASE)
+_TEMPLATE_FILE = re.compile(r"(?:^|[/_\-\s])(?:template|templates|模板)(?:[._\-\s]|$)|"
+                            r"(?:^|/)(?:images?|imgs?|assets|figures?|pictures?|media|static|attachments?)/"
+                            r"(?:readme|index)\.(?:md|markdown)$", re.IGNORECASE)  # how a picture folder is kept
 _SETUP_FILE = re.compile(r"(?:^|[/_\-\s])(?:setup|install|installation|deploy|deployment|部署|安装|环境配置)"
                          r"(?:[._\-\s]|$)",
                          re.IGNORECASE)
@@ -39,6 +53,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
 
 _PROMOTED = "promotion (recommended projects, follow/star/sponsor), not knowledge"
 _INSTRUCTED = "assignment instructions (points, submission, deadline), not knowledge"
+_MOTIVATED = "why the note was written (why this matters), not knowledge"
 
 
 def section_reason(where: str) -> str:
@@ -47,6 +62,10 @@ def section_reason(where: str) -> str:
         return _PROMOTED
     if _INSTRUCTIONS.search(where) or _SETUP_FILE.search(where.split(" › ")[0]):
         return _INSTRUCTED
+    if _MOTIVATION.search(where):
+        return _MOTIVATED
+    if _PLAN.search(where) or _TEMPLATE_FILE.search(where.split(" › ")[0]):
+        return "a study plan, practice checklist or template (instructions for the learner), not knowledge"
     return ""
 
 
@@ -65,6 +84,8 @@ def why_not(front: str, back: str, where: str, where_reason: str | None = None) 
         return _PROMOTED
     if _INSTRUCTIONS.search(front_text):
         return _INSTRUCTED
+    if _MOTIVATION.search(front_text):
+        return _MOTIVATED
     if "<a " in back or 'class="wikilink"' in back:
         visible = len(_text(back))
         linked = sum(len(_text(m.group(1) or m.group(2) or "")) for m in _LINK.finditer(back))
@@ -112,6 +133,26 @@ def table_is_data(rows: list[list[str]]) -> bool:
     cells = [_text(c) for row in rows for c in row[1:]]
     filled = [c for c in cells if c]
     return len(filled) >= 2 and sum(1 for c in filled if _NUMERIC.fullmatch(c)) >= LINKS_SHARE * len(filled)
+
+
+_INDEX = re.compile(r"(?:(?:t|n|k|i|step|day|epoch|level|round|iter(?:ation)?|stage|week|phase|第)\s*[=:：]?\s*)?"
+                    r"[\d.]+\s*(?:步|天|轮|次|周|层|级)?|\.{2,}|…+", re.IGNORECASE)
+_NUMBERING = re.compile(r"#|no\.?|nr\.?|num(?:ber)?|index|idx|id|rank|序号|编号|排名|序|号", re.IGNORECASE)
+
+
+def _index_cell(cell: str) -> bool:
+    text = _text(cell).replace("\\(", "").replace("\\)", "").strip("$ ")
+    return bool(text) and _INDEX.fullmatch(text) is not None
+
+
+def index_column(header: str, rows: list[list[str]]) -> str:
+    """What a table's first column is when its cells are mostly indices (`1`, `2`, `t=3`, `Day 4`, `…`):
+    "numbering" when its header says so (`序号`, `#`, `No.`: the second column names the row), "steps" when it
+    is a time step or a stage (`t`, `Day`, `Level`: the rows are a worked example or a plan, not facts), else ""."""
+    firsts = [row[0] for row in rows if row]
+    if len(firsts) < 2 or sum(_index_cell(c) for c in firsts) < LINKS_SHARE * len(firsts):
+        return ""
+    return "numbering" if _NUMBERING.fullmatch(_text(header).strip()) else "steps"
 
 
 def needs_lead(front: str) -> bool:

@@ -1,5 +1,6 @@
 """Answers attached to their questions: `Q:`/`A:`, `问：`/`答：`, `例：`/`解：` — bold or plain, full-width or ASCII
-colon, with or without a space — and a question paragraph followed by an `A：` paragraph.
+colon, with or without a space — a bold 问题/Q run into a question (`**问题**怎样采样？`), and a question paragraph
+followed by an `A：` paragraph.
 
 A pair is two lines of one paragraph, one line (`Q: … —— A: …`), two paragraphs or two bullets. The answer is the
 `A：` line or paragraph and the blocks after it, up to the next `Q：`, heading or thematic break (so `**A：**` alone
@@ -26,6 +27,21 @@ def _side(word: str) -> str:
     return "e" if word.startswith("例") else "q" if word.startswith(("q", "问")) else "a"
 
 
+_ASKING = frozenset({"问题", "问", "q", "question"})
+
+
+def _bold_ask(children: list[Token]) -> tuple[str, list[Token]] | None:
+    """`**问题**采样怎样实现？`: a bold 问题/Q with no colon, run into a question — that question."""
+    if len(children) < 4 or children[2].type != "strong_close" or children[1].content.strip().lower() not in _ASKING:
+        return None
+    after = list(children[3:])
+    if not plain(after).rstrip().endswith(("?", "？")):
+        return None
+    if after[0].type == "text":
+        after[0] = text_token(after[0].content.lstrip(" \t\u3000"))
+    return "q", after
+
+
 def marker(children: list[Token]) -> tuple[str, list[Token]] | None:
     """('q' | 'e' | 'a', the tokens after the marker) when the line starts with `Q：`/`A：`/`问：`/`答：`/`例：`/`解：`,
     plain or bold (`**Q：**…`, `**Q：…？**`)."""
@@ -43,7 +59,7 @@ def marker(children: list[Token]) -> tuple[str, list[Token]] | None:
         return None
     match = _MARK.match(children[1].content)
     if match is None:
-        return None
+        return _bold_ask(children)
     inside = children[1].content[match.end():]
     depth, close = 0, len(children)
     for k, c in enumerate(children):
@@ -132,6 +148,11 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
             blocks, _ = _answer_blocks(w, w.closing(i) + 1, tokens[i].level, False) if w.item_of(i) else ("", 0)
             _card(w, i, question, _join(answer_html, blocks), line)
             return True
+    if side == "q" and len(segments) > 1 and plain(rest).rstrip().endswith(("?", "？")):
+        # `**问题**怎样采样？` then lines: the question ends with its mark, the lines under it answer it
+        blocks, _ = _answer_blocks(w, w.closing(i) + 1, tokens[i].level, True)
+        _card(w, i, rest, _join(w.inline(_joined(segments[1:])), blocks), line)
+        return True
     question = _joined([rest, *segments[1:]])
     j = w.closing(i) + 1
     if j + 2 < len(tokens) and tokens[j].type == "list_item_close" and tokens[j + 1].type == "list_item_open":

@@ -1,6 +1,7 @@
 """Run-in bold terms: a paragraph or list item that starts with a bold term run into its explanation without a
 colon — `**Dropout**. Randomly …`, `**Overfitting** is when …`, `**Softmax** refers to …`, `**过拟合**，指 …`,
-`**线性函数归一化**（Min-Max Scaling）。它 …`, `**梯度消失**是指 …` — is a term card, like `**term：** …`.
+`**线性函数归一化**（Min-Max Scaling）。它 …`, `**梯度消失**是指 …`, `**발산**은 …` (a Korean topic particle), also
+after a bare number (`3.**术语**…`) — is a term card, like `**term：** …`.
 
 The term must be a term (a short label, not a marker word such as 总结/注意/TIPS) and something must follow the
 punctuation. With a period, comma or parenthesis, the back is what follows; with a verb (`is`, `refers to`, `是`,
@@ -20,19 +21,30 @@ from studykit.notes.rules.tokens import emphasis_run, is_label, is_marker, plain
 _PUNCTUATION = re.compile(r"^[ \t]*(?:[（(]([^（）()]{1,80})[）)])?[ \t]*"
                           r"([.。，,；;：:]|[—–-]+(?=[ \t])|(?<=[）)])(?=\S))"
                           r"[ \t]*")
+_NUMBER = re.compile(r"[ \t]*\d{1,3}[.)、．][ \t]*")
+_OPEN = re.compile(r"^[ \t]*[（(]")
+_CLOSE = re.compile(r"[）)]")
+# `**First, I use regularization** - …`: a sentence in bold that speaks (an opener, I/we/you), not a term
+_SPEAKING = re.compile(r"^(?i:first|second|third|then|next|also|finally|in practice|for example),|"
+                       r"\b(?i:we|you|my|our|your)\b|(?<![\w/(])I(?![\w/)])|"  # not the I of `I/O`
+                       r"^(?i:the|this|that|it|its|one|a|an)\s.*\s(?i:is|are|was|were)\s")  # `**The key … is …**`
 _NOT_TERMS = frozenset("this that it these those here there which what why how we you they i so then also thus "
                        "first second third finally note "
                        "这 那 它 这里 那里 这个 那个 因此 所以 首先 其次 最后 另外 此外".split())
 _DESCRIBING = re.compile(r"(?:a|an|which|also|introduced|declared|called|known|used|defined|proposed|short for)\b",
                          re.IGNORECASE)
 _VERB = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]*(?:(?:is|are|was|refers to|means|denotes|describes|"
-                   r"stands for|measures|computes)\b|(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于))",
+                   r"stands for|measures|computes)\b|(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于)|"
+                   r"(?:[가-힣]{2,4}[ \t]?)?(?:이란|란|은|는|이라는|라는)(?=[ \t]))",  # `**x()** 메서드는 …`
                    re.IGNORECASE)
 
 
 def _read(children: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
     """(the front's tokens, the rest of the line's tokens, whether the back is the whole sentence) or None."""
     children = strip_leading_blank(children)
+    if len(children) > 1 and children[0].type == "text" and _NUMBER.fullmatch(children[0].content) \
+            and children[1].type in ("strong_open", "em_open"):
+        children = children[1:]  # `3.**切比雪夫距离**…`: a number with no space after it is not a list item
     close = emphasis_run(children)
     if close is None or close + 1 >= len(children) or children[close + 1].type != "text":
         return None
@@ -41,34 +53,75 @@ def _read(children: list[Token]) -> tuple[list[Token], list[Token], bool] | None
         inner = inner[1:-1]
     term = plain(inner)
     if len(term) < 2 or not is_label(term) or is_marker(term) or term.endswith(("：", ":")) \
-            or term.lower() in _NOT_TERMS:
+            or term.lower() in _NOT_TERMS or _SPEAKING.search(term) is not None:
         return None
-    after = children[close + 1].content
+    after, tail, paren = _parenthesis(children[close + 1].content, list(children[close + 2:]))
     if _VERB.match(after) is not None:
         return inner, children, True
     match = _PUNCTUATION.match(after)
     if match is None or (match.group(2) in (",", "，") and term.isascii()
                          and _DESCRIBING.match(after[match.end():]) is None):
         return None  # `**In practice**, we …`: an English opener in bold, not a term (`**Unions**, declared …` is)
-    rest = [text_token(after[match.end():])] + list(children[close + 2:])
+    rest = [text_token(after[match.end():])] + tail
     if not plain(rest):
         return None
     front = list(inner)
-    if match.group(1):  # `**术语**（English）`: the English name is part of the front
+    if paren is not None and match.group(1):  # `**术语**（$p=\\infty$）`, `**Term** (**abbr**)`: as written
+        front = [*inner, text_token("（"), *paren, text_token("）")]
+    elif match.group(1):  # `**术语**（English）`: the English name is part of the front
         front = [*inner, text_token(f"（{match.group(1).strip()}）")]
     return front, rest, False
 
 
+def _parenthesis(after: str, tail: list[Token]) -> tuple[str, list[Token], list[Token] | None]:
+    """When a parenthesis opened right after the bold closes in a later token (`(**autodiff**)`, `（$p=\\infty$）`):
+    the text to read with the parenthesis stood for by `（P）`, the tokens after it, and the tokens inside it."""
+    opened = _OPEN.match(after)
+    if opened is None or _CLOSE.search(after, opened.end()) is not None:
+        return after, tail, None
+    inside = [text_token(after[opened.end():])] if after[opened.end():] else []
+    for k, token in enumerate(tail[:12]):
+        found = _CLOSE.search(token.content) if token.type == "text" else None
+        if found is not None:
+            if found.start():
+                inside.append(text_token(token.content[:found.start()]))
+            return "（P）" + token.content[found.end():], tail[k + 1:], inside
+        if token.type in ("softbreak", "hardbreak"):
+            break
+        inside.append(token)
+    return after, tail, None
+
+
+def _marker(w, i: int, first: list[Token], line: int) -> bool:
+    """`**综上**，…`, `**例如**：…`: a marker word run into its text, which belongs to the card above."""
+    first = strip_leading_blank(first)
+    close = emphasis_run(first)
+    if close is None or close + 1 >= len(first) or first[close + 1].type != "text":
+        return False
+    word = plain(first[1:close])
+    if not is_marker(word) or _PUNCTUATION.match(first[close + 1].content) is None:
+        return False
+    from studykit.notes.rules.bold import join_marker
+
+    w.warn(line, f"bold {word.rstrip('：:，, ')!r} is a marker word, not a term: no card (its text belongs to the "
+                 f"card above)", "not-a-card")
+    join_marker(w, i)
+    return True
+
+
 def rule(w, i: int, children: list[Token], line: int) -> bool:
     source = w.tokens[i + 1].content
-    if not source.lstrip(" \t\u200b").startswith(("**", "__", "*__", "_**")):
-        return False
+    start = source.lstrip(" \t\u200b")
+    if not start.startswith(("**", "__", "*__", "_**")):
+        number = _NUMBER.match(start)
+        if number is None or not start[number.end():].startswith(("**", "__")):
+            return False
     from studykit.notes.rules.bold import _shown_blocks_after, lines
 
     segments = lines(children)
     read = _read(segments[0])
     if read is None:
-        return False
+        return _marker(w, i, segments[0], line)
     front, rest, _ = read
     for segment in segments[1:]:
         rest = [*rest, Token("softbreak", "br", 0), *segment]

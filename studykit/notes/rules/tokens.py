@@ -21,14 +21,26 @@ MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 
 说明 补充 重点 结论 思路 步骤
 解释 答案 ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
 remark remarks caution warning important attention result results output outputs analogy objective 代码实现
-动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone""".split()) | {
-    "key actions", "output example", "what you learn", "fun-fact alert", "fun fact"}
+动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone
+综上 综上所述 总之 总而言之 记住 牢记 比喻 打个比方 answer answers question observation implement
+예시 예 참고 주의 요약 정리""".split()) | {
+    "key actions", "output example", "what you learn", "fun-fact alert", "fun fact", "english answer",
+    "chinese answer", "中文回答", "英文回答", "中文答案", "英文答案", "参考答案", "标准答案"}
+# what may stand around a marker word and leave it one: an emoji or symbol before it (`💡 提示`), a number after it
+# (`例1`, `Example 2`, `注 3`)
+# `**The mathematical cause is:** …`: the start of a sentence in bold (its verb last), not a term
+_LEAD_IN = re.compile(r"^\w+(?:[ -]\S+)* (?:is|are|was|were|includes?|means|becomes?|as follows)$")
+_MARKER_AROUND = re.compile(r"^[^\w(（]+|[\s#]*\d+$")
 _FILE_NAME = re.compile(r"\w\.(?:py|pyx|cpp|cc|c|h|hpp|js|ts|java|m|sh|ipynb|go|rs)$", re.IGNORECASE)
 
 
 def is_marker(text: str) -> bool:
     """Whether a bold text is a marker word (总结, 注意, 例如, TIPS, Note, …), not a term."""
     word = text.strip().rstrip("：:.。!！ ").strip().lower()
+    if word not in MARKER_WORDS:
+        if _LEAD_IN.search(word) is not None:
+            return True
+        word = _MARKER_AROUND.sub("", word).strip()
     return word in MARKER_WORDS or word in ("my take", "no code here") or _FILE_NAME.search(word) is not None
 
 
