@@ -98,3 +98,19 @@ def test_plot_without_matplotlib_says_how_to_get_it_before_grading(tmp_path):
                         str(SOLUTIONS / "ex16_correct.py"), cwd=tmp_path, env=env)
     assert proc.returncode == 2 and 'pip install "studykit[plot]"' in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "curves.png").exists()
+
+
+def test_a_passing_report_shows_the_gap_and_both_curves():
+    from studykit.grading.report import render_table
+
+    result = degradation_result()
+    chart = "after 18 steps, ...: plain/residual = 3.00 (required ≥ 1.5).\nmean training loss of every 6 steps"
+    result["tests"] = [{"name": "gradients", "part": "gradients", "scored": True, "status": "pass", "message": "",
+                        "hint": None, "data": None},
+                       {"name": TRAINING, "part": "training", "scored": True, "status": "pass", "message": chart,
+                        "hint": None, "data": result["tests"][1]["data"]}]
+    result.update(title="t", message=None, output="", output_truncated=False, score=1.0, duration=1.0,
+                  parts={}, status="pass", replay="")
+    shown = render_table(result)
+    assert "plain/residual = 3.00" in shown and "mean training loss of every 6 steps" in shown
+    assert shown.index("plain/residual") < shown.index("all checks pass.")
