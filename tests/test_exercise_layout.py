@@ -75,3 +75,21 @@ def test_the_starters_source_is_not_a_workspace(tmp_path):
     assert find_workspace(REPO / "exercises") is None
     proc = run_studykit("grade", "ex01", cwd=REPO / "exercises")
     assert proc.returncode == 2 and "studykit init" in proc.stderr and "Traceback" not in proc.stderr
+
+
+WORD_OPERATORS = {"log", "exp", "tanh", "max", "min", "sin", "cos"}  # shown as their names on purpose
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.id)
+def test_every_formula_in_the_task_text_shows_without_latex_left_over(ex):
+    """`studykit show` prints the maths as Unicode: no command's name (\\tfrac, \\varphi, ...) may leak through."""
+    import re
+
+    from studykit.practice.terminal import latex_to_text
+
+    readme = (ex.starter_dir / "README.md").read_text(encoding="utf-8")
+    for display, inline in re.findall(r"\$\$(.+?)\$\$|\$([^$]+)\$", readme, re.S):
+        formula = display or inline
+        shown = latex_to_text(formula)
+        leaked = {name for name in re.findall(r"\\([A-Za-z]{3,})", formula) if name in shown} - WORD_OPERATORS
+        assert not leaked, f"{ex.id}: ${formula}$ shows as {shown!r}"

@@ -102,7 +102,8 @@ def _solution_for(app: PracticeContext, ex: catalog.Exercise, file: str | None) 
 @click.option("--timeout", type=grading_options.TIMEOUT,
               help="Seconds to wait for your code (its run time, not the grader's checks; default: the exercise's).")
 @click.option("--plot", metavar="PNG", type=click.Path(dir_okay=False, path_type=Path),
-              help="ex13: also draw the training curve as a PNG (needs matplotlib: pip install 'studykit[plot]').")
+              help="ex13, ex16: also draw the training curve(s) as a PNG "
+                   "(needs matplotlib: pip install 'studykit[plot]').")
 @pass_app
 def grade(app: PracticeContext, exercise: str, file: str | None, as_json: bool, seed: int | None, timeout: float | None,
           plot: Path | None) -> None:

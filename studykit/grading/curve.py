@@ -1,8 +1,10 @@
-"""The training curve of a grade (ex13): a small text chart for the terminal, and a PNG for `grade --plot`.
+"""The training curves of a grade: a small text chart for the terminal, and a PNG for `grade --plot`.
 
-The curve is the `curve` object of the result (see the README, "ex13"): per evaluation point its epoch, the CPU
+ex13's curve is the `curve` object of the result (see the README, "ex13"): per evaluation point its epoch, the CPU
 seconds of training so far, the loss and accuracy on a fixed set of training images and the accuracy on the test
-images. Only the standard library here; `write_png` imports matplotlib (the optional `plot` extra) when it runs.
+images. ex16's are in its training case's `data.degradation`: the plain and the residual network's mean training
+loss of every `record_every` steps. Only the standard library here; the PNG writers import matplotlib (the
+optional `plot` extra) when they run.
 """
 
 from __future__ import annotations
@@ -96,11 +98,54 @@ def plotting_missing() -> str | None:
     return None
 
 
+def _degradation(result: dict) -> dict | None:
+    """ex16's numbers (`data` of its training case, with `degradation` in it), or None."""
+    for test in result.get("tests", []):
+        data = test.get("data")
+        if isinstance(data, dict) and isinstance(data.get("degradation"), dict):
+            return data
+    return None
+
+
+def write_degradation_png(data: dict, path, title: str = "") -> None:
+    """ex16: the plain and the residual network's training loss against steps, on one axis, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    every = data.get("record_every", 1)
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    for name, run in data["degradation"].items():
+        steps = [every * (i + 1) for i in range(len(run["curve"]))]
+        line, = ax.plot(steps, run["curve"], marker="o", markersize=3, label=f"{name} (final {run['after']:.3f})")
+        ax.plot([0], [run["before"]], marker="s", color=line.get_color())  # its loss before training
+    ax.set_xlabel("SGD step")
+    ax.set_ylabel("training cross-entropy")
+    ax.set_ylim(bottom=0)
+    ax.set_title(f"mean training loss of every {every} steps (squares: before training)", fontsize=9)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def save_plot(result: dict, path) -> str:
-    """Write the grade's curve to `path`; returns the sentence that says what happened."""
+    """Write the grade's curve(s) to `path`; returns the sentence that says what happened."""
     curve = result.get("curve")
+    degradation = None if curve else _degradation(result)
+    if degradation is not None:
+        try:
+            write_degradation_png(degradation, path, title=f"{result['exercise']} · seed {result['seed']}")
+        except OSError as exc:
+            return f"could not write the training curves to {path}: {exc.strerror or exc}"
+        return f"training curves (plain and residual) written to {path}"
     if not curve:
-        why = (f"{result['exercise']} trains no model" if result["exercise"] != "ex13" else "training did not run")
+        why = (f"{result['exercise']} trains no model" if result["exercise"] not in ("ex13", "ex16")
+               else "training did not run")
         return f"no training curve to plot: {why} ({path} not written)."
     try:
         write_png(curve, path, title=f"{result['exercise']} · seed {result['seed']}")

@@ -95,6 +95,9 @@ def render_table(result: dict, *, color: bool = False) -> str:
         from studykit.grading.curve import text_chart
 
         lines += ["", *text_chart(result["curve"])]
+    elif passed_experiment := next((t for t in result["tests"] if t["status"] == "pass" and t["message"]
+                                    and isinstance(t.get("data"), dict) and "degradation" in t["data"]), None):
+        lines += ["", passed_experiment["message"]]  # ex16: the gap and both curves are the point of a pass too
     if result["message"]:
         lines += ["", paint(result["message"], "red")]
     if result["output"]:

@@ -24,13 +24,15 @@ _SYMBOLS = {
     "ne": "≠", "neq": "≠", "pm": "±", "approx": "≈", "in": "∈", "infty": "∞", "to": "→", "rightarrow": "→",
     "leftarrow": "←", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉", "ldots": "…", "dots": "…",
     "cdots": "⋯", "mid": "|", "ell": "ℓ", "prime": "′", "quad": "  ", "qquad": "    ", "log": "log", "exp": "exp",
-    "tanh": "tanh", "max": "max", "min": "min", "sin": "sin", "cos": "cos", "odot ": "⊙",
+    "tanh": "tanh", "max": "max", "min": "min", "sin": "sin", "cos": "cos", "odot ": "⊙", "varphi": "φ",
+    "sim": "∼", "propto": "∝", "psi": "ψ", "chi": "χ", "xi": "ξ", "kappa": "κ", "zeta": "ζ", "nu": "ν",
 }
 _SUPER = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW−",
                   "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ⁻", strict=False))
 _SUPER.update({"ᵀ": "ᵀ", "′": "′", "'": "′"})
 _WITH_ARGUMENT = ("sqrt", "hat", "bar", "tilde", "vec", "mathrm", "text", "mathbf", "mathit", "operatorname",
                   "textbf", "mathsf", "mathbb")
+_FRACTIONS = ("frac", "tfrac", "dfrac")  # \tfrac12 and \dfrac{a}{b} are fractions too
 _SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx−", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₋", strict=False))
 
 
@@ -56,7 +58,7 @@ def latex_to_text(src: str) -> str:
             m = re.match(r"\\([A-Za-z]+)", text[i:])
             if m:
                 j = i + len(m.group(0))
-                arguments = 2 if m.group(1) == "frac" else 1 if m.group(1) in _WITH_ARGUMENT else 0
+                arguments = 2 if m.group(1) in _FRACTIONS else 1 if m.group(1) in _WITH_ARGUMENT else 0
                 for _ in range(arguments):
                     j = group(text, j)[1]
                 return text[i:j], j
@@ -80,7 +82,7 @@ def latex_to_text(src: str) -> str:
                     continue
                 name = m.group(1)
                 i += len(m.group(0))
-                if name == "frac":
+                if name in _FRACTIONS:
                     a, i = group(text, i)
                     b, i = group(text, i)
                     fraction = f"{wrap(convert(a))}/{wrap(convert(b))}"

@@ -86,8 +86,9 @@ SGD_MISTAKES = {
                       "step θ ← θ − lr·v.",
 }
 ADAM_MISTAKES = {
-    "no_bias": "bias correction is missing: m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ) — without it the first steps are "
-               "far too small (m and v start at 0).",
+    "no_bias": "bias correction is missing: m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ) — m and v start at 0, so without "
+               "it both are biased towards 0 by different factors and the first steps have the wrong size (with "
+               "β₁ = 0.9, β₂ = 0.999 the first one is about 3× too large: 0.1 / √0.001).",
     "t+1": "the bias correction uses the wrong t: the FIRST step has t = 1 (increment t before using it, once per "
            "step); yours is one ahead.",
     "t=1": "the bias correction uses t = 1 on every step: t must count the steps (keep it in the state and add 1 "

@@ -263,8 +263,8 @@ def _chart(runs) -> str:
 def _(sol, rng):
     runs = _train(sol, rng)
     plain, res = runs["plain"], runs["residual"]
-    depth = "the same depth"
-    numbers = {"degradation": runs, "gap_required": GAP}
+    depth = "both 14 weight layers deep"
+    numbers = {"degradation": runs, "gap_required": GAP, "record_every": RECORD_EVERY, "steps": STEPS}
     chart = _chart(runs)
     summary = (f"after {STEPS} steps, loss on {EVAL_IMAGES} training images: plain {plain['before']:.3f} → "
                f"{plain['after']:.3f}, residual {res['before']:.3f} → {res['after']:.3f} ({depth})")
