@@ -77,6 +77,8 @@ def test_only_ex05s_grade_imports_sympy(tmp_path):
     ("sympy.log(1 + sympy.exp(_x)).diff(_x).simplify()", "`.diff(…)`"),
     ("sympy.sympify('diff(tanh(x), x)')", "`sympy.sympify(…)`"),
     ("(1 - sympy.tanh(_x)**2).integrate(_x).diff(_x)", "`.integrate(…)`"),
+    ("getattr(_x, 'diff')(_x)", "`getattr(…)`"),
+    ("1; import helpers", "an import of `helpers`"),  # another module of theirs is never read by the check
 ])
 def test_an_answer_computed_by_sympy_is_refused_with_its_line(grade_source, answer, named):
     # sympy expressions are a documented answer form; a method or function that does the calculus is not

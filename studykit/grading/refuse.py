@@ -111,6 +111,7 @@ ANSWER_FUNCTIONS = frozenset({
     # building blocks that compute nothing
     "Symbol", "symbols", "Rational", "Integer", "Float",
 })
+ANSWER_IMPORTS = frozenset({"sympy", "math", "__future__"})
 SAFE_BUILTINS = frozenset({"print", "abs", "max", "min", "pow", "float", "int", "str", "len", "range", "round"})
 
 
@@ -179,6 +180,12 @@ def computed_answers(source: str, exercise: str = "") -> list[str]:
     found: dict[int, list[tuple[int, str]]] = {}
     for node in nodes:
         line = getattr(node, "lineno", 0)
+        # another module of theirs would run code this check never reads: only sympy (and math) may be imported
+        imported = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [node.module or "."] if isinstance(node, ast.ImportFrom) and (node.level or node.module) else []
+        for name in imported:
+            if name.split(".")[0] not in ANSWER_IMPORTS:
+                found.setdefault(line, []).append((0, f"an import of `{name}` (only sympy and math)"))
         if isinstance(node, ast.Call) and not allowed(node.func):
             found.setdefault(line, []).append((getattr(node.func, "end_col_offset", 0) or 0, shown(node.func)))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
