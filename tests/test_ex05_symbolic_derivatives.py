@@ -90,6 +90,15 @@ def test_an_answer_computed_by_sympy_is_refused_with_its_line(grade_source, answ
     assert all(t["status"] != "pass" for t in result["tests"])
 
 
+def test_a_function_of_the_file_rebound_to_a_sympy_method_is_not_trusted():
+    from studykit.grading.refuse import computed_answers
+
+    source = ("import sympy\nx = sympy.Symbol('x')\n\ndef sig(v):\n    return v\n\nsig = sympy.diff\n"
+              "D_TANH = sig(sympy.tanh(x), x)\n")
+    assert computed_answers(source) == ["line 8: `D_TANH = sig(sympy.tanh(x), x)` — `sig(…)`"]
+    assert computed_answers(source.replace("sig = sympy.diff\n", "")) == []
+
+
 @pytest.mark.cli
 def test_sympy_expressions_built_from_symbols_and_answer_functions_still_pass(grade_source):
     source = '''import sympy as sp

@@ -145,7 +145,12 @@ def computed_answers(source: str, exercise: str = "") -> list[str]:
                     star = star or node.module.split(".")[0] == "sympy"
                 else:
                     aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    defined = {n.name for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    # a function the file defines, unless the name is also bound another way (`sig = sympy.diff` after `def sig`,
+    # a parameter called `sig`): then a call of it may be anything
+    rebound = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    rebound |= {n.arg for n in nodes if isinstance(n, ast.arg)} | set(aliases)
+    defs = [n.name for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    defined = {name for name in defs if name not in rebound and defs.count(name) == 1}
 
     def allowed(func: ast.expr) -> bool:
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Constant) and \
