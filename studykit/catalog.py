@@ -50,6 +50,7 @@ class Exercise:
     functions: tuple[str, ...]
     hints: tuple[str, ...] = field(default=())
     refuse: tuple[str, ...] = field(default=())  # imports the learner's file may not make (see grading/refuse.py)
+    answers_only: bool = False  # the file is a module of answers: it may call nothing that computes (refuse.py)
 
     @property
     def number(self) -> int:
@@ -76,6 +77,7 @@ def _load(folder: Path) -> Exercise:
         functions=tuple(meta.get("functions", ())),
         hints=tuple(meta.get("hints", ())),
         refuse=tuple(str(name) for name in meta.get("refuse", ())),
+        answers_only=meta.get("answers_only") is True,
     )
 
 

@@ -71,6 +71,18 @@ def softmax_cross_entropy(Z, y):
     assert results["random: N=8, C=5 — dZ"][0] == "pass"  # the maths is right for ordinary logits
 
 
+def test_log_of_a_probability_that_rounded_to_zero_is_named_as_that_not_as_overflow():
+    # the max is subtracted (exp never overflows) but log(P) of a true-class probability exp(−2e4) = 0 is −inf:
+    # the hint names that mistake, on both stability cases (the dZ case fails on the loss's warning)
+    source = variant("loss = -logp[np.arange(N), y].mean()\n    P = np.exp(logp)",
+                     "P = np.exp(logp)\n    loss = -np.log(P[np.arange(N), y]).mean()")
+    results = run_cases("ex03", module_from_source(source))
+    for case in ("edge: logits of ±1e4 — loss finite, no warnings", "edge: logits of ±1e4 — dZ finite, no warnings"):
+        status, message, hint = results[case]
+        assert status == "fail" and "you subtracted the max" in (hint or ""), (case, message, hint)
+        assert "exp overflows" not in hint
+
+
 def test_a_wrong_return_type_says_what_is_expected():
     results = run_cases("ex03", module_from_source(variant("return float(loss), P / N", "return P / N")))
     status, message, _ = results["fixed: 2 examples, 3 classes — loss"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import SOLUTIONS
 
 
@@ -68,3 +69,63 @@ def test_only_ex05s_grade_imports_sympy(tmp_path):
     for suite in (REPO / "studykit" / "grading" / "suites").glob("ex*.py"):
         if suite.name != "ex05.py":
             assert "sympy" not in suite.read_text(encoding="utf-8"), suite.name
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("answer, named", [
+    ("sympy.tanh(_x).diff(_x)", "`.diff(…)`"),
+    ("sympy.log(1 + sympy.exp(_x)).diff(_x).simplify()", "`.diff(…)`"),
+    ("sympy.sympify('diff(tanh(x), x)')", "`sympy.sympify(…)`"),
+    ("(1 - sympy.tanh(_x)**2).integrate(_x).diff(_x)", "`.integrate(…)`"),
+    ("getattr(_x, 'diff')(_x)", "`getattr(…)`"),
+    ("1; import helpers", "an import of `helpers`"),  # another module of theirs is never read by the check
+])
+def test_an_answer_computed_by_sympy_is_refused_with_its_line(grade_source, answer, named):
+    # sympy expressions are a documented answer form; a method or function that does the calculus is not
+    source = (SOLUTIONS / "ex05_correct.py").read_text(encoding="utf-8").replace(
+        'D_TANH = "1 - tanh(x)**2"', f'_x = sympy.Symbol("x")\nD_TANH = {answer}')
+    proc, result = grade_source("ex05", source)
+    assert result is not None and result["status"] == "error", proc.stdout + proc.stderr
+    assert "line 5:" in result["message"] and named in result["message"], result["message"]
+    assert all(t["status"] != "pass" for t in result["tests"])
+
+
+def test_a_function_of_the_file_rebound_to_a_sympy_method_is_not_trusted():
+    from studykit.grading.refuse import computed_answers
+
+    source = ("import sympy\nx = sympy.Symbol('x')\n\ndef sig(v):\n    return v\n\nsig = sympy.diff\n"
+              "D_TANH = sig(sympy.tanh(x), x)\n")
+    assert computed_answers(source) == ["line 8: `D_TANH = sig(sympy.tanh(x), x)` — `sig(…)`"]
+    assert computed_answers(source.replace("sig = sympy.diff\n", "")) == []
+
+
+@pytest.mark.cli
+def test_sympy_expressions_built_from_symbols_and_answer_functions_still_pass(grade_source):
+    source = '''import sympy as sp
+from sympy import exp, Symbol
+
+x, z1, z2 = sp.symbols("x z1 z2")
+w1, w2, y = Symbol("w1"), Symbol("w2"), Symbol("y")
+
+
+def sig(v):
+    return 1 / (1 + exp(-v))
+
+
+D_SIGMOID = sig(x) * (1 - sig(x))
+D_TANH = 1 - sp.tanh(x)**2
+D_SOFTPLUS = 1 / (1 + exp(-x))
+D_CE_Z1 = "exp(z1)/(exp(z1)+exp(z2)) - 1"
+D_CHAIN_W1 = "(sigmoid(w2*sigmoid(w1*x)) - y) * sigmoid(w2*sigmoid(w1*x)) * (1 - sigmoid(w2*sigmoid(w1*x)))" \\
+    " * w2 * sigmoid(w1*x) * (1 - sigmoid(w1*x)) * x"
+D_RELU = sp.Heaviside(x)
+'''
+    proc, result = grade_source("ex05", source)
+    assert result is not None and result["status"] == "pass", proc.stdout + proc.stderr
+
+
+def test_the_answer_whitelist_of_the_static_rule_is_the_answer_syntaxs():
+    from studykit.grading import refuse, symbolic
+
+    canonical = set(symbolic.FUNCTIONS) - set(symbolic.ALIASES) - {"pow"}
+    assert canonical <= refuse.ANSWER_FUNCTIONS, canonical - refuse.ANSWER_FUNCTIONS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SOLUTIONS
 from ex_helpers import failing, graded, run_suite_in_process
 
 from studykit.reference import dropout as ref
@@ -48,3 +49,19 @@ def test_correct_forward_wrong_backward_is_partial_credit_on_the_backward_half()
     assert result["parts"]["forward"]["passed"] == result["parts"]["forward"]["total"]
     assert result["parts"]["backward"]["passed"] == 0
     assert all("the backward pass must scale by 1/(1 − p) too" in text for text in failing(result).values())
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("scaled, named, never", [
+    # at p = 0.5, X·p and X·(1 − p) are the same array: the eval case must use a p where the mistakes differ
+    ("X * p", "you multiplied by p", "you multiplied by 1 − p"),
+    ("X * (1 - p)", "you multiplied by 1 − p", "you multiplied by p "),
+    ("X / (1 - p)", "no scaling by 1/(1 − p)", "you multiplied"),
+])
+def test_an_evaluation_scaled_by_p_or_1_minus_p_is_named_only_as_what_it_is(grade_source, scaled, named, never):
+    source = (SOLUTIONS / "ex07_correct.py").read_text(encoding="utf-8").replace(
+        "        return X, None", f"        return {scaled}, None")
+    proc, result = grade_source("ex07", source, "--seed", "3")
+    assert result is not None, proc.stderr
+    text = failing(result)["eval mode: returns X unchanged and mask None"]
+    assert named in text and never not in text

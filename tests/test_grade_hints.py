@@ -179,8 +179,7 @@ def test_the_product_hint_never_suggests_another_invalid_expression():
 
 
 def test_a_gamma_reshaped_in_place_is_told_about_the_reshape_not_the_moving_statistics():
-    # in-process, where the caller's array is the learner's: over the grading wire a reshape in the learner's process
-    # does not reach the grader's copy (the protocol writes back same-shape changes only)
+    # in-process, where the caller's array is the learner's (the CLI case is test_..._named_through_the_cli)
     from ex_suite_harness import module_from_source, run_cases
 
     source = (SOLUTIONS / "ex11_reshaped_gamma.py").read_text(encoding="utf-8")
@@ -197,3 +196,31 @@ def test_conv_shape_hints_name_only_a_mistake_that_gives_that_shape_here():
     # at stride 1 ignoring the stride changes nothing: a wrong shape there is never blamed on the stride
     assert ex09._shape_hint((1, 3, 9, 9), X, W, 1, 0) == ex09.SHAPE_HINT
     assert ex09._shape_hint((1, 3, 5, 8), X, W, 2, 0) == ex09.STRIDE_HINT
+
+
+@pytest.mark.cli
+def test_a_gamma_reshaped_in_place_is_named_through_the_cli():
+    # over the grading wire: the learner's process reports the new shape and `checks.unchanged` names it
+    result = graded("ex11", "ex11_reshaped_gamma")
+    text = failing(result)["train (N, C, H, W): per channel"]
+    assert "modified its argument `gamma` in place" in text
+    assert "you changed the shape of the caller's `gamma` (from (3,) to (1, 3, 1, 1))" in text and "moving" not in text
+
+
+@pytest.mark.cli
+def test_a_gamma_resized_in_place_is_named_through_the_cli(grade_source):
+    source = (SOLUTIONS / "ex11_correct.py").read_text(encoding="utf-8")
+    source += '''
+
+_batch_norm = batch_norm
+
+
+def batch_norm(X, gamma, beta, moving_mean, moving_var, train, eps=1e-5, momentum=0.9):
+    gamma.resize((gamma.size + 1,), refcheck=False)  # grows the caller's gamma in place
+    return _batch_norm(X, gamma[:-1], beta, moving_mean, moving_var, train, eps, momentum)
+'''
+    proc, result = grade_source("ex11", source, "--seed", "7")
+    assert result is not None, proc.stderr
+    text = failing(result)["train (N, D): output and moving averages"]
+    assert "modified its argument `gamma` in place" in text
+    assert "you changed the shape of the caller's `gamma` (from (5,) to (6,))" in text and "moving" not in text

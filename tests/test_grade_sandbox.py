@@ -30,7 +30,9 @@ FAULTS = {
 @pytest.mark.parametrize("fault", FAULTS)
 def test_misbehaving_code_fails_clearly_and_never_hangs(grade_source, fault):
     source, words = FAULTS[fault]
-    proc, result = grade_source("ex02", source, "--timeout", "3")
+    # only the loops need the limit; the others end by themselves, so a busy machine's slow start (numpy's import
+    # in the child) must not turn their verdict into a timeout
+    proc, result = grade_source("ex02", source, "--timeout", "3" if fault.startswith("infinite loop") else "60")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback (most recent call last)" not in proc.stderr
     assert result["status"] in ("fail", "error") and result["score"] < 1

@@ -299,20 +299,25 @@ def unchanged(function: str, advice: str | Mapping[str, str] | None = None, **ar
     The message names the parameter; `advice` says how to compute without writing into it (default: a generic
     sentence about `a = a - …` versus `a -= …`); a mapping gives advice per parameter, used only when that parameter
     is the one changed (moving-statistics advice is never given for a reshaped `gamma`)."""
+    from studykit.grading.remote import shape_changes
+
     copies = {name: np.array(a, copy=True) for name, a in arrays.items()}
-    yield
-    changed = [name for name, before in copies.items() if not np.array_equal(before, arrays[name], equal_nan=True)]
+    with shape_changes() as remote_shapes:  # over the grading wire the grader's array keeps its shape: reported here
+        yield
+    after = {name: remote_shapes.get(id(a), np.shape(a)) for name, a in arrays.items()}
+    changed = [name for name, before in copies.items()
+               if before.shape != after[name] or not np.array_equal(before, arrays[name], equal_nan=True)]
     if changed:
         names = ", ".join(f"`{n}`" for n in changed)
         what = f"its argument {names}" if len(changed) == 1 else f"its arguments {names}"
         first = changed[0]
         if isinstance(advice, Mapping):
             advice = advice.get(first)
-        reshaped = [n for n in changed if copies[n].shape != np.shape(arrays[n])]
+        reshaped = [n for n in changed if copies[n].shape != after[n]]
         if reshaped and advice is None:
             r = reshaped[0]
             advice = (f"you changed the shape of the caller's `{r}` (from {copies[r].shape} to "
-                      f"{np.shape(arrays[r])}): `{r}.shape = …` or `{r}.resize(…)` reshape it in place; "
+                      f"{after[r]}): `{r}.shape = …` or `{r}.resize(…)` reshape it in place; "
                       f"`{r}_b = {r}.reshape(…)` makes a new view and leaves the caller's array as it was.")
         raise CheckFailed(
             f"{function} modified {what} in place: the caller's array changed. Return new arrays and leave the "

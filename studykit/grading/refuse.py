@@ -97,3 +97,109 @@ def static_refusals(source: str, refuse: tuple[str, ...] | list[str], exercise: 
                 if is_refused(full, refuse) and not is_refused(aliases[head], refuse):
                     refuse_at(node, full)
     return found
+
+
+# ex05-style exercises (`answers_only = true` in meta.toml): the file is a module of answers — formula strings or
+# sympy expressions built from symbols and the answer syntax's functions. sympy can do the calculus itself
+# (`expr.diff(x)`, `Derivative(…).doit()`, `integrate`, `sympify("diff(…)")` which evaluates a string), and no list
+# of such methods is ever complete, so the rule is a whitelist: every call in the file must be one of these.
+ANSWER_FUNCTIONS = frozenset({
+    # studykit.grading.symbolic.FUNCTIONS (tests/test_ex05_symbolic_derivatives.py keeps the two in step)
+    "exp", "log", "sqrt", "cbrt", "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan", "acot", "asec",
+    "acsc", "sinh", "cosh", "tanh", "coth", "sech", "csch", "asinh", "acosh", "atanh", "acoth", "asech", "acsch",
+    "Abs", "sign", "erf", "sigmoid", "Heaviside", "Max", "Min", "atan2", "root", "Pow",
+    # building blocks that compute nothing
+    "Symbol", "symbols", "Rational", "Integer", "Float",
+})
+ANSWER_IMPORTS = frozenset({"sympy", "math", "__future__"})
+SAFE_BUILTINS = frozenset({"print", "abs", "max", "min", "pow", "float", "int", "str", "len", "range", "round"})
+
+
+def computed_answers(source: str, exercise: str = "") -> list[str]:
+    """One message per line of `source` that calls anything but the answer functions, sympy's constructors of
+    symbols and numbers, a few harmless built-ins, a function the file defines, or a method of a string literal —
+    or that uses a decorator or a class (which call code without a call expression). The `__main__` block never
+    runs in a grade and is not looked at. A syntax error finds nothing: the child reports it."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    lines = source.splitlines()
+    skipped: set[int] = set()
+    for top in tree.body:
+        if isinstance(top, ast.If) and isinstance(top.test, ast.Compare) and isinstance(top.test.left, ast.Name) and \
+                top.test.left.id == "__name__" and any(isinstance(c, ast.Constant) and c.value == "__main__"
+                                                      for c in top.test.comparators):
+            skipped |= {id(n) for statement in top.body for n in ast.walk(statement)}
+    nodes = [n for n in ast.walk(tree) if id(n) not in skipped]
+    aliases: dict[str, str] = {}
+    star = False
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else \
+                    alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                if alias.name == "*":
+                    star = star or node.module.split(".")[0] == "sympy"
+                else:
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    # a function the file defines, unless the name is also bound another way (`sig = sympy.diff` after `def sig`,
+    # a parameter called `sig`): then a call of it may be anything
+    rebound = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    rebound |= {n.arg for n in nodes if isinstance(n, ast.arg)} | set(aliases)
+    defs = [n.name for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    defined = {name for name in defs if name not in rebound and defs.count(name) == 1}
+
+    def allowed(func: ast.expr) -> bool:
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Constant) and \
+                isinstance(func.value.value, str):
+            return True  # "…".format(…), " + ".join(…)
+        dotted = _dotted(func)
+        if dotted is None:
+            return False
+        head, _, rest = dotted.partition(".")
+        if not rest:
+            if head in aliases:
+                full = aliases[head]
+            elif head in defined or head in SAFE_BUILTINS or (star and head in ANSWER_FUNCTIONS):
+                return True
+            else:
+                return False
+        elif head in aliases:
+            full = f"{aliases[head]}.{rest}"
+        else:
+            return False  # a method of a value: expr.diff(…), Derivative(…).doit()
+        return full.split(".")[0] == "sympy" and full.rsplit(".", 1)[-1] in ANSWER_FUNCTIONS
+
+    def shown(func: ast.expr) -> str:
+        dotted = _dotted(func)
+        if dotted is not None and (dotted.partition(".")[0] in aliases or "." not in dotted):
+            head, _, rest = dotted.partition(".")
+            return f"`{aliases.get(head, head)}{'.' + rest if rest else ''}(…)`"
+        if isinstance(func, ast.Attribute):
+            return f"`.{func.attr}(…)`"
+        return "a computed call"
+
+    found: dict[int, list[tuple[int, str]]] = {}
+    for node in nodes:
+        line = getattr(node, "lineno", 0)
+        # another module of theirs would run code this check never reads: only sympy (and math) may be imported
+        imported = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [node.module or "."] if isinstance(node, ast.ImportFrom) and (node.level or node.module) else []
+        for name in imported:
+            if name.split(".")[0] not in ANSWER_IMPORTS:
+                found.setdefault(line, []).append((0, f"an import of `{name}` (only sympy and math)"))
+        if isinstance(node, ast.Call) and not allowed(node.func):
+            found.setdefault(line, []).append((getattr(node.func, "end_col_offset", 0) or 0, shown(node.func)))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
+            found.setdefault(line, []).append((0, "a decorator"))
+        elif isinstance(node, ast.ClassDef):
+            found.setdefault(line, []).append((0, "a class"))
+    messages = []
+    for line in sorted(found):
+        code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        what = ", ".join(dict.fromkeys(name for _, name in sorted(found[line])))
+        messages.append(f"line {line}: `{code}` — {what}")
+    return messages

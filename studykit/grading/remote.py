@@ -307,7 +307,12 @@ def _write_back(original: Any, after: Any) -> None:
     import numpy as np
 
     if isinstance(original, np.ndarray):
-        if isinstance(after, np.ndarray) and after.shape == original.shape and original.flags.writeable:
+        if isinstance(after, np.ndarray) and after.shape != original.shape:
+            # `a.shape = …` / `a.resize(…)` in the learner's process: the grader's array keeps its shape (its own
+            # code and views rely on it), the new shape is reported to the active `shape_changes()` blocks
+            for sink in _shape_sinks:
+                sink[id(original)] = tuple(after.shape)
+        elif isinstance(after, np.ndarray) and original.flags.writeable:
             with contextlib.suppress(TypeError, ValueError):
                 np.copyto(original, after, casting="unsafe")
     elif isinstance(original, dict) and isinstance(after, dict):
@@ -335,6 +340,21 @@ def _write_back(original: Any, after: Any) -> None:
     elif isinstance(original, tuple) and isinstance(after, tuple) and len(original) == len(after):
         for o, a in zip(original, after, strict=False):
             _write_back(o, a)
+
+
+_shape_sinks: list[dict[int, tuple[int, ...]]] = []
+
+
+@contextlib.contextmanager
+def shape_changes() -> Iterator[dict[int, tuple[int, ...]]]:
+    """`with shape_changes() as shapes:` — id(argument) → its new shape, for each array argument whose shape the
+    learner's function changed in place during the block (the child sends every argument back as it left it)."""
+    shapes: dict[int, tuple[int, ...]] = {}
+    _shape_sinks.append(shapes)
+    try:
+        yield shapes
+    finally:
+        _shape_sinks.remove(shapes)
 
 
 # child-measured CPU seconds of the calls made inside `child_cpu()` blocks (speed advice: a call's time is the

@@ -132,6 +132,13 @@ def run_in_child(
         records += [{"type": "fatal", "message": "your file makes an import this exercise refuses:\n" +
                      "\n".join(refused)}, {"type": "done"}]
         return finish(records)
+    computed = refusing.computed_answers(source, exercise.id) if exercise.answers_only else []
+    if computed:
+        records += [{"type": "fatal", "message": f"in {exercise.id} your file is a list of answers you derive; these "
+                     "lines compute instead (only formula strings, and sympy expressions built from symbols, "
+                     "numbers and the answer functions, are accepted — e.g. D_TANH = \"1 - tanh(x)**2\"):\n" +
+                     "\n".join(computed)}, {"type": "done"}]
+        return finish(records)
 
     from studykit.grading import remote
     from studykit.grading.cases import CheckFailed

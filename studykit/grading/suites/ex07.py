@@ -54,16 +54,27 @@ def _dropped_fraction(sol, p, rng, positional=False):
 
 @cases("eval mode: returns X unchanged and mask None", part="forward", kind="property")
 def _(sol, rng):
-    X = rng.standard_normal((4, 5))
-    out, mask = _forward(sol, X, 0.5, train=False)
+    # p = 0.3: X·p, X·(1 − p), X/p and X/(1 − p) all differ (at p = 0.5 the first two are one array)
+    p = 0.3
+    X = rng.uniform(0.5, 2, size=(4, 5)) * np.where(rng.random((4, 5)) < 0.5, -1, 1)
+    out, mask = _forward(sol, X, p, train=False)
     got = checks.as_array("out (train=False)", out)
-    dropped = got.shape == X.shape and 0 < np.mean(got == 0) < 1
-    checks.check_close("out (train=False)", got, X, rtol=0, atol=0, hint=checks.match_variant(got, {
+    kept = got != 0
+    # the dropped-units mistake: some entries zero, the others X (or X scaled as in training) exactly there
+    dropped = (got.shape == X.shape and 0 < np.mean(~kept) < 1
+               and any(np.allclose(got[kept], v[kept], rtol=1e-12, atol=0) for v in (X, X / (1 - p))))
+    checks.check_close("out (train=False)", got, X, rtol=0, atol=0,
+                       hint="dropout is switched off at evaluation: you dropped units; return X as it is."
+                       if dropped else None, variants={
         "evaluation returns X as it is: with inverted dropout the scaling by 1/(1 − p) happens in training, so "
-        "nothing is scaled at evaluation (you multiplied by 1 − p).": lambda: X * 0.5,
+        "nothing is scaled at evaluation (you multiplied by 1 − p).": lambda: X * (1 - p),
         "evaluation returns X as it is: no scaling by 1/(1 − p) (that is for the kept units in training).":
-            lambda: X / 0.5,
-    }) or ("dropout is switched off at evaluation: you dropped units; return X as it is." if dropped else None))
+            lambda: X / (1 - p),
+        "evaluation returns X as it is: you multiplied by p — nothing is scaled at evaluation; " + CONVENTION:
+            lambda: X * p,
+        "evaluation returns X as it is: you divided by p — nothing is scaled at evaluation; " + CONVENTION:
+            lambda: X / p,
+    })
     if mask is not None:
         raise checks.CheckFailed(f"mask (train=False): expected None, got {type(mask).__name__}.")
 
@@ -126,16 +137,17 @@ def _(sol, rng):
     p0 = {"with p = 0 nothing is dropped and 1/(1 − p) = 1; you kept nothing and divided by p = 0 (0/0 = nan): "
           + CONVENTION: lambda: _all(np.nan, X),
           "with p = 0 nothing is dropped and 1/(1 − p) = 1; you divided by p = 0.": lambda: np.sign(X) * np.inf}
-    checks.check_close("out (p = 0)", out, X, rtol=1e-15, atol=0, hint=checks.match_variant(out, p0)
+    checks.check_close("out (p = 0)", out, X, rtol=1e-15, atol=0, hint=checks.match_variant(out, p0, expected=X)
                        or "with p = 0 nothing is dropped: out equals X exactly.")
-    checks.no_warnings("dropout_forward (p = 0)", warned, checks.match_variant(out, p0))
+    checks.no_warnings("dropout_forward (p = 0)", warned, checks.match_variant(out, p0, expected=X))
     with checks.numerics_watch() as warned:
         out, _ = _forward(sol, X, 1.0, train=True, rng=rng)
     p1 = {"with p = 1 every unit is dropped and X · 0 / (1 − p) = 0/0 = nan: return zeros without dividing by "
           "1 − p = 0.": lambda: _all(np.nan, X)}
-    checks.check_close("out (p = 1)", out, np.zeros_like(X), rtol=0, atol=0, hint=checks.match_variant(out, p1)
+    zeros = np.zeros_like(X)
+    checks.check_close("out (p = 1)", out, zeros, rtol=0, atol=0, hint=checks.match_variant(out, p1, expected=zeros)
                        or "with p = 1 every unit is dropped: the output is all zeros.")
-    checks.no_warnings("dropout_forward (p = 1)", warned, checks.match_variant(out, p1))
+    checks.no_warnings("dropout_forward (p = 1)", warned, checks.match_variant(out, p1, expected=zeros))
 
 
 @cases("uses the rng it is given (reproducible), and rng=None works", part="forward", kind="property")
@@ -165,11 +177,12 @@ def _check_backward(sol, X, p, rng, where="", keywords=False):
         variants = {
             "the backward pass must scale by 1/(1 − p) too: it is the same linear map as the forward.":
                 lambda: dout * (out != 0),
-            "you divided by p: " + CONVENTION: lambda: dout * (out != 0) / p if 0 < p < 1 and p != 0.5 else None,
+            "you divided by p: " + CONVENTION: lambda: dout * (out != 0) / p if 0 < p < 1 else None,
             f"with p = {p:g} every unit was dropped, so dX is all zeros; dividing by 1 − p = 0 gives 0/0 = nan — "
             "handle p = 1 without the division, as in the forward.": lambda: _all(np.nan, X) if p == 1 else None,
         }
-        hint = checks.match_variant(dX, variants)
+        # a mistake that gives the right dX for this p (no scaling at p = 0, ÷p at p = 0.5) is never named
+        hint = checks.match_variant(dX, variants, expected=expected, check_rtol=1e-12, check_atol=1e-15)
     checks.check_close("dX" + where, dX, expected, rtol=1e-12, atol=1e-15,
                        hint=hint or "dX is the same linear map as the forward: with a 0/1 mask, "
                                     "dX = dout ⊙ mask / (1 − p); with a mask already scaled by 1/(1 − p), "
