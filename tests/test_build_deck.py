@@ -188,6 +188,7 @@ def test_picture_in_a_card_is_packed_and_referenced(tmp_path):
     col.close()
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_strict_fails_on_warnings_and_default_passes(notes, tmp_path):
     assert build(notes, tmp_path / "a.apkg").returncode == 0
     strict = build(notes, tmp_path / "b.apkg", "--strict")

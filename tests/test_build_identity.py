@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from anki_import import import_package, notes_of, open_collection
 from conftest import run_studykit
 
@@ -57,6 +58,7 @@ def test_rebuilding_unchanged_notes_gives_the_same_guids(tmp_path):
     assert len(first) == 5
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_reimport_after_editing_an_answer_updates_in_place_and_keeps_reviews(tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -96,6 +98,7 @@ def test_reimport_after_editing_an_answer_updates_in_place_and_keeps_reviews(tmp
     col.close()
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_renaming_a_heading_makes_new_cards_for_it(tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()

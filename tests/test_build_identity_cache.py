@@ -55,6 +55,7 @@ def _guids(package: Path) -> set[str]:
         return {row[0] for row in db.execute("SELECT guid FROM notes")}
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.cli
 def test_a_change_to_the_identity_code_changes_the_guids_of_a_cached_rebuild(tmp_path):
     # a copy of the package, so that its identity code can be changed without touching the real one

@@ -100,6 +100,7 @@ def test_workers_end_with_a_killed_build_and_the_next_build_clears_its_leftovers
     assert sorted(p.name for p in tmp.iterdir()) == ["studykit-held.anki2", "studykit-notours.anki2"]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.cli
 def test_a_package_and_memory_that_disagree_are_noticed(tmp_path):
     notes, out = tmp_path / "notes", tmp_path / "deck.apkg"

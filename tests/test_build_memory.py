@@ -9,6 +9,7 @@ import shutil
 import stat
 from pathlib import Path
 
+import pytest
 from anki_import import import_package, notes_of, open_collection
 from conftest import run_studykit
 from deck_helpers import write_notes
@@ -58,6 +59,7 @@ def review_everything(col) -> None:
         seen.add(card.id)
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_reword_rename_move_and_delete_keep_every_review_and_tag_the_removed_card(tmp_path, monkeypatch):
     notes = tmp_path / "notes"
     write_notes(notes, {"activations.md": ACTIVATIONS, "cnn.md": CNN})
@@ -101,6 +103,7 @@ def test_reword_rename_move_and_delete_keep_every_review_and_tag_the_removed_car
     col.close()
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_matches_made_once_hold_in_later_builds_and_forget_removed_stops_shipping(tmp_path):
     notes = tmp_path / "notes"
     write_notes(notes, {"cnn.md": CNN})
@@ -125,6 +128,7 @@ def test_matches_made_once_hold_in_later_builds_and_forget_removed_stops_shippin
     assert json.loads((tmp_path / "deck.memory.json").read_text(encoding="utf-8"))["removed"] == []
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_two_outputs_keep_separate_memories_and_a_damaged_memory_is_a_warning(tmp_path):
     notes = tmp_path / "notes"
     write_notes(notes, {"cnn.md": CNN})

@@ -31,6 +31,7 @@ def test_long_lines_of_link_openers_parse_to_text(tmp_path, opener):
     assert len(parsed.cards) == 1 and parsed.cards[0].back.count(opener) == 3000
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.cli
 def test_odd_files_are_warnings_and_the_rest_is_built(tmp_path):
     notes, outside = tmp_path / "notes", tmp_path / "outside"

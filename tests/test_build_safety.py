@@ -86,6 +86,7 @@ def _notes() -> dict[str, str]:
     return notes
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.cli
 def test_no_payload_survives_in_any_field_card_or_template(tmp_path):
     notes = tmp_path / "notes"
@@ -183,6 +184,7 @@ def test_default_deck_fields_pass_unchanged():
     assert [f for f in fields if safe_field(f) != f] == []
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.cli
 def test_a_memory_carrying_a_script_ships_none_and_odd_memories_are_warnings(tmp_path):
     notes = tmp_path / "notes"

@@ -43,12 +43,14 @@ def test_reference_matches_the_symbolic_derivative():
     assert float(sympy.diff(loss, bs).subs(values)) == pytest.approx(db, rel=1e-12)
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_the_starter_fails_with_not_implemented():
     proc, result = grade_file("ex01", find("ex01").starter_dir / "solution.py", "--seed", "2")
     assert proc.returncode == 1 and result["status"] == "fail" and result["score"] == 0
     assert all("not implemented yet" in t["message"] for t in result["tests"] if t["scored"])
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_correct_solution_passes_every_part():
     proc, result = grade_file("ex01", SOLUTIONS / "ex01_correct.py")
     assert proc.returncode == 0 and result["status"] == "pass"
@@ -67,6 +69,7 @@ MISTAKES = [
 ]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("solution, words, right_parts", MISTAKES)
 def test_a_common_mistake_gets_its_hint_and_partial_credit(solution, words, right_parts):
     proc, result = grade_file("ex01", SOLUTIONS / f"{solution}.py", "--seed", "11")
@@ -77,6 +80,7 @@ def test_a_common_mistake_gets_its_hint_and_partial_credit(solution, words, righ
     assert passed_parts == right_parts
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_python_loop_is_told_about_speed_but_not_failed_for_it():
     proc, result = grade_file("ex01", SOLUTIONS / "ex01_loop_no_bias.py", "--seed", "11")
     speed = next(t for t in result["tests"] if t["kind"] == "speed")

@@ -68,6 +68,7 @@ def test_the_starter_fails_every_case_with_not_implemented():
     assert all("NotImplementedError" in t["message"] for t in result["tests"] if t["scored"])
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_correct_learner_solution_passes_through_the_cli(grade_source):
     proc, result = grade_source("ex02", CORRECT, "--seed", "5")
     assert proc.returncode == 0 and result["status"] == "pass" and result["score"] == 1.0, result

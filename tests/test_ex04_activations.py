@@ -92,6 +92,7 @@ def test_the_starter_fails():
     assert result["status"] == "fail" and result["score"] == 0
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_correct_learner_solution_passes_through_the_cli(grade_source):
     proc, result = grade_source("ex04", CORRECT, "--seed", "3")
     assert proc.returncode == 0 and result["status"] == "pass" and result["score"] == 1.0, result

@@ -6,6 +6,7 @@ import pytest
 from conftest import SOLUTIONS
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_correct_answers_pass(grade_source):
     proc, result = grade_source("ex05", (SOLUTIONS / "ex05_correct.py").read_text(encoding="utf-8"))
     assert proc.returncode == 0, proc.stdout
@@ -15,6 +16,7 @@ def test_correct_answers_pass(grade_source):
     assert all("correct" in t["message"] for t in optional)
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_wrong_answers_give_partial_credit_and_reasons(tmp_path):
     from conftest import grade_file
 
@@ -31,6 +33,7 @@ def test_wrong_answers_give_partial_credit_and_reasons(tmp_path):
     assert not (SOLUTIONS / "studykit-was-here").exists()
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_the_starter_says_not_answered(grade_source):
     from studykit.catalog import find
 
@@ -39,6 +42,7 @@ def test_the_starter_says_not_answered(grade_source):
     assert all("not answered yet" in t["message"] for t in result["tests"] if t["scored"])
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_costly_or_hostile_answer_does_not_cost_the_others_their_verdicts(tmp_path):
     from conftest import grade_file
 
@@ -80,6 +84,7 @@ def test_only_ex05s_grade_imports_sympy(tmp_path):
     ("getattr(_x, 'diff')(_x)", "`getattr(…)`"),
     ("1; import helpers", "an import of `helpers`"),  # another module of theirs is never read by the check
 ])
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_an_answer_computed_by_sympy_is_refused_with_its_line(grade_source, answer, named):
     # sympy expressions are a documented answer form; a method or function that does the calculus is not
     source = (SOLUTIONS / "ex05_correct.py").read_text(encoding="utf-8").replace(
@@ -99,6 +104,7 @@ def test_a_function_of_the_file_rebound_to_a_sympy_method_is_not_trusted():
     assert computed_answers(source.replace("sig = sympy.diff\n", "")) == []
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.cli
 def test_sympy_expressions_built_from_symbols_and_answer_functions_still_pass(grade_source):
     source = '''import sympy as sp

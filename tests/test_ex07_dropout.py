@@ -58,6 +58,7 @@ def test_correct_forward_wrong_backward_is_partial_credit_on_the_backward_half()
     ("X * (1 - p)", "you multiplied by 1 − p", "you multiplied by p "),
     ("X / (1 - p)", "no scaling by 1/(1 − p)", "you multiplied"),
 ])
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_an_evaluation_scaled_by_p_or_1_minus_p_is_named_only_as_what_it_is(grade_source, scaled, named, never):
     source = (SOLUTIONS / "ex07_correct.py").read_text(encoding="utf-8").replace(
         "        return X, None", f"        return {scaled}, None")

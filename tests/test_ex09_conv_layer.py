@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from ex_helpers import failing, graded, run_suite_in_process, table
 
 from studykit.reference import conv as ref
@@ -20,6 +21,7 @@ def test_the_starter_fails_and_gets_no_speed_figure():
     assert speed["message"] == "speed not measured: the forward pass is not correct yet."
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_nested_loop_solution_passes_and_is_told_from_its_code_that_it_loops():
     result = graded("ex09", "ex09_loops")
     assert result["status"] == "pass" and result["score"] == 1.0
@@ -32,6 +34,7 @@ def test_a_nested_loop_solution_passes_and_is_told_from_its_code_that_it_loops()
     assert "sliding_window_view" in speed["message"]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_vectorized_solution_is_not_called_slow():
     result = graded("ex09", "ex09_correct_im2col")
     assert result["status"] == "pass"
@@ -56,6 +59,7 @@ def test_an_ignored_stride_is_named_with_the_shapes():
     assert "forward: C_in ≠ C_out, padding 1" not in wrong  # stride 1 cases still pass
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_padded_dx_is_partial_credit_and_the_report_says_which_half():
     result = graded("ex09", "ex09_padded_dx")
     assert 0 < result["score"] < 1

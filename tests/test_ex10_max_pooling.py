@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from ex_helpers import failing, graded, run_suite_in_process
 
 from studykit.reference import pooling as ref
@@ -16,6 +17,7 @@ def test_the_starter_fails_every_case():
     assert result["status"] == "fail" and result["score"] == 0
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_learner_solution_passes_with_speed_feedback():
     result = graded("ex10", "ex10_correct")
     assert result["status"] == "pass" and result["score"] == 1.0

@@ -4,6 +4,7 @@ mean's dependence on X, moving statistics updated in place) each with its target
 
 from __future__ import annotations
 
+import pytest
 from ex_helpers import failing, graded, run_suite_in_process, table
 from ex_suite_harness import module_from_source, run_cases
 
@@ -36,6 +37,7 @@ def test_a_learner_solution_passes_every_case_of_every_kind():
     assert result["parts"]["backward"]["passed"] == result["parts"]["backward"]["total"] >= 4
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_dx_without_the_batch_statistics_dependence_costs_only_the_backward_half():
     result = graded("ex11", "ex11_naive_backward")
     assert 0 < result["score"] < 1

@@ -5,6 +5,7 @@ named; b1, b2 (before training-mode BN) are not graded."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import SOLUTIONS
 from ex_helpers import failing, graded, run_suite_in_process
 
@@ -22,6 +23,7 @@ def forward_failing(result: dict) -> dict[str, str]:
     return {name: text for name, text in failing(result).items() if not name.startswith("backward:")}
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_the_reference_passes_its_own_suite():
     assert run_suite_in_process("ex12", ref) == []
 
@@ -32,6 +34,7 @@ def test_the_starter_fails_every_case():
     assert all("NotImplementedError" in (t["message"] or "") for t in result["tests"])
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_learner_solution_reusing_its_own_conv_and_batch_norm_passes():
     result = graded("ex12", "ex12_correct")
     assert result["status"] == "pass" and result["score"] == 1.0
@@ -64,6 +67,7 @@ def test_the_stride_on_conv2_fails_only_the_strided_cases():
     assert all("conv2 always has stride 1" in t for t in wrong.values())
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_the_stride_on_conv2_instead_of_conv1_is_recognised(grade_source):
     source = (SOLUTIONS / "ex12_correct.py").read_text()
     source = source.replace('params["b1"], stride=stride, padding=1)', 'params["b1"], stride=1, padding=1)')
@@ -82,6 +86,7 @@ def test_batch_norm_in_evaluation_mode_is_named():
     assert all("batch norm here runs in training mode" in t for t in wrong.values())
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_block_that_modifies_params_in_place_is_caught(grade_source):
     source = (SOLUTIONS / "ex12_correct.py").read_text().replace(
         "def residual_block(X, params, stride=1):\n",
@@ -123,6 +128,7 @@ def test_the_final_relu_gradient_at_the_branch_output_is_named(grade_source):
     assert all("its gradient is dout * (S > 0), taken at S" in text for text in wrong.values())
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_missing_projection_gradient_is_named(grade_source):
     wrong = backward_mistake(grade_source, '''    if "W3" in params:
         dX_short, grads["W3"], grads["b3"] = conv2d_backward(ds, X, params["W3"], params["b3"], stride=stride, padding=0)
@@ -134,6 +140,7 @@ def test_a_missing_projection_gradient_is_named(grade_source):
     assert "reaches X through the 1×1 convolution" in wrong["backward: projection, C_in ≠ C_out, stride 2"]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_conv_biases_before_training_mode_bn_are_not_graded(grade_source):
     # their true gradient is 0: a learner who returns zeros (or anything) for db1, db2 is not marked down
     wrong = backward_mistake(grade_source, "    return dX + dX_short, grads",

@@ -130,6 +130,7 @@ def test_the_reference_gradients_agree_with_finite_differences():
             assert abs(numeric - grads[key][index]) < 1e-8 + 1e-6 * abs(numeric), (key, index)
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_the_reference_reaches_97_percent():
     """The issue's bar for the reference (one seed here, about 2 s of CPU; bench/bench_cnn.py runs many)."""
     from studykit.data import load_digits
@@ -185,6 +186,7 @@ def test_own_load_says_what_is_wrong_with_an_earlier_file(tmp_path, monkeypatch,
     own.reset()
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_outside_the_grader_the_workspace_is_found_from_the_file_that_loads(tmp_path):
     """`python solution.py` in the workspace: trains with the learner's own layers and prints the test accuracy."""
     starter = (REPO / "exercises" / "ex13-train-cnn" / "solution.py").read_text(encoding="utf-8")
@@ -201,6 +203,7 @@ def test_outside_the_grader_the_workspace_is_found_from_the_file_that_loads(tmp_
 # ----------------------------------------------------------------------------------------------- grading, the CLI
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_correct_solution_passes_end_to_end_with_its_curve(tmp_path):
     """The issue's first "done when": a correct ex13 on correct ex02–ex12 passes; the report shows the learning."""
     root = make_workspace(tmp_path / "ws")
@@ -223,6 +226,7 @@ def test_a_correct_solution_passes_end_to_end_with_its_curve(tmp_path):
     assert "✓ ex13" in run_studykit("list", cwd=root).stdout
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_backward_bug_ex09_catches_is_named_before_anything_else(tmp_path):
     """The issue's second "done when": a backward bug in ex09 fails the capstone with conv2d_backward named."""
     crop = changed(IM2COL, IM2COL_RETURN, "return (dXp[:, :, 1:-1, 1:-1] if padding else dXp), dW, db")
@@ -236,6 +240,7 @@ def test_a_backward_bug_ex09_catches_is_named_before_anything_else(tmp_path):
     assert "padding 2" in layers["message"] and "you cut 1 ring(s) off dX_padded" in layers["hint"]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_backward_bug_ex09_misses_is_found_in_the_layer_the_model_uses(tmp_path):
     """dW divided by N only for batches of three or more: ex09's batches have one or two images, so its suite passes;
     the capstone's layer check (three images) names conv2d_backward and the first layer that uses it."""
@@ -251,6 +256,7 @@ def test_a_backward_bug_ex09_misses_is_found_in_the_layer_the_model_uses(tmp_pat
     assert "training curve:" in out
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_an_error_inside_an_earlier_exercise_shows_that_files_lines(tmp_path):
     broken = changed(IM2COL, "    kh, kw = W.shape[2:]\n    H, Wd",
                      "    kh, kw = W.shape[2:]\n    if X.shape[0] > 2:\n        raise IndexError('third image')\n    H, Wd")
@@ -298,6 +304,7 @@ def test_plot_writes_a_png_where_matplotlib_is_installed(tmp_path):
 # --------------------------------------------------------------------------------------- grading, in-process
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_gluing_mistake_passes_the_layers_and_fails_the_whole_model(workspace, monkeypatch):
     source = changed(CORRECT, "batch_norm_backward(dA * relu_grad(B), Z1", "batch_norm_backward(dA, Z1")
     results = grade_in_process(workspace, source, monkeypatch)
@@ -312,6 +319,7 @@ def test_a_gluing_mistake_passes_the_layers_and_fails_the_whole_model(workspace,
     assert "each of your layers agrees with finite differences on its own" in wrong[MODEL_GRADS]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_moving_statistics_that_are_not_kept_are_diagnosed(workspace, monkeypatch):
     source = changed(CORRECT, 'B, model["mean1"], model["var1"] = batch_norm(', "B, _, _ = batch_norm(")
     wrong = failed(grade_in_process(workspace, source, monkeypatch))
@@ -319,6 +327,7 @@ def test_moving_statistics_that_are_not_kept_are_diagnosed(workspace, monkeypatc
     assert "in loss_and_grads (training mode, batch statistics)" in wrong[ACCURACY]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_an_update_that_never_reaches_the_model_is_diagnosed(workspace, monkeypatch):
     source = changed(CORRECT, "model[k] = model[k] + velocity[k]", "w = model[k]\n                w = w + velocity[k]")
     wrong = failed(grade_in_process(workspace, source, monkeypatch))
@@ -327,6 +336,7 @@ def test_an_update_that_never_reaches_the_model_is_diagnosed(workspace, monkeypa
         assert "rose" not in wrong[case]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_gradient_ascent_is_told_the_loss_rose_with_right_gradients(workspace, monkeypatch):
     source = changed(CORRECT, "velocity[k] = 0.9 * velocity[k] - lr * g", "velocity[k] = 0.9 * velocity[k] + lr * g")
     results = grade_in_process(workspace, source, monkeypatch)
@@ -335,6 +345,7 @@ def test_gradient_ascent_is_told_the_loss_rose_with_right_gradients(workspace, m
     assert "the loss rose although your gradients are right" in wrong[LOSS_FALLS]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_an_unfinished_earlier_exercise_is_named_first(tmp_path, monkeypatch):
     from studykit.catalog import find
 
@@ -365,6 +376,7 @@ def test_a_model_that_does_not_use_the_learners_own_layers_is_told_to(workspace,
     assert "your file loads none of your earlier layers" in wrong[LAYERS_CASE] and "own.load" in wrong[LAYERS_CASE]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_training_is_stopped_at_its_budget_and_graded_on_the_last_epoch_within_it(workspace, monkeypatch):
     source = changed(CORRECT, "EPOCHS = 10", "EPOCHS = 400")
     results = grade_in_process(workspace, source, monkeypatch, budget=1.5)
@@ -379,12 +391,14 @@ def test_training_is_stopped_at_its_budget_and_graded_on_the_last_epoch_within_i
     assert "training was stopped: it had used its 1.5 s of CPU" in lines
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_train_that_never_reports_an_epoch_and_overruns_gets_nothing_graded(workspace, monkeypatch):
     source = changed(changed(CORRECT, "EPOCHS = 10", "EPOCHS = 15"), "        on_epoch(model)\n", "")
     results = grade_in_process(workspace, source, monkeypatch, budget=0.3)
     assert results[LOSS_FALLS][0] == "fail" and "before its first call of on_epoch(model)" in results[LOSS_FALLS][1]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_predict_of_the_wrong_shape_is_told_to_reshape(workspace, monkeypatch):
     source = changed(CORRECT, 'model["b2"], stride=1, padding=0).reshape(len(X), 10)\n\n\ndef train',
                      'model["b2"], stride=1, padding=0)\n\n\ndef train')
@@ -411,6 +425,7 @@ def test_the_text_chart_shows_every_epoch_or_twelve_spread_evenly():
     assert "98.0%" in rows[-1]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_own_load_inside_the_functions_and_a_predict_returning_probabilities_are_accepted(workspace, monkeypatch):
     source = CORRECT.replace('softmax_cross_entropy = own.load("softmax_cross_entropy")\n', "")
     source = changed(source, "    loss, dlogits = softmax_cross_entropy(",

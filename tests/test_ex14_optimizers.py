@@ -27,6 +27,7 @@ def test_the_starter_fails_cleanly():
     assert all("NotImplementedError" in t["message"] for t in result["tests"])
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_learner_solution_passes_and_reports_the_quadratic():
     result = graded("ex14", "ex14_correct")
     assert result["status"] == "pass" and result["score"] == 1.0
@@ -34,18 +35,21 @@ def test_a_learner_solution_passes_and_reports_the_quadratic():
     assert "after 100 steps at lr 0.01" in behaviour["message"]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_no_bias_correction_is_named_in_every_adam_case():
     wrong = failing(graded("ex14", "ex14_no_bias_correction"))
     assert set(wrong) == ADAM_CASES
     assert all("bias correction is missing" in text and "after step 1 of 6" in text for text in wrong.values())
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_t_from_zero_is_named():
     wrong = failing(graded("ex14", "ex14_t_from_zero"))
     assert set(wrong) == ADAM_CASES | {BEHAVIOUR}
     assert all("the first step has t = 1" in wrong[name] for name in ADAM_CASES)
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_flipped_momentum_sign_is_named_and_the_quadratic_diverges():
     wrong = failing(graded("ex14", "ex14_momentum_sign"))
     assert set(wrong) == SGD_CASES | {BEHAVIOUR}
@@ -53,6 +57,7 @@ def test_a_flipped_momentum_sign_is_named_and_the_quadratic_diverges():
     assert "plain SGD did not decrease the loss" in wrong[BEHAVIOUR]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_adamw_decay_also_in_the_gradient_is_named_only_for_adamw():
     wrong = failing(graded("ex14", "ex14_decay_in_gradient"))
     assert set(wrong) == {"AdamW (decoupled weight decay: in the update)"}

@@ -15,10 +15,12 @@ from studykit.reference import init
 XAVIER = "xavier_uniform: U(−a, a), a = √(6 / (fan_in + fan_out))"
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_the_reference_passes_its_own_suite():
     assert run_suite_in_process("ex15", init) == []
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.cli
 def test_the_starter_fails_cleanly_and_a_learner_solution_passes():
     starter = graded("ex15", "starter")
@@ -37,6 +39,7 @@ def test_the_starter_fails_cleanly_and_a_learner_solution_passes():
     ("return rng.uniform(-a, a, size=(fan_in, fan_out))", "return np.random.uniform(-a, a, size=(fan_in, fan_out))",
      XAVIER, "draw from the `rng` argument"),
 ])
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_init_and_measurement_mistakes_are_named(old, new, case, words):
     source = (SOLUTIONS / "ex15_correct.py").read_text()
     assert old in source
@@ -44,6 +47,7 @@ def test_init_and_measurement_mistakes_are_named(old, new, case, words):
     assert status == "fail" and words in f"{message} {hint}"
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_gradient_recorded_before_the_weights_fails_the_measurement():
     source = (SOLUTIONS / "ex15_correct.py").read_text().replace("grad_std[layer] = np.std(dh)",
                                                                   "grad_std[layer] = np.std(dz)")

@@ -50,6 +50,7 @@ def test_a_conv_backward_with_the_right_shape_but_a_crop_at_one_fails_with_the_o
     assert "you cut the padded border at offset 1 instead of 2" in text
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_an_unusual_correct_conv_backward_passes(grade_source):
     _, result = grade_source("ex09", ROTATED, "--seed", "7")
     assert result["status"] == "pass", failing(result)
@@ -89,6 +90,7 @@ def batch_norm_backward(dY, X, gamma, eps=1e-5):
 
 @pytest.mark.parametrize("exercise, solution", [("ex10", "ex10_correct"), ("ex09", "ex09_correct_im2col"),
                                                 ("ex07", "ex07_correct"), ("ex11", "ex11_correct")])
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_correct_solutions_pass_the_wider_coverage(exercise, solution):
     assert graded(exercise, solution)["status"] == "pass"
 
@@ -192,6 +194,7 @@ def _differs(value, default):
         return True
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("exercise", sorted(SUITES))
 def test_every_starter_parameter_is_varied_and_every_function_called_positionally_and_by_keyword(exercise):
     sol, calls = _recording(exercise, SUITES[exercise])

@@ -43,6 +43,7 @@ def failing_texts(result: dict) -> str:
     return "\n".join(f"{t['message']}\n{t['hint'] or ''}" for t in result["tests"] if t["status"] != "pass")
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_every_starter_fails(exercise):
     ex = next(e for e in all_exercises() if e.id == exercise)
@@ -60,6 +61,7 @@ def test_every_exercise_has_a_correct_learner_solution():
 
 # ex13 and ex16 train the learner's own earlier layers, so they are graded in a workspace (test_ex13_train_cnn.py,
 # test_ex16_degradation.py)
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("exercise", [e for e in EXERCISES if e not in ("ex13", "ex16")])
 def test_a_correct_solution_passes(exercise):
     proc, result = grade_file(exercise, CORRECT[exercise])
@@ -68,6 +70,7 @@ def test_a_correct_solution_passes(exercise):
     assert all(t["status"] == "pass" for t in result["tests"])
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("solution, exercise, words", MISTAKES)
 def test_common_mistakes_fail_with_a_targeted_hint(solution, exercise, words):
     proc, result = grade_file(exercise, SOLUTIONS / f"{solution}.py", "--seed", "7")
@@ -84,6 +87,7 @@ def test_partial_credit_names_the_wrong_part():
     assert "replay exactly this run: studykit grade ex06 --seed" in proc.stdout
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_correct_forward_wrong_backward_scores_between_0_and_1_and_says_which_half():
     proc = run_studykit("grade", "ex09", "--file", str(SOLUTIONS / "ex09_padded_dx.py"))
     assert proc.returncode == 1
@@ -92,6 +96,7 @@ def test_correct_forward_wrong_backward_scores_between_0_and_1_and_says_which_ha
     assert 0 < result["score"] < 1 and result["parts"]["forward"]["passed"] == result["parts"]["forward"]["total"]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_loop_solution_gets_speed_feedback_that_does_not_fail_it():
     proc, result = grade_file("ex09", SOLUTIONS / "ex09_loops.py")
     assert result["status"] == "pass"
@@ -99,6 +104,7 @@ def test_a_loop_solution_gets_speed_feedback_that_does_not_fail_it():
     assert not speed["scored"] and speed["message"].startswith("correct; ") and "slower than the reference" in speed["message"]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_the_same_seed_replays_the_same_random_inputs():
     a = grade_file("ex03", SOLUTIONS / "ex03_no_divide.py", "--seed", "81723")[1]
     b = grade_file("ex03", SOLUTIONS / "ex03_no_divide.py", "--seed", "81723")[1]

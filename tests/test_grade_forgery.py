@@ -53,6 +53,7 @@ FORGERIES = {
 }
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("forgery", FORGERIES)
 def test_forgeries_fail_and_say_what_happened(grade_source, forgery):
     source, words = FORGERIES[forgery]

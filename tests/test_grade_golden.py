@@ -34,6 +34,7 @@ def normalised(result: dict, folder: Path) -> dict:
     return out
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("outcome", OUTCOMES)
 def test_results_json_matches_its_golden_file(outcome, tmp_path):
     exercise, source, extra = OUTCOMES[outcome]

@@ -3,6 +3,7 @@ walkthrough found misleading is graded here from a learner-style solution throug
 
 from __future__ import annotations
 
+import pytest
 from conftest import SOLUTIONS, grade_file
 from ex_helpers import failing, graded
 
@@ -19,6 +20,7 @@ def test_a_summed_loss_is_named_in_the_finite_difference_case_not_blamed_on_dz()
     assert "is not the derivative of your own loss" not in text
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_np_where_sigmoid_is_told_that_np_where_evaluates_both_branches():
     result = graded("ex04", "ex04_np_where_sigmoid")
     wrong = failing(result)
@@ -31,6 +33,7 @@ def test_np_where_sigmoid_is_told_that_np_where_evaluates_both_branches():
     assert "Use the two equivalent forms" in plain and "np.where" not in plain
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_implicit_products_and_a_constant_relu_derivative_get_the_right_message(tmp_path):
     proc, result = grade_file("ex05", SOLUTIONS / "ex05_misread.py", "--seed", "3", cwd=tmp_path)
     tests = by_name(result)
@@ -45,6 +48,7 @@ def test_implicit_products_and_a_constant_relu_derivative_get_the_right_message(
     assert result["score"] == 0.6
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_hyperbolic_and_step_forms_are_accepted_as_strings(tmp_path):
     proc, result = grade_file("ex05", SOLUTIONS / "ex05_unusual_forms.py", cwd=tmp_path)
     assert result["status"] == "pass", failing(result)
@@ -158,6 +162,7 @@ def test_a_batch_norm_dx_without_the_variance_path_is_told_which_term_is_missing
     ("ex12", "ex12_padded_shortcut", "projection shortcut: C_in ≠ C_out, stride 2",
      "the shortcut's 1×1 convolution has padding 0", "stride"),
 ])
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_each_misleading_hint_is_replaced_by_one_that_names_the_mistake(exercise, solution, case, words, never):
     wrong = failing(graded(exercise, solution))
     text = wrong[case]

@@ -27,6 +27,7 @@ def check_schema(result: dict) -> None:
     assert result["score"] == pytest.approx(sum(t["status"] == "pass" for t in scored) / len(scored), abs=1e-4)
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("outcome", ["pass", "fail", "error"])
 def test_json_schema_and_table_agree(outcome, tmp_path):
     if outcome == "error":
@@ -53,6 +54,7 @@ def test_json_schema_and_table_agree(outcome, tmp_path):
         assert f"replay exactly this run: {result['replay']}" in table.stdout
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_json_is_the_only_thing_on_stdout_even_when_the_learner_prints(tmp_path):
     import json
 

@@ -27,6 +27,7 @@ FAULTS = {
 }
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("fault", FAULTS)
 def test_misbehaving_code_fails_clearly_and_never_hangs(grade_source, fault):
     source, words = FAULTS[fault]

@@ -192,6 +192,7 @@ def test_unreadable_source_gets_no_structural_advice():
     assert "could not read" in speed.conv_advice(speed.analyze("x = 1", "conv2d_forward"))
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.cli
 def test_a_loop_pooling_forward_is_correct_and_its_advice_comes_from_the_code():
     result = graded("ex10", "ex10_loops")

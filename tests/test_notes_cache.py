@@ -44,6 +44,7 @@ def imported(tmp_path: Path, apkg: Path, name: str):
     return notes
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_rebuild_from_the_cache_imports_exactly_like_a_fresh_build(tmp_path):
     notes, cache = tmp_path / "notes", tmp_path / "cache"
     write_notes(notes)
@@ -57,6 +58,7 @@ def test_a_rebuild_from_the_cache_imports_exactly_like_a_fresh_build(tmp_path):
     assert imported(tmp_path, tmp_path / "cached.apkg", "a") == imported(tmp_path, tmp_path / "fresh.apkg", "b")
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_editing_one_note_reparses_that_note_only_and_the_edit_reaches_the_deck(tmp_path):
     notes, cache = tmp_path / "notes", tmp_path / "cache"
     write_notes(notes)
@@ -134,6 +136,7 @@ def test_entries_from_another_parser_version_are_not_used(tmp_path, monkeypatch)
     assert cache.hits == 0
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "wrong-shape"])
 def test_a_damaged_entry_is_parsed_afresh_without_a_traceback(tmp_path, damage):
     notes, cache = tmp_path / "notes", tmp_path / "cache"
@@ -149,6 +152,7 @@ def test_a_damaged_entry_is_parsed_afresh_without_a_traceback(tmp_path, damage):
     assert len(imported(tmp_path, tmp_path / "deck.apkg", "col")) == 2 * 4
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_cache_folder_that_cannot_be_written_does_not_stop_a_build(tmp_path):
     notes = tmp_path / "notes"
     write_notes(notes, 2)

@@ -40,6 +40,7 @@ def test_hint_levels_are_per_workspace_and_past_the_last_say_there_are_no_more(w
     assert "hint 1/" in invoke_studykit("hint", "ex01", cwd=other).stdout
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_solved_exercise_stays_solved_and_its_latest_failing_grade_is_shown(workspace):
     target = next((workspace / "exercises").glob("ex01-*")) / "solution.py"
     target.write_text((SOLUTIONS / "ex01_correct.py").read_text(), encoding="utf-8")
@@ -82,6 +83,7 @@ def test_init_into_a_file_path_is_a_usage_error(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_timeout_option_is_used_and_replayed(tmp_path):
     slow = tmp_path / "slow.py"
     slow.write_text("import time\ndef linear_forward(X, w, b):\n    time.sleep(30)\n", encoding="utf-8")

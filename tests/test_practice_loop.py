@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import REPO, SOLUTIONS, invoke_studykit
 
 from studykit.catalog import all_exercises
@@ -31,6 +32,7 @@ def test_init_copies_every_starter_and_keeps_existing_files(workspace):
     assert (workspace / ".studykit" / ".gitignore").read_text() == "*\n"
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_grade_in_a_workspace_records_progress_and_says_what_is_next(workspace):
     solution(workspace, "ex01").write_text((SOLUTIONS / "ex01_correct.py").read_text(), encoding="utf-8")
     proc = invoke_studykit("grade", "ex01", cwd=workspace / "exercises")  # found from a folder below
@@ -78,6 +80,7 @@ def test_reset_keeps_a_backup_of_the_learners_file(workspace):
     assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == "# half-way there\n"
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_concurrent_grades_both_land_in_the_store(workspace):
     solution(workspace, "ex01").write_text((SOLUTIONS / "ex01_correct.py").read_text(), encoding="utf-8")
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
@@ -126,6 +129,7 @@ def test_a_grade_killed_mid_way_leaves_the_store_usable(workspace):
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_watch_regrades_when_the_file_is_saved(workspace):
     import queue
     import threading

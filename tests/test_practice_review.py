@@ -128,6 +128,7 @@ def test_the_scripted_session_of_the_issue(workspace):
     assert len(kept(workspace, "ex02")) == 3
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_ratings_come_from_what_happened_on_the_command_line(workspace):
     """First solve after a failed grade → Hard (the untouched starter's grade does not count); a review with a
     hint → Hard; the next one on the first grade in under half that time → Easy."""
@@ -173,6 +174,7 @@ def test_ratings_come_from_what_happened_on_the_command_line(workspace):
     assert "✓ ex01" in text and "review: " in text
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_two_terminals_grading_at_once_keep_the_schedule_consistent(workspace):
     mine(workspace, "ex01").write_bytes((SOLUTIONS / "ex01_correct.py").read_bytes())
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "STUDYKIT_NOW": iso(T0), "TZ": "UTC"}
@@ -212,6 +214,7 @@ OLD_STORES = {
 }
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 @pytest.mark.parametrize("kind", OLD_STORES)
 def test_an_old_store_is_migrated_without_losing_a_grade(workspace, kind):
     path = workspace / ".studykit" / "progress.db"
@@ -290,6 +293,7 @@ def test_a_damaged_store_is_a_clear_error_never_a_traceback(workspace, how):
     assert mine(workspace, "ex01").read_bytes() == starter("ex01")  # nothing was touched
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_an_unreadable_review_state_is_a_clear_error(workspace):
     mine(workspace, "ex01").write_bytes((SOLUTIONS / "ex01_correct.py").read_bytes())
     assert sk(workspace, T0, "grade", "ex01").returncode == 0
@@ -312,6 +316,7 @@ def test_a_bad_STUDYKIT_NOW_is_a_usage_error_and_grades_nothing(workspace):
         assert con.execute("select count(*) from grades").fetchone()[0] == 0
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_times_are_stored_in_utc_and_shown_as_local_dates(workspace):
     mine(workspace, "ex01").write_bytes((SOLUTIONS / "ex01_correct.py").read_bytes())
     proc = sk(workspace, "2024-05-01T23:30", "grade", "ex01", tz="Asia/Shanghai")  # a local wall-clock time
@@ -335,6 +340,7 @@ def test_times_are_stored_in_utc_and_shown_as_local_dates(workspace):
     assert ex01["solved_at"] == "2024-05-01T15:30:00Z" and ex01["solved_on"] == "2024-05-01"
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_progress_shows_each_due_date_and_a_30_day_calendar(workspace):
     for k, exercise in enumerate(("ex01", "ex02")):
         mine(workspace, exercise).write_bytes((SOLUTIONS / f"{exercise}_correct.py").read_bytes())
@@ -351,6 +357,7 @@ def test_progress_shows_each_due_date_and_a_30_day_calendar(workspace):
     assert lines[-1].startswith("next: ")
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_review_and_restore_refuse_what_makes_no_sense(workspace):
     proc = sk(workspace, T0, "review", "ex03")
     assert proc.returncode == 2 and "ex03 is not solved yet, so there is nothing to review" in proc.stderr
@@ -375,6 +382,7 @@ def test_review_and_restore_refuse_what_makes_no_sense(workspace):
         assert proc.returncode == 0 and proc.stdout.rstrip().splitlines()[-1].startswith("next: "), proc.stdout
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_json_everywhere_the_review_state_is_printed(workspace):
     mine(workspace, "ex01").write_bytes((SOLUTIONS / "ex01_correct.py").read_bytes())
     sk(workspace, T0, "grade", "ex01")
@@ -399,6 +407,7 @@ def test_json_everywhere_the_review_state_is_printed(workspace):
     assert progress["calendar"][0]["due"] == 1
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_listing_and_next_never_import_the_scheduler(workspace):
     """fsrs is imported to rate (grade, --give-up) and never to list, choose what is next, or start a review."""
     mine(workspace, "ex01").write_bytes((SOLUTIONS / "ex01_correct.py").read_bytes())

@@ -29,6 +29,7 @@ def standing_everywhere(root: Path, exercise: str) -> dict:
             "progress_line": prog_line}
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_grading_another_file_is_a_trial_and_never_solves_the_workspace_exercise(workspace, tmp_path):
     other = tmp_path / "other.py"
     other.write_text((SOLUTIONS / "ex01_correct.py").read_text(), encoding="utf-8")
@@ -50,6 +51,7 @@ def test_grading_another_file_is_a_trial_and_never_solves_the_workspace_exercise
     assert seen["list"] == "✓" and seen["progress"] == "✓" and not seen["next_is_it"] and seen["solved_count"] == 1
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_list_progress_and_next_agree_after_a_pass_then_a_fail(workspace):
     target = mine(workspace, "ex05")
     target.write_text((SOLUTIONS / "ex05_correct.py").read_text(), encoding="utf-8")

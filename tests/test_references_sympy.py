@@ -38,6 +38,7 @@ def test_softmax_cross_entropy_gradient_equals_sympy():
     assert np.allclose(got, expected, rtol=1e-10, atol=1e-14)
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_batch_norm_backward_equals_sympy():
     from studykit.reference.batchnorm import batch_norm, batch_norm_backward
 

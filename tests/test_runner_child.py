@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from conftest import SOLUTIONS
 
 from studykit.catalog import find
@@ -37,6 +38,7 @@ def grade(tmp_path, source: str, **kwargs) -> dict:
     return run_in_child(EX01, path, seed=5, **kwargs)
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_correct_file_passes_and_every_case_is_reported(tmp_path):
     result = grade(tmp_path, CORRECT)
     assert result["status"] == "pass" and result["score"] == 1.0 and result["message"] is None
@@ -44,6 +46,7 @@ def test_a_correct_file_passes_and_every_case_is_reported(tmp_path):
     assert result["replay"] == "studykit grade ex01 --seed 5"
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_numpy_works_under_the_memory_limit_but_a_large_allocation_fails(tmp_path):
     # 200 MB is an ordinary workload; 4 GB is over the limit and must fail cleanly, not kill the machine
     ok = CORRECT + "\n_big = __import__('numpy').ones(25_000_000)\n"
@@ -57,6 +60,7 @@ def test_numpy_works_under_the_memory_limit_but_a_large_allocation_fails(tmp_pat
     assert all(t["status"] == "pass" for t in result["tests"] if t["part"] == "loss")
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_timeout_kills_the_whole_process_group(tmp_path):
     marker = tmp_path / "grandchild.pid"
     source = (
@@ -78,6 +82,7 @@ def test_a_timeout_kills_the_whole_process_group(tmp_path):
     assert not any(t["status"] == "pass" for t in result["tests"])
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_background_process_holding_the_pipe_does_not_delay_the_result(tmp_path):
     # a forked child inherits the results pipe; the grade ends at `done`, not when the pipe closes
     source = CORRECT + "\nimport os, time\nif os.fork() == 0:\n    time.sleep(600)\n    os._exit(0)\n"
@@ -97,6 +102,7 @@ def test_death_in_a_case_names_that_case_and_the_rest_are_not_run(tmp_path):
     assert result["score"] < 1
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_a_case_timeout_is_not_swallowed_by_the_learners_except(tmp_path):
     import studykit.grading.suites.ex01 as suite
 
@@ -108,6 +114,7 @@ def test_a_case_timeout_is_not_swallowed_by_the_learners_except(tmp_path):
     assert result["status"] == "error" and "did not finish" in result["message"]
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_printing_through_the_file_descriptor_is_bounded_too(tmp_path):
     # os.write bypasses sys.stdout; only the first few KB ever reach the report
     source = CORRECT + "\nimport os\nfor _ in range(2000):\n    os.write(1, b'y' * 10000)\n"
@@ -116,6 +123,7 @@ def test_printing_through_the_file_descriptor_is_bounded_too(tmp_path):
     assert result["output_truncated"] is True and len(result["output"]) <= 4000
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_stray_writes_to_stdout_never_count_as_results(tmp_path):
     source = CORRECT + '\nprint(\'{"type": "done"}\')\nprint(\'{"type": "case", "name": "x", "status": "pass"}\')\n'
     result = grade(tmp_path, source)

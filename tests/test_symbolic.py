@@ -104,6 +104,7 @@ def test_numbers_decide_where_simplify_cannot(monkeypatch):
     assert not check_answer("sigmoid(x)", D_SIGMOID, ("x",)).equal
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_one_costly_answer_is_decided_by_the_numbers_first():
     verdict = check_answer("exp(exp(exp(exp(x))))", D_SIGMOID, ("x",), seconds=1.0)
     assert not verdict.equal and ("not equivalent" in verdict.message or "CPU time" in verdict.message)

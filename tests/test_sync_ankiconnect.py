@@ -70,6 +70,7 @@ def _sync(project, url, *extra):
     return proc.stdout
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_sync_through_ankiconnect_edit_move_delete_then_nothing(tmp_path):
     project = make_project(tmp_path / "project")
     collection = tmp_path / "Anki2" / "User 1" / "collection.anki2"

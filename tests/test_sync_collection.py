@@ -26,6 +26,7 @@ def _sync(project, collection, *extra):
     return proc.stdout
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_sync_edit_move_delete_then_nothing(tmp_path):
     project = make_project(tmp_path / "project")
     collection = _fresh(tmp_path / "Anki2" / "User 1" / "collection.anki2")
@@ -84,6 +85,7 @@ def test_sync_edit_move_delete_then_nothing(tmp_path):
         col.close()
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_dry_run_keep_removed_and_a_running_anki(tmp_path):
     project = make_project(tmp_path / "project")
     collection = _fresh(tmp_path / "Anki2" / "User 1" / "collection.anki2")
@@ -127,6 +129,7 @@ def test_dry_run_keep_removed_and_a_running_anki(tmp_path):
     assert "1 removed" in out
 
 
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
 def test_profile_found_the_way_anki_finds_it(tmp_path):
     """No --collection: $ANKI_BASE's prefs21.db names the last profile; a missing base is a clear message."""
     import pickle
