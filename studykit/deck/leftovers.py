@@ -62,8 +62,17 @@ def clean_stale(targets: list[Path], started: float | None = None) -> list[Path]
     in $TMPDIR; returns what was removed. Never raises: a leftover that cannot be removed stays."""
     started = time.time() if started is None else started
     removed = []
-    looked = False  # the open files are looked up only when needed
-    held: set[str] | None = None
+    held: list[set[str] | None] = []  # the open files, looked up once and only when needed
+
+    def in_use(path: Path, st: os.stat_result) -> bool:
+        """Whether a temporary without a live builder's pid may still be someone's: held open by a process, or
+        young when the open files cannot be seen."""
+        if not held:
+            held.append(_held_open())
+        if held[0] is None:
+            return started - st.st_mtime < OLD_TMP_AGE
+        return str(path.resolve()) in held[0]
+
     for target in targets:
         pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:(\d+)\.)?[^/]*\.tmp")
         try:
@@ -81,13 +90,8 @@ def clean_stale(targets: list[Path], started: float | None = None) -> list[Path]
                 if match.group(1) is not None and len(match.group(1)) < 11:  # named by its build's process
                     if alive(int(match.group(1))):
                         continue
-                else:  # an older studykit's temporary (no process in its name)
-                    if not looked:
-                        held, looked = _held_open(), True
-                    if held is None and started - st.st_mtime < OLD_TMP_AGE:
-                        continue
-                    if held and str(path.resolve()) in held:
-                        continue
+                elif in_use(path, st):  # an older studykit's temporary (no process in its name)
+                    continue
                 path.unlink()
                 removed.append(path)
             except OSError:
@@ -105,11 +109,7 @@ def clean_stale(targets: list[Path], started: float | None = None) -> list[Path]
                 head = handle.read(16)
             if head and head != b"SQLite format 3\0":
                 continue  # not a database: not ours
-            if not looked:
-                held, looked = _held_open(), True
-            if held is None and started - st.st_mtime < OLD_TMP_AGE:
-                continue
-            if held and str(path.resolve()) in held:
+            if in_use(path, st):
                 continue
             path.unlink()
             removed.append(path)
