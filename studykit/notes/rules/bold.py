@@ -19,6 +19,7 @@ A paragraph is read line by line (soft or hard breaks, `<br>`). A label that onl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markdown_it.token import Token
@@ -212,6 +213,10 @@ _NOT_STUDY = frozenset({"reference", "references", "ref", "refs", "参考", "参
                         "see also", "resources", "citation", "citations", "source", "sources", "出处", "来源"})
 
 
+# a back that is nothing but whole-bold paragraphs: the next emphasised statements, not an explanation
+_ONLY_BOLD_LINES = re.compile(r"(?:<p><strong>(?:(?!</?strong>).)*</strong></p>\s*)+", re.DOTALL)
+
+
 def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list[Token]], last: bool,
           line: int) -> bool:
     if kind == "label" and plain(inner).rstrip("：: ").lower() in _NOT_STUDY:
@@ -228,6 +233,10 @@ def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list
         if colon or kind == "question" or w.item_of(i) is None:
             why = "only a placeholder (TODO)" if back else "nothing under it to use as the answer"
             w.warn(line, f"{what} {text!r} has {why}: no card", "empty")
+        return False
+    if kind == "label" and _ONLY_BOLD_LINES.fullmatch(back) is not None:
+        w.warn(line, f"bold {text!r} is followed only by more bold lines (a list of tips or emphasised statements, "
+                     f"not a term and its explanation): no card", "not-a-card")
         return False
     front = w.inline(_without_colon(inner))
     w.add("question" if kind == "question" else "term", front, back, i, line, text)

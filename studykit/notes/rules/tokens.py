@@ -32,6 +32,12 @@ remark remarks caution warning important attention result results output outputs
 _LEAD_IN = re.compile(r"^\w+(?:[ -]\S+)* (?:is|are|was|were|includes?|means|becomes?|as follows)$")
 _MARKER_AROUND = re.compile(r"^[^\w(（]+|[\s#]*\d+$")
 _FILE_NAME = re.compile(r"\w\.(?:py|pyx|cpp|cc|c|h|hpp|js|ts|java|m|sh|ipynb|go|rs)$", re.IGNORECASE)
+# an editor's or a solver's remark on the text, not a term: `**部分分析有误**`, `**以上有误**`, `**很难**`, `**Hard**`
+_REMARK = re.compile(r"^(?:(?:部分|以上|上述|上面|下面|这里|此处|原文|之前|前面)的?)?"
+                     r"(?:分析|内容|说法|理解|结论|描述|推导|解法|答案|代码|思路)?"
+                     r"(?:有误|有错|错误|不对|存疑|勘误|更正|修正|待定|待验证|待确认|待考证)$|"
+                     r"^(?:很|较|比较|非常|超|有点|太)?(?:难|简单|容易|中等)(?:题|了)?$|"
+                     r"^(?:hard|medium|easy|difficult|difficulty|tricky)$")
 
 
 def is_marker(text: str) -> bool:
@@ -41,7 +47,8 @@ def is_marker(text: str) -> bool:
         if _LEAD_IN.search(word) is not None:
             return True
         word = _MARKER_AROUND.sub("", word).strip()
-    return word in MARKER_WORDS or word in ("my take", "no code here") or _FILE_NAME.search(word) is not None
+    return word in MARKER_WORDS or word in ("my take", "no code here") or _FILE_NAME.search(word) is not None \
+        or _REMARK.match(word) is not None
 
 
 def text_token(content: str) -> Token:
@@ -224,11 +231,16 @@ def is_question(text: str) -> bool:
     return len(words) >= 3 and words[0].lower().strip(",:") in _ASKING_EN
 
 
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+
+
 def is_label(text: str) -> bool:
-    """A term or short phrase: at most LABEL_MAX characters without the colon, no sentence punctuation."""
+    """A term or short phrase: at most LABEL_MAX characters without the colon, no sentence punctuation — and not a
+    statement in bold: two clauses or more split by `，` outside brackets (`**让均值为0，标准差为1，即…**`)."""
     label = text.strip().rstrip("：:").strip()
     return (0 < len(label) <= LABEL_MAX and not any(mark in label for mark in SENTENCE_MARKS)
-            and not label.endswith((".", "，", ",", "、")))
+            and not label.endswith((".", "，", ",", "、"))
+            and not (len(label) >= 15 and _BRACKETED.sub("", label).count("，") >= 2))
 
 
 def term_start(line: list[Token]) -> tuple[list[Token], list[Token]] | None:
