@@ -54,7 +54,7 @@ def test_rebuilding_unchanged_notes_gives_the_same_guids(tmp_path):
     first, second = guids(tmp_path / "a.apkg", tmp_path / "c1"), guids(tmp_path / "b.apkg", tmp_path / "c2")
     assert first.keys() == second.keys()
     # the same front "优点" under three headings is three different notes
-    assert sum(">优点</div>" in front for front in first.values()) == 3
+    assert sum("：优点</div>" in front for front in first.values()) == 3
     assert len(first) == 5
 
 
@@ -90,7 +90,7 @@ def test_reimport_after_editing_an_answer_updates_in_place_and_keeps_reviews(tmp
     # Anki lists every incoming newer note as updated; the edited answer is among them
     assert len(log.updated) == 5 and any("梯度为 1" in n.fields[1] for n in log.updated)
     assert col.note_count() == 6  # the 5 notes updated in place, one new
-    edited = [n for n in notes_of(col) if "› ReLU</div>" in n.fields["Front"] and ">优点</div>" in n.fields["Front"]]
+    edited = [n for n in notes_of(col) if "› ReLU</div>" in n.fields["Front"] and "：优点</div>" in n.fields["Front"]]
     assert len(edited) == 1 and "梯度为 1" in edited[0].fields["Back"]
     assert col.db.scalar("select count() from revlog") == revlog_before
     for cid, card_type in ivl_before.items():

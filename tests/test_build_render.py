@@ -53,7 +53,7 @@ def test_basic_cards_show_context_and_prompt_then_answer_and_source(tmp_path):
     basics = [c for c in cards if c.note_type()["name"] == "studykit Basic"]
     term = next(c for c in basics if "优点" in c.question())
     q, a = term.question(), term.answer()
-    assert '<div class="ctx">激活函数 › ReLU</div>' in q and '<div class="prompt">优点</div>' in q
+    assert '<div class="ctx">激活函数 › ReLU</div>' in q and '<div class="prompt">ReLU：优点</div>' in q
     assert "计算简单" not in q
     assert r"计算简单，\(x &gt; 0\) 时梯度为 1" in a
     assert '<div class="source">act.md › ReLU</div>' in a

@@ -32,7 +32,7 @@ def test_all_four_bold_term_spellings_make_term_cards_with_context(tmp_path):
         - **只是强调** 没有冒号
     """)
     terms = by_kind(note, "term")
-    assert [c.front for c in terms] == ["优点", "Cons", "稀疏", "gradient"]
+    assert [c.front for c in terms] == ["ReLU：优点", "ReLU: Cons", "稀疏", "gradient"]  # generic: + subject
     assert [c.back for c in terms] == ["<p>计算简单</p>", "<p>dying ReLU</p>", "<p>一半输出为 0</p>",
                                        "<p>1 for x &gt; 0</p>"]
     assert {c.context for c in terms} == {"激活函数 › ReLU"}
@@ -300,8 +300,9 @@ def test_nested_terms_carry_their_parent_term_as_context(tmp_path):
         - **其它：** 无
     """)
     fronts = [(c.context, c.front) for c in note.cards]
-    assert fronts == [("激活函数", "ReLU"), ("激活函数 › ReLU", "优点"), ("激活函数 › ReLU", "缺点"),
-                      ("激活函数", "Sigmoid"), ("激活函数 › Sigmoid", "优点"), ("激活函数", "其它")]
+    # a generic label carries the term it sits under on its front (issue #21); its key does not change
+    assert fronts == [("激活函数", "ReLU"), ("激活函数 › ReLU", "ReLU：优点"), ("激活函数 › ReLU", "ReLU：缺点"),
+                      ("激活函数", "Sigmoid"), ("激活函数 › Sigmoid", "Sigmoid：优点"), ("激活函数", "其它")]
     assert note.cards[1].key == ("note", "term", "ReLU", "优点")
     assert note.cards[4].key == ("note", "term", "Sigmoid", "优点")
     assert note.cards[4].source == "note.md › Sigmoid" and note.cards[4].line == 7

@@ -22,6 +22,7 @@ from studykit.notes.rules.callouts import callout
 from studykit.notes.rules.headings import heading
 from studykit.notes.rules.notcards import lead_sentence, needs_lead, section_reason, why_not
 from studykit.notes.rules.rows import table
+from studykit.notes.rules.subject import is_generic, subject_of, with_subject
 from studykit.notes.rules.tokens import heading_text, is_question, plain, question_text, without_trailing_stars
 from studykit.notes.source import decode
 
@@ -180,6 +181,10 @@ class Walker:
         if reason is not None:
             self.warn(line, f"{text_of(front)[:60]!r} is not a card: {reason}", "not-a-card")
             return
+        if kind in ("term", "question"):
+            label = name[0] if name else text_of(front)
+            if is_generic(label):
+                front = with_subject(front, label, self._subject(i, exclude_last), escapeHtml)
         if kind in ("question", "qa") and needs_lead(front):
             lead = self._sentence_before(i)
             if lead:
@@ -191,6 +196,13 @@ class Walker:
         self._last_path = self.paths[i]
         for problem_kind, message in card_problems(card):
             self.warn(line, message, problem_kind)
+
+    def _subject(self, i: int, exclude_last: bool) -> str:
+        """What a generic label at token `i` (`优点`, `When it appears`) is about: the term it sits under, the
+        nearest heading that names something, or the note's title."""
+        path = self.paths[i][:-1] if exclude_last else self.paths[i]
+        return subject_of([s for _, s, _ in reversed(self.context_stack)] + [p for _, _, p in reversed(path)]
+                          + [self.title])
 
     def join_above(self, i: int, html: str, own: str = "") -> bool:
         """Add `html` (a marker word's paragraph: `**注意：** …`, `**综上**，…`) to the back of the card above it, when
