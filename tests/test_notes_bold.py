@@ -217,7 +217,7 @@ def test_labels_as_typora_leaves_them_mid_paragraph_past_a_list_or_quote_and_aft
     assert "\\(L = |y - f(x)|\\)" in answer(cards["（2）绝对值损失函数"])
     assert html_text(answer(cards["实验结果"])) == "提升明显。"  # after a zero-width space and a tab
     assert html_text(answer(cards["Personal story"])) == "I failed twice."  # a <br> ends the label's line
-    assert html_text(answer(cards["优点"])) == "引用块外面的解释。"  # the quote ends: the answer is after it
+    assert html_text(answer(cards["损失函数：优点"])) == "引用块外面的解释。"  # the quote ends: the answer is after it
     assert html_text(answer(cards["Why use cross entropy"])) == "Because the gradient does not vanish."
     assert html_text(answer(cards["1-范数"])) == "列和的最大值"
     assert '<div class="math">' in answer(cards["p-范数"])  # the formula at the margin after the list
