@@ -158,7 +158,7 @@ def test_a_bold_label_takes_the_blocks_after_it(built):
     assert "收敛快" in answer(cards["Adam：优点"]) and "泛化" not in answer(cards["Adam：优点"])  # ends at the next label
     assert answer(cards["Adam：缺点"]) == "<p>可能泛化不如 SGD。</p>"
     assert '<div class="math">' in answer(cards["更新公式"])
-    assert "<table>" in answer(cards["超参数"]) and "<pre>" in answer(cards["Code"])
+    assert "<table>" in answer(cards["超参数"]) and "<pre>" in answer(cards["Adam: Code"])
     assert context(cards["Adam：优点"]) == "优化器 › Adam" and "优点" not in cards
 
 

@@ -302,7 +302,7 @@ def test_nested_terms_carry_their_parent_term_as_context(tmp_path):
     fronts = [(c.context, c.front) for c in note.cards]
     # a generic label carries the term it sits under on its front (issue #21); its key does not change
     assert fronts == [("激活函数", "ReLU"), ("激活函数 › ReLU", "ReLU：优点"), ("激活函数 › ReLU", "ReLU：缺点"),
-                      ("激活函数", "Sigmoid"), ("激活函数 › Sigmoid", "Sigmoid：优点"), ("激活函数", "其它")]
+                      ("激活函数", "Sigmoid"), ("激活函数 › Sigmoid", "Sigmoid：优点")]  # 其它: a marker word
     assert note.cards[1].key == ("note", "term", "ReLU", "优点")
     assert note.cards[4].key == ("note", "term", "Sigmoid", "优点")
     assert note.cards[4].source == "note.md › Sigmoid" and note.cards[4].line == 7

@@ -20,13 +20,14 @@ from studykit.notes.render import PictureResolver, check_pictures, make_markdown
 from studykit.notes.rules import paragraph_rules
 from studykit.notes.rules.callouts import callout
 from studykit.notes.rules.headings import heading
-from studykit.notes.rules.notcards import lead_sentence, needs_lead, section_reason, why_not
+from studykit.notes.rules.notcards import analogy_reason, lead_sentence, needs_lead, section_reason, why_not
 from studykit.notes.rules.rows import table
 from studykit.notes.rules.subject import is_generic, subject_of, with_subject
 from studykit.notes.rules.tokens import heading_text, is_question, plain, question_text, without_trailing_stars
 from studykit.notes.source import decode
 
 SEP = " › "
+_FRONT_PAGE_NAMES = ("readme", "index", "home", "untitled", "主页", "目录")
 _NUMBERED_ITEM = re.compile(r"^\d{1,3}\)\s*\S")
 
 _MD = None
@@ -68,6 +69,7 @@ class Walker:
         self._where_memo: tuple = (None, ("", ""))
         self._folders: frozenset[str] | None = None
         self._section_reasons: dict[tuple, str] = {}  # heading path → why nothing under it is a card ("" if fine)
+        self._analogies: dict[tuple, str] = {}  # heading path → why no term or question under it is a card
         env.pop("footnotes_used", None)
 
     # -- rendering
@@ -174,6 +176,9 @@ class Walker:
         if where_reason is None:
             where = SEP.join([self.note.relpath, self.title, *(p for _, _, p in path)])
             where_reason = self._section_reasons[path] = section_reason(where)
+            self._analogies[path] = analogy_reason(where)
+        if not where_reason and kind != "table":
+            where_reason = self._analogies.get(path, "")
         reason = why_not(front, back, "", where_reason)
         if reason is None and kind == "term" and self._folder_names() and \
                 " ".join(text_of(front).replace("_", " ").split()).lower() in self._folder_names():
@@ -201,8 +206,11 @@ class Walker:
         """What a generic label at token `i` (`优点`, `When it appears`) is about: the term it sits under, the
         nearest heading that names something, or the note's title."""
         path = self.paths[i][:-1] if exclude_last else self.paths[i]
+        title = self.title
+        if title.lower() in _FRONT_PAGE_NAMES:  # `10. Neural Network/README.md`: the folder names the subject
+            title = self.note.path.parent.name
         return subject_of([s for _, s, _ in reversed(self.context_stack)] + [p for _, _, p in reversed(path)]
-                          + [self.title])
+                          + [title])
 
     def join_above(self, i: int, html: str, own: str = "") -> bool:
         """Add `html` (a marker word's paragraph: `**注意：** …`, `**综上**，…`) to the back of the card above it, when

@@ -51,6 +51,19 @@ _DEICTIC = re.compile(r"^(?:这句话|这段话|这句|这段|这个|这些|这�
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
 
 
+# a heading of a repository's or a vault's front page (README/index): how to use it, what is in it, why it exists
+_FRONT_PAGE_FILE = re.compile(r"(?:^|/)(?:readme|index|home|主页|首页)\.(?:md|markdown)$", re.IGNORECASE)
+_FRONT_PAGE_HEADING = re.compile(r"^[^\w]*(?:how to use(?: this| it)?(?: (?:repo|repository|vault|notes?))?|usage|"
+                                 r"purpose|contents?|table of contents|structure|(?:repository|repo|folder|vault|"
+                                 r"directory|file) structure|installation|install|getting started|quick ?start|about|"
+                                 r"about (?:this|the) (?:repo|repository|vault|project|notes)|features|overview|"
+                                 r"使用方法|使用说明|如何使用|目录|目录结构|项目结构|文件结构|简介|项目简介|说明|关于)"
+                                 r"\s*[:：]?$", re.IGNORECASE)
+# a "Related" / "See also" section: links to other notes, not knowledge
+_RELATED_HEADING = re.compile(r"^[^\w]*(?:related(?: terms| concepts| notes| topics| links| pages)?|see also|"
+                              r"相关(?:概念|笔记|链接|内容|主题|知识点)?|另见|参见)\s*[:：]?$", re.IGNORECASE)
+_ANALOGY = re.compile(r"\banalog(?:y|ies)\b|\bmetaphors?\b|类比|比喻|打个比方", re.IGNORECASE)
+
 _PROMOTED = "promotion (recommended projects, follow/star/sponsor), not knowledge"
 _INSTRUCTED = "assignment instructions (points, submission, deadline), not knowledge"
 _MOTIVATED = "why the note was written (why this matters), not knowledge"
@@ -66,6 +79,20 @@ def section_reason(where: str) -> str:
         return _MOTIVATED
     if _PLAN.search(where) or _TEMPLATE_FILE.search(where.split(" › ")[0]):
         return "a study plan, practice checklist or template (instructions for the learner), not knowledge"
+    parts = where.split(" › ")
+    headings = parts[2:]
+    if any(_RELATED_HEADING.match(h) for h in headings):
+        return "a list of related notes (navigation), not knowledge"
+    if _FRONT_PAGE_FILE.search(parts[0]) and any(_FRONT_PAGE_HEADING.match(h) for h in headings):
+        return "a repository's front page (how to use it, what it holds), not knowledge"
+    return ""
+
+
+def analogy_reason(where: str) -> str:
+    """Why the terms and questions under `where` are not cards (""): a section that tells an analogy (its tables may
+    still hold facts, and are judged by `table_is_example`)."""
+    if any(_ANALOGY.search(h) for h in where.split(" › ")[2:]):
+        return "an analogy (a picture to understand with), not a fact to recall"
     return ""
 
 
@@ -106,8 +133,37 @@ def _only_questions(back: str) -> bool:
 
     items = [_text(m.group(1)) for m in _ITEM.finditer(back)]
     outside = _text(_ITEM.sub(" ", back))
-    return len(items) >= 1 and not outside and all(item and (is_question(item) or _OUTLINE.match(item))
+    return len(items) >= 1 and not outside and all(item and len(item) <= 80  # an entry, not an explanation
+                                                   and (is_question(item) or _OUTLINE.match(item))
                                                    for item in items)
+
+
+# a row named by a value or a condition (`0 ≤ x₁ ≤ 3`, `-100`, `> 0.5`): a worked example, not a thing to recall
+_VALUE = re.compile(r"[\s$\\()]*[-−+]?\d[\d\s.,%]*(?:[≤≥<>=]|\\le|\\ge).*|[\s$]*[≤≥<>=]+\s*[-−+]?\d.*|"
+                    r".*(?:[≤≥<>=]|\\le|\\ge)\s*[-−+]?\d[\d\s.,%$]*")
+# a row or label named by a placeholder (`Algorithm A`, `Model 2`, `模型A`, `学生甲`): an example's cast
+_PLACEHOLDER = re.compile(r"(?:algorithm|model|method|option|case|scenario|student|person|user|group|team|company|"
+                          r"candidate|classifier|system|approach|plan|experiment|sample|patient|"
+                          r"方案|模型|算法|方法|学生|同学|情况|场景|样本|用户|实验|组|公司|候选人|病人|患者)\s*"
+                          r"(?:[A-Za-z]|\d{1,2}|[一二三四五甲乙丙丁])", re.IGNORECASE)
+
+
+def is_example_name(text: str) -> bool:
+    """A name that belongs to a worked example: a value or condition (`0 ≤ x₁ ≤ 3`), a placeholder (`Algorithm
+    A`, `模型A`)."""
+    text = text.strip().strip("*_ ")
+    return bool(text) and (_VALUE.fullmatch(text) is not None or _PLACEHOLDER.fullmatch(text) is not None)
+
+
+def table_is_example(header: list[str], rows: list[list[str]]) -> str:
+    """Why a table is part of an example rather than facts (""): an analogy table, rows named by values or
+    placeholders."""
+    if any(_ANALOGY.search(_text(h)) for h in header):
+        return "of an analogy (a picture to understand with, not facts)"
+    firsts = [_text(row[0]) for row in rows if row]
+    if len(firsts) >= 2 and sum(is_example_name(c) for c in firsts) >= LINKS_SHARE * len(firsts):
+        return "of an example (rows named by values or placeholders such as Algorithm A)"
+    return ""
 
 
 def _is_link(cell: str) -> bool:

@@ -3,7 +3,7 @@ headers (empty cells left out)."""
 
 from __future__ import annotations
 
-from studykit.notes.rules.notcards import index_column, table_is_data, table_is_navigation
+from studykit.notes.rules.notcards import index_column, table_is_data, table_is_example, table_is_navigation
 
 
 def table(w, i: int) -> int:
@@ -34,11 +34,12 @@ def table(w, i: int) -> int:
     if index == "numbering" and len(headers) > 2:  # `| 序号 | 名称 | 说明 |`: the name is the second column
         headers, rows = headers[1:], [(r_line, cells[1:]) for r_line, cells in rows]
         body = [row[1:] for row in body]
-    if table_is_navigation(body) or table_is_data(body) or index == "steps":
+    example = table_is_example([w.inline(h.children or []) for h in headers], body)
+    if table_is_navigation(body) or table_is_data(body) or index == "steps" or example:
         line = tokens[i].map[0] + 1 if tokens[i].map else 0
         what = "of links (a table of contents)" if table_is_navigation(body) else \
             "of example data (mostly numbers)" if table_is_data(body) else \
-            "whose rows are steps of an example or a plan (t=1, t=2, …)"
+            "whose rows are steps of an example or a plan (t=1, t=2, …)" if index == "steps" else example
         w.warn(line, f"table {what}: no cards", "not-a-card")
         return end
     head_html = [w.inline(h.children or []) for h in headers]

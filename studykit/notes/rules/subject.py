@@ -25,7 +25,7 @@ GENERIC_LABELS = frozenset("""
 definition definitions meaning explanation description overview intuition formula formulas equation equations
 math mathematics derivation properties property characteristics features components context usage applications
 application advantages disadvantages pros cons limitations drawbacks benefits strengths weaknesses purpose goal
-motivation problem problems solution solutions approach algorithm procedure process implementation related variants
+motivation problem problems solution solutions approach algorithm procedure process implementation code related variants
 types details background interpretation significance importance complexity assumptions
 """.split()) | frozenset((
     "where it's used", "where it’s used", "where is it used", "when it appears", "when to use", "when to use it",
@@ -34,7 +34,7 @@ types details background interpretation significance importance complexity assum
     "space complexity"))
 
 _AROUND = re.compile(r"^[^\w(（]+|[\s#:：.。]*\d*[\s:：.。]*$")  # `🔹 Context`, `定义1`, `Definition 2:`
-_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\s*[、.:：)）]\s*|\d+(?:\.\d+)+\s+|[一二三四五六七八九十]+[、.．]\s*|"
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)+\s+|\d+(?:\.\d+)*\s*[、.:：)）]\s*|[一二三四五六七八九十]+[、.．]\s*|"
                         r"[(（]\d+[)）]\s*)")
 _TAG = re.compile(r"^[【\[][^】\]]{1,40}[】\]]\s*")  # `【问答】射击`, `[Kiros et al., 2015] Skip-Thought`
 _ORDINAL = re.compile(r"^(?:week|lecture|chapter|part|section|lesson|day|module|unit|session|step)\s*\d+\b|"

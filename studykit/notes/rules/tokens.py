@@ -22,7 +22,8 @@ MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 
 解释 答案 ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
 remark remarks caution warning important attention result results output outputs analogy objective 代码实现
 动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone
-综上 综上所述 总之 总而言之 记住 牢记 比喻 打个比方 answer answers question observation implement
+综上 综上所述 总之 总而言之 记住 牢记 比喻 打个比方 answer answers question observation observations implement
+both neither either other others 其他 其它 其余 更多 更多内容 more
 예시 예 참고 주의 요약 정리""".split()) | {
     "key actions", "output example", "what you learn", "fun-fact alert", "fun fact", "english answer",
     "chinese answer", "中文回答", "英文回答", "中文答案", "英文答案", "参考答案", "标准答案"}
@@ -33,6 +34,9 @@ _LEAD_IN = re.compile(r"^\w+(?:[ -]\S+)* (?:is|are|was|were|includes?|means|beco
 _MARKER_AROUND = re.compile(r"^[^\w(（]+|[\s#]*\d+$")
 _FILE_NAME = re.compile(r"\w\.(?:py|pyx|cpp|cc|c|h|hpp|js|ts|java|m|sh|ipynb|go|rs)$", re.IGNORECASE)
 # an editor's or a solver's remark on the text, not a term: `**部分分析有误**`, `**以上有误**`, `**很难**`, `**Hard**`
+_CODE_LABEL = re.compile(r"(?:code|代码|源码|source code)\s*[(（][\w+#\s]{1,20}[)）]|python3?|python code|c\+\+|"
+                         r"java")  # `**Code(Python)**`, `**Python**`: what follows is code (the card above's)
+_HEAD = re.compile(r"^([^:：]{1,12})[:：]\s*\S")
 _REMARK = re.compile(r"^(?:(?:部分|以上|上述|上面|下面|这里|此处|原文|之前|前面)的?)?"
                      r"(?:分析|内容|说法|理解|结论|描述|推导|解法|答案|代码|思路)?"
                      r"(?:有误|有错|错误|不对|存疑|勘误|更正|修正|待定|待验证|待确认|待考证)$|"
@@ -47,8 +51,11 @@ def is_marker(text: str) -> bool:
         if _LEAD_IN.search(word) is not None:
             return True
         word = _MARKER_AROUND.sub("", word).strip()
-    return word in MARKER_WORDS or word in ("my take", "no code here") or _FILE_NAME.search(word) is not None \
-        or _REMARK.match(word) is not None
+    if word in MARKER_WORDS or word in ("my take", "no code here") or _FILE_NAME.search(word) is not None \
+            or _REMARK.match(word) is not None or _CODE_LABEL.fullmatch(word) is not None:
+        return True
+    head = _HEAD.match(word)  # `**示例：一个用于手写识别的网络**`: a marker word, then what it introduces
+    return head is not None and head.group(1).strip() in MARKER_WORDS
 
 
 def text_token(content: str) -> Token:
@@ -208,6 +215,12 @@ _ASKING_INSIDE_ZH = ("有哪些", "该如何", "是什么", "有什么", "为什
 _ASKING_INSIDE = re.compile("|".join(_ASKING_INSIDE_ZH))
 _IMPERATIVE_EN = frozenset("define implement explain describe compare contrast derive prove write list name give "
                            "mention calculate compute discuss distinguish state design".split())
+_NAMING = ("区别", "的异同", "优缺点", "的联系")  # nouns: the question is the phrase they end, not a sentence
+_TOLD = re.compile(r"(?:解释了|这就是|这也是|这正是|说明了|知道了|明白了|不要问)(?:为什么|为何|如何|怎么)|"
+                   r"(?:关键是|重点是|问题是|在于|取决于)(?:如何|怎么|怎样)")  # told, not asked
+_COMPOUND = "度性器书者率"  # 对比度, 解释性, 比较器: a noun made from an asking word
+_CLEFT = re.compile(r"(?i:what|how|why|where|when)\s+(?i:we|you|i|they|it|this|that|he|she|one)\b[^?]*"
+                    r"\b(?i:is|are|was|were)\b\s+\w")
 _VERSUS = re.compile(r"\S\s+(?:vs\.?|VS\.?|versus)\s+\S")
 
 
@@ -221,17 +234,27 @@ def is_question(text: str) -> bool:
     if text.endswith(QUESTION_MARKS) or "?" in text or "？" in text or _QUESTION_PREFIX.match(text):
         return True
     body = _NUMBERING.sub("", text, count=1)
-    if any(body.startswith(word) and len(body) >= len(word) + 2 for word in _ASKING_ZH):
-        return True
-    if len(body) <= 60 and _ASKING_INSIDE.search(body):
-        return True  # `激活函数有哪些`, `数据不平衡该如何处理`, `L1与L2的区别`
+    if any(body.startswith(word) and len(body) >= len(word) + 2 and body[len(word)] not in _COMPOUND
+           for word in _ASKING_ZH):
+        return True  # (not `对比度归一化`: 对比度 is contrast, a noun)
+    sentence = "。" in body[:-1] or "；" in body or ";" in body  # a statement that mentions how or why
+    inside = _ASKING_INSIDE.search(body) if len(body) <= 60 and not sentence else None
+    if inside is not None and (inside.group() not in _NAMING or len(body) - inside.end() <= 8) \
+            and _TOLD.search(body) is None:
+        return True  # `激活函数有哪些`, `数据不平衡该如何处理`, `L1与L2的区别` (not a sentence that mentions 联系)
     words = body.split()
     if len(words) >= 2 and (words[0].lower().strip(",:") in _IMPERATIVE_EN or _VERSUS.search(body)):
         return True  # `Define F1-score.`, `Implement softmax`, `Epoch vs. Batch vs. Iteration.`
+    if _CLEFT.match(body) is not None:
+        return False  # `What we want to do is choose triplets …`: a statement that starts with "What"
     return len(words) >= 3 and words[0].lower().strip(",:") in _ASKING_EN
 
 
 _BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+_CITATION = re.compile(r"\[\d{1,3}(?:[,，\-–]\s*\d{1,3})*\]|\d{1,3}")  # `**[38]**`: a reference number, not a term
+# `**二阶导数描述的是曲线的弯曲程度**`: a claim in bold (its copula inside), not a term
+_STATEMENT_ZH = re.compile(r"[\u4e00-\u9fff](?:描述的是|指的是|说的是|就是|其实是|实际上是|本质上是|本质是)"
+                           r"[\u4e00-\u9fff]")
 
 
 def is_label(text: str) -> bool:
@@ -240,7 +263,8 @@ def is_label(text: str) -> bool:
     label = text.strip().rstrip("：:").strip()
     return (0 < len(label) <= LABEL_MAX and not any(mark in label for mark in SENTENCE_MARKS)
             and not label.endswith((".", "，", ",", "、"))
-            and not (len(label) >= 15 and _BRACKETED.sub("", label).count("，") >= 2))
+            and not (len(label) >= 15 and _BRACKETED.sub("", label).count("，") >= 2)
+            and _CITATION.fullmatch(label) is None and not _STATEMENT_ZH.search(label))
 
 
 def term_start(line: list[Token]) -> tuple[list[Token], list[Token]] | None:
