@@ -171,7 +171,7 @@ class Walker:
         used = self.env.pop("footnotes_used", None)
         if used:
             back = back + self._footnotes(used)
-        path = self.paths[i][:-1] if exclude_last else self.paths[i]
+        path = self.paths[i]  # a heading's own text counts too (`## How to Use` on a front page)
         where_reason = self._section_reasons.get(path)
         if where_reason is None:
             where = SEP.join([self.note.relpath, self.title, *(p for _, _, p in path)])

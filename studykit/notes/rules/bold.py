@@ -26,6 +26,7 @@ from markdown_it.token import Token
 
 from studykit.notes.rules import items
 from studykit.notes.rules.tokens import (
+    QUESTION_MARKS,
     bold_line,
     emphasis_run,
     is_label,
@@ -234,7 +235,7 @@ def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list
             why = "only a placeholder (TODO)" if back else "nothing under it to use as the answer"
             w.warn(line, f"{what} {text!r} has {why}: no card", "empty")
         return False
-    if kind == "label" and _ONLY_BOLD_LINES.fullmatch(back) is not None:
+    if (kind == "label" or not text.endswith(QUESTION_MARKS)) and _ONLY_BOLD_LINES.fullmatch(back) is not None:
         w.warn(line, f"bold {text!r} is followed only by more bold lines (a list of tips or emphasised statements, "
                      f"not a term and its explanation): no card", "not-a-card")
         return False
