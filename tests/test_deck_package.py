@@ -175,3 +175,57 @@ def test_identity_clashes_are_settled_in_build_order_whatever_the_order_notes_ar
     (note,) = [col.get_note(nid) for nid in col.find_notes("")]
     assert "甲" in note.fields[1]
     col.close()
+
+
+def test_the_rows_written_are_the_ones_genanki_writes_for_the_same_notes(tmp_path):
+    """The writer inserts a file's rows at once instead of calling genanki's Note.write_to_db per card: same notes
+    (guid, note type, fields, sort field, tags) and the same cards (ordinals, one per cloze number), in the same
+    id order (a note, then its cards)."""
+    import genanki
+
+    from studykit.deck.identity import card_guid, deck_id
+    from studykit.deck.notetypes import basic_model, cloze_model
+    from studykit.deck.package import card_ords, front_field
+
+    text = ("---\ntags: [卷积, cnn]\n---\n# 卷积\n\n- **核 (kernel)：** 小矩阵\n\n"
+            "==步幅== 决定 ==输出== 大小。\n\n## 为什么要填充？\n\n保持尺寸。\n")
+    notes = notes_in(tmp_path, text)
+    out = tmp_path / "deck.apkg"
+    write_package(notes, out, "studykit")
+
+    basic, cloze = basic_model(), cloze_model()
+    collection = tmp_path / "genanki.anki2"
+    db = sqlite3.connect(collection)
+    cursor = db.cursor()
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    cursor.executescript(APKG_SCHEMA)
+    cursor.executescript(APKG_COL)
+    ids = iter(range(1, 10_000))
+    did = deck_id("studykit::conv")
+    for card in notes[0].cards:
+        guid = card_guid(card.key)
+        model = cloze if card.is_cloze else basic
+        fields = ([card.front, card.back, card.context, card.source] if card.is_cloze
+                  else [front_field(card.context, card.front), card.back, card.source])
+        genanki_note = genanki.Note(model=model, fields=fields, guid=guid, tags=list(notes[0].tags))
+        assert card_ords(model, fields) == [c.ord for c in genanki_note.cards]
+        genanki_note.write_to_db(cursor, 0, did, ids)
+    db.commit()
+
+    def rows(connection):
+        notes_ = connection.execute("SELECT guid, mid, usn, tags, flds, sfld, csum, flags, data FROM notes "
+                                    "ORDER BY id").fetchall()
+        cards = connection.execute("SELECT n.guid, c.ord, c.usn, c.type, c.queue, c.due, c.ivl, c.factor, c.reps, "
+                                   "c.lapses, c.left, c.odue, c.odid, c.flags, c.data, c.id > n.id FROM cards c "
+                                   "JOIN notes n ON c.nid = n.id ORDER BY c.id").fetchall()
+        return notes_, cards
+
+    with zipfile.ZipFile(out) as archive:
+        archive.extract("collection.anki2", tmp_path / "x")
+    with sqlite3.connect(tmp_path / "x" / "collection.anki2") as ours:
+        assert rows(ours) == rows(db)
+    ordinals = [o for _, o, *_ in rows(db)[1]]
+    assert sorted(ordinals) == [0, 0, 0, 1]  # the cloze note's two numbers are two cards
+    db.close()
