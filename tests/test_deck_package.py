@@ -109,13 +109,15 @@ def test_a_failed_write_leaves_no_temporary_file_and_keeps_the_old_deck(tmp_path
 
 
 def test_check_never_imports_genanki(tmp_path):
-    """Nor the practice side's context (workspace, progress store, catalog): the notes commands do not use it."""
+    """Nor the practice side's context (workspace, progress store) or the exercise catalog: the notes commands do not use
+    them."""
     notes_in(tmp_path)
     code = ("import sys; from studykit.cli import main\n"
             "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
-            "print('genanki' in sys.modules, 'anki' in sys.modules, 'studykit.practice.context' in sys.modules)")
+            "print('genanki' in sys.modules, 'anki' in sys.modules, 'studykit.practice.context' in sys.modules, "
+            "'studykit.catalog' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "notes")], capture_output=True, text=True)
-    assert proc.stdout.strip().splitlines()[-1] == "False False False", proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "False False False False", proc.stderr
 
 
 def test_a_changed_note_type_style_reaches_a_collection_that_imported_the_old_one(tmp_path, monkeypatch):
