@@ -332,9 +332,20 @@ class PackageWriter:
         """Give matched cards their old GUIDs, ship removed cards again (tagged), and say what the memory keeps."""
         memory = self._remember()
         out = self.out
+        read: dict[str, dict] | None = None
+
+        def old_notes(guids: list[str]) -> dict[str, dict]:
+            """The last package's notes with these GUIDs, unpacked once: the first call reads every card that may be
+            asked for (all the cards gone since the last build; matching asks for some, shipping removed ones for
+            the rest)."""
+            nonlocal read
+            if read is None:
+                gone_now = [g for g in memory.cards.keys() if g not in self._guids]
+                read = previous_notes(out, gone_now) if out is not None else {}
+            return {g: read[g] for g in guids if g in read}
 
         def old_backs(guids):
-            notes = previous_notes(out, guids) if out is not None else {}
+            notes = old_notes(guids)
             return {g: (n["fields"][0] if memory.cards[g].cloze else n["fields"][1]) for g, n in notes.items()
                     if len(n["fields"]) > 1}
 
@@ -356,7 +367,7 @@ class PackageWriter:
         self.stats.matched = matches
         pinned = self._pinned
         removed = {} if self.forget_removed else {g: r for g, r in memory.removed.items() if g not in self._guids}
-        fields = previous_notes(out, [c.guid for c in gone]) if out is not None and gone else {}
+        fields = old_notes([c.guid for c in gone]) if gone else {}
         for old in gone:
             record = {"guid": old.guid, "file": old.file, "line": old.line, "front": old.front,
                       "kind": old.kind, **fields.get(old.guid, {})}
