@@ -31,6 +31,7 @@ COMMANDS = {
     "reset": "studykit.commands.workspace:reset",
     "init": "studykit.commands.workspace:init",
 }
+NOTES_COMMANDS = {"build", "check", "sync"}  # the notes side: no practice context (workspace, store, clock)
 
 
 class LazyGroup(click.Group):
@@ -74,6 +75,8 @@ def main(ctx: click.Context) -> None:
     Practice:  studykit list | next | show ex03 | hint ex03 | grade ex03 | watch
     Review:    studykit review | review ex03 [--give-up] | restore ex03 [--list]
     """
+    if ctx.invoked_subcommand in NOTES_COMMANDS:
+        return  # they use none of it (and a rebuild should not pay for importing it)
     from studykit.practice.context import PracticeContext
 
     ctx.obj = PracticeContext()  # the workspace, store, clock and colour every practice command shares

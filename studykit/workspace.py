@@ -12,9 +12,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from studykit.catalog import STARTERS, Exercise, all_exercises
 from studykit.errors import StudykitError
+
+if TYPE_CHECKING:
+    from studykit.catalog import Exercise
 
 STATE_DIR = ".studykit"
 
@@ -30,6 +33,8 @@ def nearest_folder(has: Callable[[Path], bool], start: Path | None = None) -> Pa
 
 
 def _is_workspace(folder: Path) -> bool:
+    from studykit.catalog import STARTERS  # here, not at the top: `build` imports this module for notes_project
+
     exercises = folder / "exercises"
     if exercises.resolve() == STARTERS.resolve():
         return False  # the starters' own source (a studykit checkout) is never practised in: init makes a workspace
@@ -111,6 +116,8 @@ def init_workspace(target: Path) -> list[Path]:
             if src.is_file() and src.suffix in (".md", ".svg", ".png") and not out.exists():
                 atomic_write_bytes(out, src.read_bytes())
                 written.append(out)
+    from studykit.catalog import all_exercises
+
     for ex in all_exercises():
         dest = target / "exercises" / ex.folder
         for src in sorted(ex.starter_dir.iterdir()):

@@ -109,12 +109,15 @@ def test_a_failed_write_leaves_no_temporary_file_and_keeps_the_old_deck(tmp_path
 
 
 def test_check_never_imports_genanki(tmp_path):
+    """Nor the practice side's context (workspace, progress store) or the exercise catalog: the notes commands do not use
+    them."""
     notes_in(tmp_path)
     code = ("import sys; from studykit.cli import main\n"
             "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
-            "print('genanki' in sys.modules, 'anki' in sys.modules)")
+            "print('genanki' in sys.modules, 'anki' in sys.modules, 'studykit.practice.context' in sys.modules, "
+            "'studykit.catalog' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "notes")], capture_output=True, text=True)
-    assert proc.stdout.strip().splitlines()[-1] == "False False", proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "False False False False", proc.stderr
 
 
 def test_a_changed_note_type_style_reaches_a_collection_that_imported_the_old_one(tmp_path, monkeypatch):
@@ -175,3 +178,57 @@ def test_identity_clashes_are_settled_in_build_order_whatever_the_order_notes_ar
     (note,) = [col.get_note(nid) for nid in col.find_notes("")]
     assert "甲" in note.fields[1]
     col.close()
+
+
+def test_the_rows_written_are_the_ones_genanki_writes_for_the_same_notes(tmp_path):
+    """The writer inserts a file's rows at once instead of calling genanki's Note.write_to_db per card: same notes
+    (guid, note type, fields, sort field, tags) and the same cards (ordinals, one per cloze number), in the same
+    id order (a note, then its cards)."""
+    import genanki
+
+    from studykit.deck.identity import card_guid, deck_id
+    from studykit.deck.notetypes import basic_model, cloze_model
+    from studykit.deck.package import card_ords, front_field
+
+    text = ("---\ntags: [卷积, cnn]\n---\n# 卷积\n\n- **核 (kernel)：** 小矩阵\n\n"
+            "==步幅== 决定 ==输出== 大小。\n\n## 为什么要填充？\n\n保持尺寸。\n")
+    notes = notes_in(tmp_path, text)
+    out = tmp_path / "deck.apkg"
+    write_package(notes, out, "studykit")
+
+    basic, cloze = basic_model(), cloze_model()
+    collection = tmp_path / "genanki.anki2"
+    db = sqlite3.connect(collection)
+    cursor = db.cursor()
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    cursor.executescript(APKG_SCHEMA)
+    cursor.executescript(APKG_COL)
+    ids = iter(range(1, 10_000))
+    did = deck_id("studykit::conv")
+    for card in notes[0].cards:
+        guid = card_guid(card.key)
+        model = cloze if card.is_cloze else basic
+        fields = ([card.front, card.back, card.context, card.source] if card.is_cloze
+                  else [front_field(card.context, card.front), card.back, card.source])
+        genanki_note = genanki.Note(model=model, fields=fields, guid=guid, tags=list(notes[0].tags))
+        assert card_ords(model, fields) == [c.ord for c in genanki_note.cards]
+        genanki_note.write_to_db(cursor, 0, did, ids)
+    db.commit()
+
+    def rows(connection):
+        notes_ = connection.execute("SELECT guid, mid, usn, tags, flds, sfld, csum, flags, data FROM notes "
+                                    "ORDER BY id").fetchall()
+        cards = connection.execute("SELECT n.guid, c.ord, c.usn, c.type, c.queue, c.due, c.ivl, c.factor, c.reps, "
+                                   "c.lapses, c.left, c.odue, c.odid, c.flags, c.data, c.id > n.id FROM cards c "
+                                   "JOIN notes n ON c.nid = n.id ORDER BY c.id").fetchall()
+        return notes_, cards
+
+    with zipfile.ZipFile(out) as archive:
+        archive.extract("collection.anki2", tmp_path / "x")
+    with sqlite3.connect(tmp_path / "x" / "collection.anki2") as ours:
+        assert rows(ours) == rows(db)
+    ordinals = [o for _, o, *_ in rows(db)[1]]
+    assert sorted(ordinals) == [0, 0, 0, 1]  # the cloze note's two numbers are two cards
+    db.close()
