@@ -7,8 +7,16 @@ become one huge back.
 
 from __future__ import annotations
 
+from markdown_it.common.utils import escapeHtml
+
 from studykit.notes.rules.callouts import makes_card
-from studykit.notes.rules.tokens import heading_text, is_placeholder, without_trailing_stars
+from studykit.notes.rules.tokens import (
+    GENERIC_QUESTION,
+    NUMBERING,
+    heading_text,
+    is_placeholder,
+    without_trailing_stars,
+)
 
 
 def _sub_questions(w, i: int, level: int) -> str:
@@ -62,4 +70,8 @@ def heading(w, i: int) -> None:
             w.warn(line, f"question heading {text!r} has {why}: no card", "empty")
         return
     kind = "question" if question else "section"
-    w.add(kind, w.inline(shown), back, i + 1, line, exclude_last=True)  # key: the heading path
+    front = w.inline(shown)
+    if question and GENERIC_QUESTION.match(NUMBERING.sub("", text, count=1)):  # `#### Pros and Cons:`: of the above
+        above = w.paths[i][-2][2] if len(w.paths[i]) > 1 else w.title
+        front = f"{escapeHtml(above)}: {front.rstrip(':：').rstrip()}"
+    w.add(kind, front, back, i + 1, line, exclude_last=True)  # key: the heading path
