@@ -135,10 +135,22 @@ def _blocks_after(w, i: int, kind: str, gathered: bool) -> tuple[str, int]:
 _SHOWN_BLOCKS = ("math_block", "math_block_label", "table_open", "fence", "code_block", "html_block")
 
 
+def _picture_paragraph(w, j: int) -> bool:
+    """A paragraph that is only pictures (`![](x.png)`, `![[x.png|300]]`), as authors put one under a definition."""
+    if w.tokens[j].type != "paragraph_open":
+        return False
+    children = w.tokens[j + 1].children or []
+    return any(c.type == "image" for c in children) and all(
+        c.type in ("image", "softbreak", "hardbreak") or (c.type == "text" and not c.content.strip())
+        for c in children)
+
+
 def _shown_blocks_after(w, i: int) -> str:
-    """The formulas, tables, code blocks and HTML pictures right after the paragraph at `i`."""
+    """The formulas, tables, code blocks and pictures (HTML, or a paragraph of pictures) right after the paragraph
+    at `i`."""
     start = j = w.closing(i) + 1
-    while j < w.limit and w.tokens[j].type in _SHOWN_BLOCKS and w.tokens[j].level == w.tokens[i].level:
+    while j < w.limit and w.tokens[j].level == w.tokens[i].level and (w.tokens[j].type in _SHOWN_BLOCKS
+                                                                      or _picture_paragraph(w, j)):
         j = w.closing(j) + 1
     return w.blocks(start, j) if j > start else ""
 
