@@ -37,6 +37,20 @@ def _sub_questions(w, i: int, level: int) -> str:
     return f'<p class="subquestions">分为这几个小问题 (sub-questions)：</p>\n<ul>{items}</ul>'
 
 
+def _answered(w, i: int) -> bool:
+    """A heading whose first block is an answer (`答：…`, `> A: …`): the heading is its question."""
+    j = i + 3
+    if j + 1 >= w.limit or w.tokens[j].type not in ("paragraph_open", "blockquote_open"):
+        return False
+    from studykit.notes.rules.qa import _next_marker
+
+    read = _next_marker(w, j, into_lists=True)
+    if read is None or read[0] != "a":
+        return False
+    w.consumed.add(j if w.tokens[j].type == "paragraph_open" else j + 1)  # part of this card, not an `A：` alone
+    return True
+
+
 def heading(w, i: int) -> None:
     tokens = w.tokens
     level = int(tokens[i].tag[1])
@@ -44,7 +58,7 @@ def heading(w, i: int) -> None:
     shown = without_trailing_stars(inline.children or [])
     text = heading_text(shown)
     line = tokens[i].map[0] + 1 if tokens[i].map else 0
-    question = w.is_question_heading(i)
+    question = w.is_question_heading(i) or _answered(w, i)
     if not question and not w.sections:
         return
     if level == 1 and text == w.title:
