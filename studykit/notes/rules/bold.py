@@ -251,9 +251,17 @@ def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list
                      f"not a term and its explanation): no card", "not-a-card")
         return False
     front = w.inline(_without_colon(inner))
+    if kind == "label" and PROBLEM_LABEL.match(text) and w.paths[i]:
+        front = w.paths[i][-1][1]  # `## 城市修建` then `**题目描述**`: the problem is named by its heading
+        kind = "question"
     w.add("question" if kind == "question" else "term", front, back, i, line, text)
     w.push_context(end if last else i + 3, text, front)
     return True
+
+
+# a generic label for an exam problem's statement: the heading above names the problem
+PROBLEM_LABEL = re.compile(r"^(?:题目描述|问题描述|题目|题意|题面|描述|problem(?: description| statement)?|"
+                           r"description)$", re.IGNORECASE)
 
 
 def _without_colon(tokens: list[Token]) -> list[Token]:

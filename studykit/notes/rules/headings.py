@@ -7,8 +7,11 @@ become one huge back.
 
 from __future__ import annotations
 
+import re
+
 from markdown_it.common.utils import escapeHtml
 
+from studykit.notes.rules.bold import PROBLEM_LABEL as _PROBLEM_LABEL
 from studykit.notes.rules.callouts import makes_card
 from studykit.notes.rules.tokens import (
     GENERIC_QUESTION,
@@ -51,6 +54,29 @@ def _answered(w, i: int) -> bool:
     return True
 
 
+_SOLUTION = re.compile(r"^(?:\*\*|__)?(?:解题思路|思路|解法|题解|解答|分析|参考答案|solution|approach)(?:\*\*|__)?"
+                       r"[ \t]*[:：]?[ \t]*(?:\*\*|__)?$", re.IGNORECASE)
+
+
+def _solution(w, i: int, level: int) -> int | None:
+    """An exam problem: a heading, its statement, then a `**思路**` paragraph or a `思路` sub-heading — the index
+    where the solution starts (None when the section is not one)."""
+    tokens = w.tokens
+    j = i + 3
+    while j < w.limit:
+        t = tokens[j]
+        if t.type == "heading_open":
+            if int(t.tag[1]) <= level:
+                return None
+            return j if j > i + 3 and _SOLUTION.match(tokens[j + 1].content.strip()) else None
+        if t.type == "paragraph_open" and t.level == tokens[i].level and j > i + 3:
+            content = tokens[j + 1].content
+            if content[:1] in "*_解思分参SsAa" and _SOLUTION.match(content.strip()):
+                return j
+        j = w.closing(j) + 1
+    return None
+
+
 def heading(w, i: int) -> None:
     tokens = w.tokens
     level = int(tokens[i].tag[1])
@@ -59,6 +85,8 @@ def heading(w, i: int) -> None:
     text = heading_text(shown)
     line = tokens[i].map[0] + 1 if tokens[i].map else 0
     question = w.is_question_heading(i) or _answered(w, i)
+    solution = None if question else _solution(w, i, level)
+    question = question or solution is not None
     if not question and not w.sections:
         return
     if level == 1 and text == w.title:
@@ -85,6 +113,13 @@ def heading(w, i: int) -> None:
         return
     kind = "question" if question else "section"
     front = w.inline(shown)
+    if solution is not None:  # `## 局长的食物`, its statement, then `**思路**`: the problem asks, the solution answers
+        start = i + 3
+        if tokens[start].type == "paragraph_open" and _PROBLEM_LABEL.match(
+                tokens[start + 1].content.strip().strip("*_：: ")):
+            w.consumed.add(start)  # `**题目描述**`: the heading names the problem, the label says nothing more
+            start = w.closing(start) + 1
+        front, back = f"{front}\n{w.blocks(start, solution)}", w.blocks(solution, end)
     if question and GENERIC_QUESTION.match(NUMBERING.sub("", text, count=1)):  # `#### Pros and Cons:`: of the above
         above = w.paths[i][-2][2] if len(w.paths[i]) > 1 else w.title
         front = f"{escapeHtml(above)}: {front.rstrip(':：').rstrip()}"

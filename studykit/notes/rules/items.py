@@ -9,6 +9,8 @@ penalty helps:`)."""
 
 from __future__ import annotations
 
+import re
+
 from markdown_it.token import Token
 
 from studykit.notes.rules.tokens import is_question, plain
@@ -44,9 +46,55 @@ def asks(w, i: int) -> bool:
     return bool(text) and len(text) <= 200 and is_question(text) and not any(c.type == "strong_open" for c in question)
 
 
+def _asks_siblings(w, i: int) -> tuple[str, int] | None:
+    """`- While converting, what if we meet an unknown word?` then `- We add an <UNK> token.`: an item that is only a
+    question (ending in ?/？) answered by the items after it, up to the next question item — (their HTML, the end)."""
+    item = w.item_of(i)
+    if item is None or w.closing(item) != w.closing(i) + 1:
+        return None
+    text = plain(_question(w.tokens[i + 1].children or []))
+    if not text.endswith(("?", "？")) or len(text) > 200 or not is_question(text) or _STEP.match(text) or any(
+            c.type in ("strong_open", "link_open") for c in w.tokens[i + 1].children or []):
+        return None
+    tokens = w.tokens
+    listing = next(k for k in range(item - 1, -1, -1)
+                   if tokens[k].nesting == 1 and tokens[k].level == tokens[item].level - 1)
+    firsts = [plain(tokens[k + 2].children or []) for k in range(listing + 1, w.closing(listing))
+              if tokens[k].type == "list_item_open" and tokens[k].level == tokens[item].level
+              and tokens[k + 1].type == "paragraph_open"]
+    if sum(1 for f in firsts if is_question(f)) * 2 > len(firsts) or any(_OUTLINE.match(f) for f in firsts):
+        return None  # a list of questions (an index) or a numbered outline, not questions with their answers
+    start = j = w.closing(item) + 1
+    while j < w.limit and tokens[j].type == "list_item_open":
+        if tokens[j + 1].type == "paragraph_open" and is_question(plain(tokens[j + 2].children or [])):
+            break
+        j = w.closing(j) + 1
+    if j == start or not any(_reads_as_answer(plain(tokens[k + 1].children or [])) for k in range(start, j)
+                             if tokens[k].type == "paragraph_open"):
+        return None  # `- 神经网络的结构` `- 神经网络的不足`: an outline of topics, not an answer
+    tag = tokens[listing].tag
+    return f"<{tag}>\n{w.blocks(start, j)}\n</{tag}>", j
+
+
+def _reads_as_answer(text: str) -> bool:
+    """A sentence, not a topic name: four words, sentence punctuation, or 25 characters."""
+    return len(text) >= 12 and (len(text.split()) >= 4 or len(text) >= 25 or any(c in text for c in "，。,.；;：:"))
+
+
+# `确定问题：…？`, `Look for patterns: Is the model biased?`: a step of a procedure named before its question
+_STEP = re.compile(r"^[^?？:：]{2,24}[:：]\s*\S")
+_OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)+\s|\d+-\d+)")
+
+
 def rule(w, i: int, children: list[Token], line: int) -> bool:
     if not asks(w, i):
-        return False
+        siblings = _asks_siblings(w, i)
+        if siblings is None:
+            return False
+        question = _question(children)
+        front = w.inline(question)
+        w.add("question", front, siblings[0], i, line, plain(question))
+        return True
     item = w.item_of(i)
     end = w.closing(item)
     question = _question(children)
