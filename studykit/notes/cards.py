@@ -19,6 +19,7 @@ from studykit.notes.model import Card, NoteFile, Problem
 from studykit.notes.render import PictureResolver, check_pictures, make_markdown, obsidian_setting, vault_of
 from studykit.notes.rules import paragraph_rules
 from studykit.notes.rules.callouts import callout
+from studykit.notes.rules.details import details
 from studykit.notes.rules.headings import heading
 from studykit.notes.rules.notcards import lead_sentence, needs_lead, section_reason, why_not
 from studykit.notes.rules.rows import table
@@ -269,6 +270,8 @@ class Walker:
                 i = table(self, i)
             elif tok.type == "callout_open":
                 i = callout(self, i)
+            elif tok.type == "html_block" and "<summary" in tok.content:
+                i = details(self, i)
             i += 1
 
 
