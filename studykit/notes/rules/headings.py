@@ -77,6 +77,17 @@ def _solution(w, i: int, level: int) -> int | None:
     return None
 
 
+def _only_clozes(w, start: int, end: int) -> bool:
+    """Whether the blocks from `start` to `end` are all cloze paragraphs (`==…==`, `{{c1::…}}`)."""
+    tokens, j, any_block = w.tokens, start, False
+    while j < min(end, w.limit):
+        if tokens[j].type != "paragraph_open" or not ("==" in tokens[j + 1].content or "{{c" in tokens[j + 1].content):
+            return False
+        any_block = True
+        j = w.closing(j) + 1
+    return any_block
+
+
 def heading(w, i: int) -> None:
     tokens = w.tokens
     level = int(tokens[i].tag[1])
@@ -103,6 +114,8 @@ def heading(w, i: int) -> None:
             if question and w.is_question_heading(j):
                 end, sub_question = j, True
                 break
+    if question and not w.sections and "?" not in text and "？" not in text and _only_clozes(w, i + 3, end):
+        return  # `## 深度的作用` over a ==highlighted== paragraph: a topic whose text is carded as its cloze
     back = w.blocks(i + 3, end)
     if sub_question and (not back or is_placeholder(back)):
         back = _sub_questions(w, i, level)
