@@ -50,7 +50,7 @@ NOTES: dict[str, str | bytes] = {
     """,
     "Vault/Pasted.md": "**Layer Normalization (LN)**\u00a0 is normalisation over the features of one sample.\n",
     "Vault/Attention.md": """
-        **Saliency** in the context of vision models refers to how much each pixel matters.
+        - : **Saliency** in the context of vision models refers to how much each pixel matters.
     """,
     "Vault/Index.md": """
         # Index
@@ -68,6 +68,7 @@ NOTES: dict[str, str | bytes] = {
         - **鞍点**类似马鞍中间的那一点，梯度为零却不是极值
         - **输出门** `o`用于控制记忆单元有多少输出到隐状态
         - **目标检测**一般需要同时给出类别和位置
+        - **语义分割**通过给每个像素分类来定位物体
 
         **注意**这里的学习率不能太大。
 
@@ -204,6 +205,7 @@ def test_chinese_run_in_terms_with_other_verbs_and_no_card_for_emphasis(built):
         "鞍点": "鞍点 类似马鞍中间的那一点，梯度为零却不是极值",
         "输出门 o": "输出门 o 用于控制记忆单元有多少输出到隐状态",
         "目标检测": "目标检测 一般需要同时给出类别和位置",
+        "语义分割": "语义分割 通过给每个像素分类来定位物体",
     }, terms  # not 注意, 因此, 第一步, nor the bold word inside a sentence
 
 

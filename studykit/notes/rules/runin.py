@@ -54,10 +54,10 @@ _QUALIFIED = re.compile(r"^[ \t]*,?[ \t]*(?:(?:in|within|for|from|on)\b[^.;:!?()
 # `**梯度**实际上是…`, `**峡谷**类似…`, `**对象识别**一般只需要…`, `**parallel co-attention** 同时关注…`: a Chinese
 # verb, or an adverb before any verb, right after the term
 _VERB_ZH = re.compile(r"^[ \t]?(?:(?:实际上|其实|本质上|通常|一般|主要|往往|同时|只|也|就|则|又|可|能){1,2}"
-                      r"(?=[\u4e00-\u9fff])|类似于?|相当于|用来|代表|描述|负责|决定|控制)")
+                      r"(?=[\u4e00-\u9fff])|类似于?|相当于|用来|代表|描述|负责|决定|控制|通过|利用|采用|可以|能够)")
 # `An **API** is …`, `The **MS COCO** dataset is …`: an article before the term
-_ARTICLE = re.compile(r"^[ \t]*(?:An?|The)[ \t]+$")
-_ARTICLE_START = re.compile(r"(?:An?|The)[ \t]+")
+_ARTICLE = re.compile(r"^[ \t]*(?:An?|The|:)[ \t]+$")  # `- : **Term** …`: a template's blank name before it
+_ARTICLE_START = re.compile(r"(?:An?|The|:)[ \t]+")
 # `**第一步**计算…`, `**步骤 2**`: a step of a procedure, not a term
 _ORDINAL = re.compile(r"^(?:第[一二三四五六七八九十百\d]+|(?:步骤|阶段|step|stage|phase)[ \t]*\d)", re.IGNORECASE)
 _NOUNISH = re.compile(r"^[ \t]+(?:an?|the)[ \t]+[a-z]")  # `**$R^2_{adj}$ (Adjusted $R^2$)** an improved version …`
@@ -86,6 +86,8 @@ def _read(children: list[Token], first: bool = False) -> tuple[list[Token], list
     if len(children) > 1 and children[0].type == "text" and children[1].type in ("strong_open", "em_open") and \
             (_NUMBER.fullmatch(children[0].content) or _ARTICLE.match(children[0].content)):
         children = children[1:]  # `3.**切比雪夫距离**…` (a number with no space after it is no list item), `An **API**`
+        if whole[0].content.strip() == ":":
+            whole = children  # `- : **Term** …`: the template's blank name is not part of the sentence
     close = emphasis_run(children)
     if close is None or close + 1 >= len(children) or children[close + 1].type != "text":
         return None
@@ -178,7 +180,7 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     source = w.tokens[i + 1].content
     start = source.lstrip(" \t\u200b")
     if not start.startswith(("**", "__", "*__", "_**")):
-        number = _NUMBER.match(start) or (_ARTICLE_START.match(start) if start[:1] in "AT" else None)
+        number = _NUMBER.match(start) or (_ARTICLE_START.match(start) if start[:1] in "AT:" else None)
         if number is None or not start[number.end():].startswith(("**", "__")):
             return False
     from studykit.notes.rules.bold import _shown_blocks_after, lines
