@@ -134,6 +134,16 @@ NOTES: dict[str, str | bytes] = {
 
         </details>
     """,
+    "Adam.md": """
+        # Adam
+
+        1. **"Why does Adam need bias correction?"** — the moments start at zero.
+
+        **Pros and Cons:**
+
+        - fast to converge
+        - more memory per parameter
+    """,
     "笔试.md": """
         # 笔试题
 
@@ -229,6 +239,13 @@ def test_answers_in_quotes_next_items_and_details(built):
     assert cards["Why do we shuffle the data?"] == "So that batches are not correlated."
     assert not any(front in ("What is a tensor?", "What is a graph?", "Answer") for front in cards)  # an index
     assert len(cards) == 5, sorted(cards)
+
+
+def test_a_quoted_bold_question_and_a_bold_pros_and_cons_label(built):
+    assert _cards(built, "Adam.md") == {
+        "Why does Adam need bias correction?": "the moments start at zero.",  # no quotes, no dash
+        "Adam: Pros and Cons": "fast to converge more memory per parameter",
+    }
 
 
 def test_an_exam_problem_asks_with_its_statement_and_is_answered_by_its_solution(built):

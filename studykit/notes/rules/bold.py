@@ -22,10 +22,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from studykit.notes.rules import items
 from studykit.notes.rules.tokens import (
+    GENERIC_QUESTION,
     bold_line,
     emphasis_run,
     is_label,
@@ -37,6 +39,7 @@ from studykit.notes.rules.tokens import (
     strip_leading_blank,
     term_start,
     term_start_of_alone,
+    text_token,
 )
 
 
@@ -254,6 +257,8 @@ def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list
     if kind == "label" and PROBLEM_LABEL.match(text) and w.paths[i]:
         front = w.paths[i][-1][1]  # `## 城市修建` then `**题目描述**`: the problem is named by its heading
         kind = "question"
+    elif GENERIC_QUESTION.match(text):  # `**Pros and Cons:**`: of the heading above it, or of the note
+        front = f"{w.paths[i][-1][1] if w.paths[i] else escapeHtml(w.title)}: {front.rstrip(':：').rstrip()}"
     w.add("question" if kind == "question" else "term", front, back, i, line, text)
     w.push_context(end if last else i + 3, text, front)
     return True
@@ -348,6 +353,11 @@ def _same_line_question(w, i: int, segments: list[list[Token]], line: int) -> bo
     if question is None:
         return False
     inner, answer = question
+    if answer and answer[0].type == "text" and answer[0].content.lstrip()[:1] in ("—", "–", "-"):
+        answer = [text_token(answer[0].content.lstrip().lstrip("—–- ")), *answer[1:]]  # `**Q?** — answer`
+    if len(inner) == 1 and inner[0].type == "text" and inner[0].content[:1] in "\"“" \
+            and inner[0].content.rstrip()[-1:] in "\"”":  # `**"What is X?"**`: the quotes are the author's
+        inner = [text_token(inner[0].content.strip()[1:-1].strip())]
     answer_html = w.inline(_joined([answer, *segments[1:]]))
     blocks, end = _blocks_after(w, i, "question", True)
     back = (f"<p>{answer_html}</p>\n" + blocks).strip()
