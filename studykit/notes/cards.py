@@ -68,6 +68,7 @@ class Walker:
         self._where_memo: tuple = (None, ("", ""))
         self._folders: frozenset[str] | None = None
         self._section_reasons: dict[tuple, str] = {}  # heading path → why nothing under it is a card ("" if fine)
+        self.memo: dict[tuple, object] = {}  # what a rule read once about a block (a list's shape), by rule and index
         env.pop("footnotes_used", None)
 
     # -- rendering

@@ -57,23 +57,50 @@ def _asks_siblings(w, i: int) -> tuple[str, int] | None:
             c.type in ("strong_open", "link_open") for c in w.tokens[i + 1].children or []):
         return None
     tokens = w.tokens
-    listing = next(k for k in range(item - 1, -1, -1)
-                   if tokens[k].nesting == 1 and tokens[k].level == tokens[item].level - 1)
-    firsts = [plain(tokens[k + 2].children or []) for k in range(listing + 1, w.closing(listing))
-              if tokens[k].type == "list_item_open" and tokens[k].level == tokens[item].level
-              and tokens[k + 1].type == "paragraph_open"]
-    if sum(1 for f in firsts if is_question(f)) * 2 > len(firsts) or any(_OUTLINE.match(f) for f in firsts):
-        return None  # a list of questions (an index) or a numbered outline, not questions with their answers
     start = j = w.closing(item) + 1
     while j < w.limit and tokens[j].type == "list_item_open":
         if tokens[j + 1].type == "paragraph_open" and is_question(plain(tokens[j + 2].children or [])):
             break
         j = w.closing(j) + 1
-    if j == start or not any(_reads_as_answer(plain(tokens[k + 1].children or [])) for k in range(start, j)
+    if j == start:
+        return None
+    listing = _parent(w, item)
+    if not _answers_list(w, listing, tokens[item].level):
+        return None  # a list of questions (an index) or a numbered outline, not questions with their answers
+    if not any(_reads_as_answer(plain(tokens[k + 1].children or [])) for k in range(start, j)
                              if tokens[k].type == "paragraph_open"):
         return None  # `- 神经网络的结构` `- 神经网络的不足`: an outline of topics, not an answer
     tag = tokens[listing].tag
     return f"<{tag}>\n{w.blocks(start, j)}\n</{tag}>", j
+
+
+def _parent(w, i: int) -> int:
+    """The index of the token that opens the block holding the one at `i` (the note's parents are found once)."""
+    parents = w.memo.get(("parents",))
+    if parents is None:
+        parents, stack = [], [-1]
+        for token in w.tokens:
+            parents.append(stack[-1])
+            if token.nesting == 1:
+                stack.append(len(parents) - 1)
+            elif token.nesting == -1 and len(stack) > 1:
+                stack.pop()
+        w.memo[("parents",)] = parents
+    return parents[i]
+
+
+def _answers_list(w, listing: int, level: int) -> bool:
+    """Whether the list at `listing` may hold questions answered by their next items: not mostly questions, not a
+    numbered outline. Read once per list (a list of many questions is not re-read for each)."""
+    known = w.memo.get(("answers_list", listing))
+    if known is None:
+        tokens = w.tokens
+        firsts = [plain(tokens[k + 2].children or []) for k in range(listing + 1, w.closing(listing))
+                  if tokens[k].type == "list_item_open" and tokens[k].level == level
+                  and tokens[k + 1].type == "paragraph_open"]
+        known = w.memo[("answers_list", listing)] = not (
+            sum(1 for f in firsts if is_question(f)) * 2 > len(firsts) or any(_OUTLINE.match(f) for f in firsts))
+    return known
 
 
 def _reads_as_answer(text: str) -> bool:
