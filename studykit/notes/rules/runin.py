@@ -186,7 +186,11 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     from studykit.notes.rules.bold import _shown_blocks_after, lines
 
     segments = lines(children)
-    read = _read(segments[0], first=not any(t.type in ("paragraph_open", "heading_open") for t in w.tokens[:i]))
+    first = w.memo.get(("first block",))
+    if first is None:  # the note's first paragraph or heading: a concept note's definition opens it
+        first = w.memo[("first block",)] = next((k for k, t in enumerate(w.tokens)
+                                                 if t.type in ("paragraph_open", "heading_open")), -1)
+    read = _read(segments[0], first=first == i)
     if read is None:
         return _marker(w, i, segments[0], line)
     front, rest, _ = read
