@@ -49,6 +49,8 @@ def asks(w, i: int) -> bool:
 def _asks_siblings(w, i: int) -> tuple[str, int] | None:
     """`- While converting, what if we meet an unknown word?` then `- We add an <UNK> token.`: an item that is only a
     question (ending in ?/？) answered by the items after it, up to the next question item — (their HTML, the end)."""
+    if "?" not in w.tokens[i + 1].content and "？" not in w.tokens[i + 1].content:
+        return None  # the cheap test first: most items do not end with a question mark
     item = w.item_of(i)
     if item is None or w.closing(item) != w.closing(i) + 1:
         return None
