@@ -19,6 +19,7 @@ from studykit.notes.model import Card, NoteFile, Problem
 from studykit.notes.render import PictureResolver, check_pictures, make_markdown, obsidian_setting, vault_of
 from studykit.notes.rules import paragraph_rules
 from studykit.notes.rules.callouts import callout
+from studykit.notes.rules.details import details
 from studykit.notes.rules.headings import heading
 from studykit.notes.rules.notcards import analogy_reason, lead_sentence, needs_lead, section_reason, why_not
 from studykit.notes.rules.rows import table
@@ -70,6 +71,7 @@ class Walker:
         self._folders: frozenset[str] | None = None
         self._section_reasons: dict[tuple, str] = {}  # heading path → why nothing under it is a card ("" if fine)
         self._analogies: dict[tuple, str] = {}  # heading path → why no term or question under it is a card
+        self.memo: dict[tuple, object] = {}  # what a rule read once about a block (a list's shape), by rule and index
         env.pop("footnotes_used", None)
 
     # -- rendering
@@ -289,6 +291,8 @@ class Walker:
                 i = table(self, i)
             elif tok.type == "callout_open":
                 i = callout(self, i)
+            elif tok.type == "html_block" and "<summary" in tok.content:
+                i = details(self, i)
             i += 1
 
 

@@ -82,9 +82,11 @@ def _link(state: StateInline, silent: bool) -> bool:
                 token.attrs["alt"] = size.strip()
                 token.children = [Token("text", "", 0, content=size.strip())]
         else:
-            token = state.push("text", "", 0)
-            token.content = wikilink_text(target)
-            token.meta = {"wikilink": True}  # shown as `<span class="wikilink">`: navigation, for the not-a-card test
+            # `<span class="wikilink">text</span>`: navigation, for the not-a-card test; a pair of tokens around the
+            # text, so markdown-it's joining of neighbouring text tokens cannot pull the sentence into the link
+            state.push("wikilink_open", "span", 1).attrs = {"class": "wikilink"}
+            state.push("text", "", 0).content = wikilink_text(target)
+            state.push("wikilink_close", "span", -1)
     state.pos = end + 2
     return True
 

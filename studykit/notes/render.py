@@ -122,8 +122,6 @@ def _text(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     content = token.content
     shown = escapeHtml(content) if _NEEDS_ESCAPE.search(content) else content
-    if token.meta and token.meta.get("wikilink"):
-        return f'<span class="wikilink">{shown}</span>'
     return shown
 
 

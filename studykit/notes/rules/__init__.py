@@ -4,9 +4,10 @@ Blocks are visited once, top to bottom, by `studykit.notes.cards.Walker`:
 
 | block | rule (module) | card kind |
 |---|---|---|
-| heading ending in ?/？ (or any heading with `cards: sections`) | `headings.heading` | question / section |
+| question heading (`…？`, `X的作用`, `Pros and Cons`, problem + `**思路**`) | `headings.heading` | question / section |
 | Obsidian callout: a question with a nested answer, a question or a definition | `callouts.callout` | question / term |
 | table | `rows.table` — one card per body row | table |
+| HTML `<details><summary>…</summary>` | `details.details` — the summary (or question before it) → the fold | question |
 | paragraph | the paragraph rules below, first match wins | |
 
 Paragraph rules, in order (a paragraph makes the cards of the first rule that takes it):
@@ -21,7 +22,7 @@ Paragraph rules, in order (a paragraph makes the cards of the first rule that ta
 4. `runin.rule` — a bold term run into its explanation without a colon (`**Dropout**. …`, `**过拟合**，…`,
    `**术语**（English）。…`, `**Softmax** is …`): a term card;
 5. `items.rule` — a list item whose first paragraph is only a question (`- [ ] 1-1 简述…？`) and whose other
-   blocks answer it.
+   blocks answer it — or, with nothing nested, whose next items answer it.
 A card's blocks may hold paragraphs that are cards of their own (terms under a question): both are made.
 """
 

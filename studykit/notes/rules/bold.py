@@ -22,11 +22,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from studykit.notes.rules import items
 from studykit.notes.rules.tokens import (
     QUESTION_MARKS,
+    GENERIC_QUESTION,
     bold_line,
     emphasis_run,
     is_label,
@@ -38,6 +40,7 @@ from studykit.notes.rules.tokens import (
     strip_leading_blank,
     term_start,
     term_start_of_alone,
+    text_token,
 )
 
 
@@ -136,10 +139,22 @@ def _blocks_after(w, i: int, kind: str, gathered: bool) -> tuple[str, int]:
 _SHOWN_BLOCKS = ("math_block", "math_block_label", "table_open", "fence", "code_block", "html_block")
 
 
+def _picture_paragraph(w, j: int) -> bool:
+    """A paragraph that is only pictures (`![](x.png)`, `![[x.png|300]]`), as authors put one under a definition."""
+    if w.tokens[j].type != "paragraph_open":
+        return False
+    children = w.tokens[j + 1].children or []
+    return any(c.type == "image" for c in children) and all(
+        c.type in ("image", "softbreak", "hardbreak") or (c.type == "text" and not c.content.strip())
+        for c in children)
+
+
 def _shown_blocks_after(w, i: int) -> str:
-    """The formulas, tables, code blocks and HTML pictures right after the paragraph at `i`."""
+    """The formulas, tables, code blocks and pictures (HTML, or a paragraph of pictures) right after the paragraph
+    at `i`."""
     start = j = w.closing(i) + 1
-    while j < w.limit and w.tokens[j].type in _SHOWN_BLOCKS and w.tokens[j].level == w.tokens[i].level:
+    while j < w.limit and w.tokens[j].level == w.tokens[i].level and (w.tokens[j].type in _SHOWN_BLOCKS
+                                                                      or _picture_paragraph(w, j)):
         j = w.closing(j) + 1
     return w.blocks(start, j) if j > start else ""
 
@@ -240,9 +255,19 @@ def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list
                      f"not a term and its explanation): no card", "not-a-card")
         return False
     front = w.inline(_without_colon(inner))
+    if kind == "label" and PROBLEM_LABEL.match(text) and w.paths[i]:
+        front = w.paths[i][-1][1]  # `## 城市修建` then `**题目描述**`: the problem is named by its heading
+        kind = "question"
+    elif GENERIC_QUESTION.match(text):  # `**Pros and Cons:**`: of the heading above it, or of the note
+        front = f"{w.paths[i][-1][1] if w.paths[i] else escapeHtml(w.title)}: {front.rstrip(':：').rstrip()}"
     w.add("question" if kind == "question" else "term", front, back, i, line, text)
     w.push_context(end if last else i + 3, text, front)
     return True
+
+
+# a generic label for an exam problem's statement: the heading above names the problem
+PROBLEM_LABEL = re.compile(r"^(?:题目描述|问题描述|题目|题意|题面|描述|problem(?: description| statement)?|"
+                           r"description)$", re.IGNORECASE)
 
 
 def _without_colon(tokens: list[Token]) -> list[Token]:
@@ -329,6 +354,11 @@ def _same_line_question(w, i: int, segments: list[list[Token]], line: int) -> bo
     if question is None:
         return False
     inner, answer = question
+    if answer and answer[0].type == "text" and answer[0].content.lstrip()[:1] in ("—", "–", "-"):
+        answer = [text_token(answer[0].content.lstrip().lstrip("—–- ")), *answer[1:]]  # `**Q?** — answer`
+    if len(inner) == 1 and inner[0].type == "text" and inner[0].content[:1] in "\"“" \
+            and inner[0].content.rstrip()[-1:] in "\"”":  # `**"What is X?"**`: the quotes are the author's
+        inner = [text_token(inner[0].content.strip()[1:-1].strip())]
     answer_html = w.inline(_joined([answer, *segments[1:]]))
     blocks, end = _blocks_after(w, i, "question", True)
     back = (f"<p>{answer_html}</p>\n" + blocks).strip()

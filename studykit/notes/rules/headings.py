@@ -7,8 +7,19 @@ become one huge back.
 
 from __future__ import annotations
 
+import re
+
+from markdown_it.common.utils import escapeHtml
+
+from studykit.notes.rules.bold import PROBLEM_LABEL as _PROBLEM_LABEL
 from studykit.notes.rules.callouts import makes_card
-from studykit.notes.rules.tokens import heading_text, is_placeholder, without_trailing_stars
+from studykit.notes.rules.tokens import (
+    GENERIC_QUESTION,
+    NUMBERING,
+    heading_text,
+    is_placeholder,
+    without_trailing_stars,
+)
 
 
 def _sub_questions(w, i: int, level: int) -> str:
@@ -29,6 +40,54 @@ def _sub_questions(w, i: int, level: int) -> str:
     return f'<p class="subquestions">分为这几个小问题 (sub-questions)：</p>\n<ul>{items}</ul>'
 
 
+def _answered(w, i: int) -> bool:
+    """A heading whose first block is an answer (`答：…`, `> A: …`): the heading is its question."""
+    j = i + 3
+    if j + 1 >= w.limit or w.tokens[j].type not in ("paragraph_open", "blockquote_open"):
+        return False
+    from studykit.notes.rules.qa import _next_marker
+
+    read = _next_marker(w, j, into_lists=True)
+    if read is None or read[0] != "a":
+        return False
+    w.consumed.add(j if w.tokens[j].type == "paragraph_open" else j + 1)  # part of this card, not an `A：` alone
+    return True
+
+
+_SOLUTION = re.compile(r"^(?:\*\*|__)?(?:解题思路|思路|解法|题解|解答|分析|参考答案|solution|approach)(?:\*\*|__)?"
+                       r"[ \t]*[:：]?[ \t]*(?:\*\*|__)?$", re.IGNORECASE)
+
+
+def _solution(w, i: int, level: int) -> int | None:
+    """An exam problem: a heading, its statement, then a `**思路**` paragraph or a `思路` sub-heading — the index
+    where the solution starts (None when the section is not one)."""
+    tokens = w.tokens
+    j = i + 3
+    while j < w.limit:
+        t = tokens[j]
+        if t.type == "heading_open":
+            if int(t.tag[1]) <= level:
+                return None
+            return j if j > i + 3 and _SOLUTION.match(tokens[j + 1].content.strip()) else None
+        if t.type == "paragraph_open" and t.level == tokens[i].level and j > i + 3:
+            content = tokens[j + 1].content
+            if content[:1] in "*_解思分参SsAa" and _SOLUTION.match(content.strip()):
+                return j
+        j = w.closing(j) + 1
+    return None
+
+
+def _only_clozes(w, start: int, end: int) -> bool:
+    """Whether the blocks from `start` to `end` are all cloze paragraphs (`==…==`, `{{c1::…}}`)."""
+    tokens, j, any_block = w.tokens, start, False
+    while j < min(end, w.limit):
+        if tokens[j].type != "paragraph_open" or not ("==" in tokens[j + 1].content or "{{c" in tokens[j + 1].content):
+            return False
+        any_block = True
+        j = w.closing(j) + 1
+    return any_block
+
+
 def heading(w, i: int) -> None:
     tokens = w.tokens
     level = int(tokens[i].tag[1])
@@ -36,7 +95,9 @@ def heading(w, i: int) -> None:
     shown = without_trailing_stars(inline.children or [])
     text = heading_text(shown)
     line = tokens[i].map[0] + 1 if tokens[i].map else 0
-    question = w.is_question_heading(i)
+    question = w.is_question_heading(i) or _answered(w, i)
+    solution = None if question else _solution(w, i, level)
+    question = question or solution is not None
     if not question and not w.sections:
         return
     if level == 1 and text == w.title:
@@ -53,6 +114,8 @@ def heading(w, i: int) -> None:
             if question and w.is_question_heading(j):
                 end, sub_question = j, True
                 break
+    if question and not w.sections and "?" not in text and "？" not in text and _only_clozes(w, i + 3, end):
+        return  # `## 深度的作用` over a ==highlighted== paragraph: a topic whose text is carded as its cloze
     back = w.blocks(i + 3, end)
     if sub_question and (not back or is_placeholder(back)):
         back = _sub_questions(w, i, level)
@@ -62,4 +125,15 @@ def heading(w, i: int) -> None:
             w.warn(line, f"question heading {text!r} has {why}: no card", "empty")
         return
     kind = "question" if question else "section"
-    w.add(kind, w.inline(shown), back, i + 1, line, exclude_last=True)  # key: the heading path
+    front = w.inline(shown)
+    if solution is not None:  # `## 局长的食物`, its statement, then `**思路**`: the problem asks, the solution answers
+        start = i + 3
+        if tokens[start].type == "paragraph_open" and _PROBLEM_LABEL.match(
+                tokens[start + 1].content.strip().strip("*_：: ")):
+            w.consumed.add(start)  # `**题目描述**`: the heading names the problem, the label says nothing more
+            start = w.closing(start) + 1
+        front, back = f"{front}\n{w.blocks(start, solution)}", w.blocks(solution, end)
+    if question and GENERIC_QUESTION.match(NUMBERING.sub("", text, count=1)):  # `#### Pros and Cons:`: of the above
+        above = w.paths[i][-2][2] if len(w.paths[i]) > 1 else w.title
+        front = f"{escapeHtml(above)}: {front.rstrip(':：').rstrip()}"
+    w.add(kind, front, back, i + 1, line, exclude_last=True)  # key: the heading path

@@ -9,6 +9,8 @@ penalty helps:`)."""
 
 from __future__ import annotations
 
+import re
+
 from markdown_it.token import Token
 
 from studykit.notes.rules.tokens import is_question, plain
@@ -44,9 +46,84 @@ def asks(w, i: int) -> bool:
     return bool(text) and len(text) <= 200 and is_question(text) and not any(c.type == "strong_open" for c in question)
 
 
+def _asks_siblings(w, i: int) -> tuple[str, int] | None:
+    """`- While converting, what if we meet an unknown word?` then `- We add an <UNK> token.`: an item that is only a
+    question (ending in ?/？) answered by the items after it, up to the next question item — (their HTML, the end)."""
+    if "?" not in w.tokens[i + 1].content and "？" not in w.tokens[i + 1].content:
+        return None  # the cheap test first: most items do not end with a question mark
+    item = w.item_of(i)
+    if item is None or w.closing(item) != w.closing(i) + 1:
+        return None
+    text = plain(_question(w.tokens[i + 1].children or []))
+    if not text.endswith(("?", "？")) or len(text) > 200 or not is_question(text) or _STEP.match(text) or any(
+            c.type in ("strong_open", "link_open") for c in w.tokens[i + 1].children or []):
+        return None
+    tokens = w.tokens
+    start = j = w.closing(item) + 1
+    while j < w.limit and tokens[j].type == "list_item_open":
+        if tokens[j + 1].type == "paragraph_open" and is_question(plain(tokens[j + 2].children or [])):
+            break
+        j = w.closing(j) + 1
+    if j == start:
+        return None
+    listing = _parent(w, item)
+    if not _answers_list(w, listing, tokens[item].level):
+        return None  # a list of questions (an index) or a numbered outline, not questions with their answers
+    if not any(_reads_as_answer(plain(tokens[k + 1].children or [])) for k in range(start, j)
+                             if tokens[k].type == "paragraph_open"):
+        return None  # `- 神经网络的结构` `- 神经网络的不足`: an outline of topics, not an answer
+    tag = tokens[listing].tag
+    return f"<{tag}>\n{w.blocks(start, j)}\n</{tag}>", j
+
+
+def _parent(w, i: int) -> int:
+    """The index of the token that opens the block holding the one at `i` (the note's parents are found once)."""
+    parents = w.memo.get(("parents",))
+    if parents is None:
+        parents, stack = [], [-1]
+        for token in w.tokens:
+            parents.append(stack[-1])
+            if token.nesting == 1:
+                stack.append(len(parents) - 1)
+            elif token.nesting == -1 and len(stack) > 1:
+                stack.pop()
+        w.memo[("parents",)] = parents
+    return parents[i]
+
+
+def _answers_list(w, listing: int, level: int) -> bool:
+    """Whether the list at `listing` may hold questions answered by their next items: not mostly questions, not a
+    numbered outline. Read once per list (a list of many questions is not re-read for each)."""
+    known = w.memo.get(("answers_list", listing))
+    if known is None:
+        tokens = w.tokens
+        firsts = [plain(tokens[k + 2].children or []) for k in range(listing + 1, w.closing(listing))
+                  if tokens[k].type == "list_item_open" and tokens[k].level == level
+                  and tokens[k + 1].type == "paragraph_open"]
+        known = w.memo[("answers_list", listing)] = not (
+            sum(1 for f in firsts if is_question(f)) * 2 > len(firsts) or any(_OUTLINE.match(f) for f in firsts))
+    return known
+
+
+def _reads_as_answer(text: str) -> bool:
+    """A sentence, not a topic name: four words, sentence punctuation, or 25 characters."""
+    return len(text) >= 12 and (len(text.split()) >= 4 or len(text) >= 25 or any(c in text for c in "，。,.；;：:"))
+
+
+# `确定问题：…？`, `Look for patterns: Is the model biased?`: a step of a procedure named before its question
+_STEP = re.compile(r"^[^?？:：]{2,24}[:：]\s*\S")
+_OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)+\s|\d+-\d+)")
+
+
 def rule(w, i: int, children: list[Token], line: int) -> bool:
     if not asks(w, i):
-        return False
+        siblings = _asks_siblings(w, i)
+        if siblings is None:
+            return False
+        question = _question(children)
+        front = w.inline(question)
+        w.add("question", front, siblings[0], i, line, plain(question))
+        return True
     item = w.item_of(i)
     end = w.closing(item)
     question = _question(children)

@@ -26,6 +26,7 @@ LINKS_SHARE = 0.6  # of a back's visible text inside links: past this, the back 
 
 _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>|<span class=\"wikilink\">(.*?)</span>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
+_PICTURE_LINK = re.compile(r"<img\b|class=\"missing-picture\"|codecogs\.com|latex\.codecogs|eqnedit")
 _PROMOTION = re.compile(r"推荐(?:项目|阅读|资源|课程|书籍)|公众号|关注(?:我|我们)|交流群|加群|微信群|知识星球|"
                         r"赞赏|打赏|赞助|"
                         r"广告|星标|点个\s*star|\bstar\b.*\b(?:repo|project|us)\b|\bsponsor|\bbuy me a coffee|"
@@ -115,7 +116,8 @@ def why_not(front: str, back: str, where: str, where_reason: str | None = None) 
         return _MOTIVATED
     if "<a " in back or 'class="wikilink"' in back:
         visible = len(_text(back))
-        linked = sum(len(_text(m.group(1) or m.group(2) or "")) for m in _LINK.finditer(back))
+        linked = sum(len(_text(m.group(1) or m.group(2) or "")) for m in _LINK.finditer(back)
+                     if not _PICTURE_LINK.search(m.group(0)))  # a formula picture linked to its editor is no link
         if visible and linked / visible >= LINKS_SHARE:
             return "its answer is mostly links (a table of contents or a list to read), not something to recall"
     if back.startswith(("<ul", "<ol")) and _only_questions(back):  # only a list: nothing may stand outside it

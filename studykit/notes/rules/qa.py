@@ -175,10 +175,15 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
 
 
 def _question_then_answer(w, i: int, children: list[Token], line: int) -> bool:
-    """A question paragraph (`Transformer 如何处理长距离依赖？`) whose next paragraph starts with `A：`/`答：`."""
+    """A question paragraph (`Transformer 如何处理长距离依赖？`) whose next paragraph (or quote: `> A: …`) starts with
+    `A：`/`答：` — or, inside a quote, a question answered by a nested quote (`> 为什么…？` then `>> 因为…`)."""
     tokens = w.tokens
     j = w.closing(i) + 1
-    if j + 1 >= w.limit or tokens[j].type != "paragraph_open" or tokens[j].level != tokens[i].level:
+    if j + 1 >= w.limit or tokens[j].level != tokens[i].level:
+        return False
+    if tokens[j].type == "blockquote_open":
+        return _quoted_answer(w, i, j, children, line)
+    if tokens[j].type != "paragraph_open":
         return False
     head = tokens[j + 1].content.lstrip(" \t*")[:3]
     if not head or head[0] not in "A答解":
@@ -195,6 +200,31 @@ def _question_then_answer(w, i: int, children: list[Token], line: int) -> bool:
     blocks, _ = _answer_blocks(w, w.closing(j) + 1, tokens[j].level, not first)
     _card(w, i, _unbold(question), _join(first, blocks), line)
     return True
+
+
+def _quoted_answer(w, i: int, j: int, children: list[Token], line: int) -> bool:
+    """The question at `i` answered by the quote at `j`: `> A: …`/`> 答：…` after any question paragraph, or any
+    nested quote after a question that is itself quoted (`> 问题？` then `>> 答案`)."""
+    tokens = w.tokens
+    question = strip_leading_blank(children)
+    text = plain(question)
+    if not text or len(text) > 300:
+        return False
+    quoted = i > 0 and any(tokens[k].type == "blockquote_open" and tokens[k].level == tokens[i].level - 1
+                           for k in range(i - 1, max(-1, i - 3), -1))
+    answer = _next_marker(w, j + 1) if tokens[j + 1].type == "paragraph_open" else None
+    if answer is not None and answer[0] == "a" and (is_question(text) or len(text) <= 80):
+        w.consumed.add(j + 1)
+        first = w.inline(_joined([answer[1], *lines(tokens[j + 2].children or [])[1:]]))
+        blocks, _ = _answer_blocks(w, w.closing(j + 1) + 1, tokens[j + 1].level, not first)
+        _card(w, i, _unbold(question), _join(first, blocks), line)
+        return True
+    if answer is None and quoted and is_question(text) and text.endswith(("?", "？")):
+        back = w.blocks(j + 1, w.closing(j))
+        if back:
+            _card(w, i, _unbold(question), back, line)
+            return True
+    return False
 
 
 def _unbold(tokens: list[Token]) -> list[Token]:

@@ -15,7 +15,15 @@ import re
 
 from markdown_it.token import Token
 
-from studykit.notes.rules.tokens import emphasis_run, is_label, is_marker, plain, strip_leading_blank, text_token
+from studykit.notes.rules.tokens import (
+    SENTENCE_MARKS,
+    emphasis_run,
+    is_label,
+    is_marker,
+    plain,
+    strip_leading_blank,
+    text_token,
+)
 
 # what may follow the bold: punctuation (the back is what comes after it) or a verb (the back is the sentence)
 _PUNCTUATION = re.compile(r"^[ \t]*(?:[（(]([^（）()]{1,80})[）)])?[ \t]*"
@@ -33,34 +41,93 @@ _NOT_TERMS = frozenset("this that it these those here there which what why how w
                        "这 那 它 这里 那里 这个 那个 因此 所以 首先 其次 最后 另外 此外".split())
 _DESCRIBING = re.compile(r"(?:a|an|which|also|introduced|declared|called|known|used|defined|proposed|short for)\b",
                          re.IGNORECASE)
-_VERB = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]*(?:(?:is|are|was|refers to|means|denotes|describes|"
+_VERB = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]*(?:(?:is|are|was|refers? to|means|denotes|describes|"
                    r"stands for|measures|computes)\b|(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于)|"
                    r"(?:[가-힣]{2,4}[ \t]?)?(?:이란|란|은|는|이라는|라는)(?=[ \t]))",  # `**x()** 메서드는 …`
                    re.IGNORECASE)
+# `**Dataset** in [[machine learning]] is …`, `**Sigmoid**, in deep learning, is …`, `**X** in the context of Y refers
+# to …`, `**Adam** optimizer is …`: a qualifier (a phrase of in/within/for, or a word or two) between term and verb
+_QUALIFIED = re.compile(r"^[ \t]*,?[ \t]*(?:(?:in|within|for|from|on)\b[^.;:!?()（）。，]{1,70}?|"
+                        r"(?!(?:that|which|who|here|there|it|this|also|now|then|itself|alone|only|too|of)\b)"
+                        r"[A-Za-z][\w-]*(?:[ \t][A-Za-z][\w-]*)?)[ \t]*,?[ \t]+"
+                        r"(?:is|are|was|refers? to|means|denotes|describes|stands for)\b")
+# `**梯度**实际上是…`, `**峡谷**类似…`, `**对象识别**一般只需要…`, `**parallel co-attention** 同时关注…`: a Chinese
+# verb, or an adverb before any verb, right after the term
+_VERB_ZH = re.compile(r"^[ \t]?(?:(?:实际上|其实|本质上|通常|一般|主要|往往|同时|只|也|就|则|又|可|能){1,2}"
+                      r"(?=[\u4e00-\u9fff])|类似于?|相当于|用来|代表|描述|负责|决定|控制|通过|利用|采用|可以|能够)")
+# `An **API** is …`, `The **MS COCO** dataset is …`: an article before the term
+_ARTICLE = re.compile(r"^[ \t]*(?:An?|The|:)[ \t]+$")  # `- : **Term** …`: a template's blank name before it
+_ARTICLE_START = re.compile(r"(?:An?|The|:)[ \t]+")
+# `**第一步**计算…`, `**步骤 2**`: a step of a procedure, not a term
+_ORDINAL = re.compile(r"^(?:第[一二三四五六七八九十百\d]+|(?:步骤|阶段|step|stage|phase)[ \t]*\d)", re.IGNORECASE)
+_NOUNISH = re.compile(r"^[ \t]+(?:an?|the)[ \t]+[a-z]")  # `**$R^2_{adj}$ (Adjusted $R^2$)** an improved version …`
 
 
-def _read(children: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
-    """(the front's tokens, the rest of the line's tokens, whether the back is the whole sentence) or None."""
+def _term_ok(term: str, verb: bool) -> bool:
+    """A bold text that can be a run-in term: a label — or, read with a verb after it, a longer name
+    (`**Least Absolute Shrinkage and Selection Operator (L1-regularization)** is …`, up to 12 words)."""
+    if len(term) < 2 or is_marker(term) or term.endswith(("：", ":")) or term.lower() in _NOT_TERMS \
+            or _SPEAKING.search(term) is not None:
+        return False
+    if is_label(term):
+        return True
+    return verb and len(term) <= 100 and len(term.split()) <= 12 and not term.endswith((".", "，", ",", "、")) \
+        and not any(mark in _BRACKETS.sub("", term) for mark in SENTENCE_MARKS)
+
+
+_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
+
+
+def _read(children: list[Token], first: bool = False) -> tuple[list[Token], list[Token], bool] | None:
+    """(the front's tokens, the rest of the line's tokens, whether the back is the whole sentence) or None.
+    `first`: the paragraph is the note's first block (a concept note's definition)."""
     children = strip_leading_blank(children)
-    if len(children) > 1 and children[0].type == "text" and _NUMBER.fullmatch(children[0].content) \
-            and children[1].type in ("strong_open", "em_open"):
-        children = children[1:]  # `3.**切比雪夫距离**…`: a number with no space after it is not a list item
+    whole = children
+    if len(children) > 1 and children[0].type == "text" and children[1].type in ("strong_open", "em_open") and \
+            (_NUMBER.fullmatch(children[0].content) or _ARTICLE.match(children[0].content)):
+        children = children[1:]  # `3.**切比雪夫距离**…` (a number with no space after it is no list item), `An **API**`
+        if whole[0].content.strip() == ":":
+            whole = children  # `- : **Term** …`: the template's blank name is not part of the sentence
     close = emphasis_run(children)
     if close is None or close + 1 >= len(children) or children[close + 1].type != "text":
         return None
     inner = children[1:close]
     if inner and inner[0].type == "strong_open":  # bold inside italics
         inner = inner[1:-1]
-    term = plain(inner)
-    if len(term) < 2 or not is_label(term) or is_marker(term) or term.endswith(("：", ":")) \
-            or term.lower() in _NOT_TERMS or _SPEAKING.search(term) is not None:
+    term = " ".join(plain(inner).replace("\u00a0", " ").split())
+    after = children[close + 1].content.replace("\u00a0", " ")
+    tail = list(children[close + 2:])
+    if term.endswith("),") and term.isascii():  # `**Artificial Neural Networks (ANNs),** usually called …`
+        inner = [*inner[:-1], text_token(inner[-1].content.rstrip().rstrip(","))] if inner[-1].type == "text" \
+            else inner
+        return (inner, whole, True) if _term_ok(term[:-1].rstrip(), True) else None  # read with the name
+    if not after.strip() and tail and tail[0].type == "code_inline" and len(tail) > 1 and tail[1].type == "text" \
+            and not term.isascii():  # `**更新门** `z`用于…`: the code names the term
+        if _VERB.match(tail[1].content) is None and _VERB_ZH.match(tail[1].content) is None:
+            return None
+        inner = [*inner, text_token(" "), tail[0]]
+        after, tail = tail[1].content, tail[2:]
+    if inner and inner[0].type == "text" and inner[0].content.startswith(("The ", "the ")) and len(term) > 8:
+        inner = [text_token(inner[0].content[4:]), *inner[1:]]  # `**The MS COCO** dataset is …`: the name
+    if not _term_ok(term, True):
         return None
-    after, tail, paren = _parenthesis(children[close + 1].content, list(children[close + 2:]))
+    line = after + plain(tail[:12]) if after[:1] in " ,\t" else after
+    verb = _VERB.match(after) is not None or (term.isascii() and _QUALIFIED.match(line) is not None)
+    if not verb and _ORDINAL.match(term) is None:
+        verb = _VERB_ZH.match(after) is not None
+    if not verb and (first or term.endswith(")")) and _NOUNISH.match(after) is not None:
+        verb = True  # `**$R^2_{adj}$ (Adjusted $R^2$)** an improved version of …`: a definition without a verb
+    if verb:
+        return inner, whole, True
+    if not _term_ok(term, False):
+        return None
+    after, tail, paren = _parenthesis(after, tail)
     if _VERB.match(after) is not None:
-        return inner, children, True
+        return inner, whole, True
     match = _PUNCTUATION.match(after)
     if match is None or (match.group(2) in (",", "，") and term.isascii()
-                         and _DESCRIBING.match(after[match.end():]) is None):
+                         and _DESCRIBING.match(after[match.end():]) is None
+                         and not re.search(r"\([A-Z][\w-]*\)$", term)):
         return None  # `**In practice**, we …`: an English opener in bold, not a term (`**Unions**, declared …` is)
     rest = [text_token(after[match.end():])] + tail
     if not plain(rest):
@@ -113,13 +180,17 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     source = w.tokens[i + 1].content
     start = source.lstrip(" \t\u200b")
     if not start.startswith(("**", "__", "*__", "_**")):
-        number = _NUMBER.match(start)
+        number = _NUMBER.match(start) or (_ARTICLE_START.match(start) if start[:1] in "AT:" else None)
         if number is None or not start[number.end():].startswith(("**", "__")):
             return False
     from studykit.notes.rules.bold import _shown_blocks_after, lines
 
     segments = lines(children)
-    read = _read(segments[0])
+    first = w.memo.get(("first block",))
+    if first is None:  # the note's first paragraph or heading: a concept note's definition opens it
+        first = w.memo[("first block",)] = next((k for k, t in enumerate(w.tokens)
+                                                 if t.type in ("paragraph_open", "heading_open")), -1)
+    read = _read(segments[0], first=first == i)
     if read is None:
         return _marker(w, i, segments[0], line)
     front, rest, _ = read

@@ -200,8 +200,9 @@ def question_text(children: list[Token]) -> str:
     return plain(children[:end]).rstrip(" \t[(（【")
 
 
-_QUESTION_PREFIX = re.compile(r"^(?:Q|Question|问题?)\s*\d*\s*[:：.、)）]", re.IGNORECASE)
-_NUMBERING = re.compile(r"^(?:[\d.]+|[(（]?\d+[)）]|[一二三四五六七八九十]+[、.]|Q\d+)\s*[、.:：)）]?\s*",
+_QUESTION_PREFIX = re.compile(r"^(?:(?:Q|Question|问题?)\s*\d*\s*[:：.、)）]|"
+                              r"(?:Question|问题)\s*\d*\s*[-–—]+\s*(?=\w))", re.IGNORECASE)
+NUMBERING = _NUMBERING = re.compile(r"^(?:[\d.]+|[(（]?\d+[)）]|[一二三四五六七八九十]+[、.]|Q\d+)\s*[、.:：)）]?\s*",
                         re.IGNORECASE)
 _ASKING_ZH = ("为什么", "为何", "如何", "怎样", "怎么", "什么是", "是否", "简述", "简要", "列举", "比较", "对比",
               "谈谈",
@@ -212,7 +213,14 @@ _ASKING_EN = frozenset("what why how when where which who whom whose is are can 
 
 _ASKING_INSIDE_ZH = ("有哪些", "该如何", "是什么", "有什么", "为什么", "怎么", "如何", "区别", "的异同", "有何",
                      "优缺点", "的联系")
+# `梯度爆炸的解决方法`, `GRU 与 LSTM 的关系`, `随机梯度下降存在的问题`, `激活函数的作用`: a topic asked about
 _ASKING_INSIDE = re.compile("|".join(_ASKING_INSIDE_ZH))
+_ASKING_TOPIC = re.compile(r"(?:[与和跟].{1,30}的(?:关系|联系|比较)|的(?:解决方法|解决办法|作用|意义|好处)|存在的问题)"
+                           r"(?=$|[、/（()）：:?？\s]|及|，(?=\S{3}))")
+# `Pros and Cons:`, `优缺点`: a question about the subject above it (the heading above, or the note's title)
+GENERIC_QUESTION = re.compile(r"^(?:pros\s*(?:and|&|/)\s*cons|advantages\s*(?:and|&|/)\s*disadvantages|"
+                              r"strengths\s*(?:and|&)\s*weaknesses|优缺点|优点和缺点|优点与缺点|优劣|利弊|解决方法|解决办法|解决方案)\s*[:：]?$",
+                              re.IGNORECASE)
 _IMPERATIVE_EN = frozenset("define implement explain describe compare contrast derive prove write list name give "
                            "mention calculate compute discuss distinguish state design".split())
 _NAMING = ("区别", "的异同", "优缺点", "的联系")  # nouns: the question is the phrase they end, not a sentence
@@ -237,11 +245,15 @@ def is_question(text: str) -> bool:
     if any(body.startswith(word) and len(body) >= len(word) + 2 and body[len(word)] not in _COMPOUND
            for word in _ASKING_ZH):
         return True  # (not `对比度归一化`: 对比度 is contrast, a noun)
+    if GENERIC_QUESTION.match(body):  # `Pros and Cons:` (the heading above names what it is about)
+        return True
     sentence = "。" in body[:-1] or "；" in body or ";" in body  # a statement that mentions how or why
     inside = _ASKING_INSIDE.search(body) if len(body) <= 60 and not sentence else None
     if inside is not None and (inside.group() not in _NAMING or len(body) - inside.end() <= 8) \
             and _TOLD.search(body) is None:
         return True  # `激活函数有哪些`, `数据不平衡该如何处理`, `L1与L2的区别` (not a sentence that mentions 联系)
+    if len(body) <= 60 and not sentence and _ASKING_TOPIC.search(body):
+        return True  # `梯度爆炸的解决方法`, `GRU 与 LSTM 的关系`, `随机梯度下降存在的问题`
     words = body.split()
     if len(words) >= 2 and (words[0].lower().strip(",:") in _IMPERATIVE_EN or _VERSUS.search(body)):
         return True  # `Define F1-score.`, `Implement softmax`, `Epoch vs. Batch vs. Iteration.`
