@@ -27,8 +27,8 @@ from markdown_it.token import Token
 
 from studykit.notes.rules import items
 from studykit.notes.rules.tokens import (
-    QUESTION_MARKS,
     GENERIC_QUESTION,
+    QUESTION_MARKS,
     bold_line,
     emphasis_run,
     is_label,
