@@ -55,18 +55,18 @@ def test_every_note_has_a_card_and_decks_follow_folders_and_titles(imported):
 
 def test_term_cards_carry_context_and_explanation(imported):
     _, notes, _ = imported
-    good = [n for n in notes if "ReLU</div>" in n.fields.get("Front", "") and ">优点</div>" in n.fields["Front"]]
-    assert len(good) == 1
+    good = [n for n in notes if "ReLU</div>" in n.fields.get("Front", "") and ">ReLU：优点</div>" in n.fields["Front"]]
+    assert len(good) == 1  # a generic label carries its subject (issue #21)
     card = good[0]
     assert "激活函数 (Activation Functions) › ReLU" in card.fields["Front"]
     assert "计算简单" in card.fields["Back"] and "稀疏激活" in card.fields["Back"]  # nested bullet kept
     assert "\\(x &gt; 0\\)" in card.fields["Back"]
     assert card.fields["Source"] == "sub/activations.md › ReLU"
     # colon outside the bold, ASCII colon
-    assert any(">缺点</div>" in n.fields.get("Front", "") and "dying ReLU" in n.fields["Back"] for n in notes)
-    assert any(">formula</div>" in n.fields.get("Front", "") for n in notes)
+    assert any(">ReLU：缺点</div>" in n.fields.get("Front", "") and "dying ReLU" in n.fields["Back"] for n in notes)
+    assert any("formula</div>" in n.fields.get("Front", "") for n in notes)
     # three different 优点 are three notes
-    assert len([n for n in notes if ">优点</div>" in n.fields.get("Front", "")]) == 3
+    assert len([n for n in notes if "：优点</div>" in n.fields.get("Front", "")]) == 3
 
 
 def test_tags_from_front_matter_exercises_and_file(imported):

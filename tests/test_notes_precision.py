@@ -160,7 +160,7 @@ def test_generic_labels_carry_their_subject_on_the_front(built):
     assert cards["Boosting 方法：特点"] == "每次学习都使用全部样本。"
     assert cards["Bagging 方法：基本思路"] == "自助采样，训练多个基学习器。"
     assert cards["牛顿法：优点"].startswith("收敛快。")
-    assert "给定 n 个城市" in cards["城市修建：题目描述"]
+    assert "给定 n 个城市" in cards["城市修建"]  # an exam problem: its heading asks (tests/test_notes_recall.py)
     assert not {"基本思路", "特点", "优点", "题目描述"} & set(cards)  # never a bare generic front
     # an emoji field heading (`🔹 Context`) is skipped: the note's title is the subject
     speech = fronts(built, "terms/Speech Enhancement.md")
@@ -172,7 +172,7 @@ def test_remarks_and_code_labels_are_not_terms_and_join_the_card_above(built):
     cards = fronts(built, "集成学习.md")
     assert "部分分析有误" not in cards and "上面关于收敛的说法不对" in cards["牛顿法：优点"]
     assert not any("Code" in front for front in cards)
-    assert "max_side" in cards["城市修建：题目描述"]  # the solution's code belongs to the problem
+    assert "max_side" in cards["城市修建"]  # the solution's code belongs to the problem
     warnings = built.warnings("集成学习.md")
     assert any("'部分分析有误' is a marker word" in w for w in warnings)
 

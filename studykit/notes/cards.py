@@ -190,8 +190,8 @@ class Walker:
             return
         if kind in ("term", "question"):
             label = name[0] if name else text_of(front)
-            if is_generic(label):
-                front = with_subject(front, label, self._subject(i, exclude_last), escapeHtml)
+            if is_generic(label):  # (a rule that named the subject itself already says it: `Maxout: Pros and Cons`)
+                front = with_subject(front, text_of(front), self._subject(i, exclude_last), escapeHtml)
         if kind in ("question", "qa") and needs_lead(front):
             lead = self._sentence_before(i)
             if lead:
