@@ -231,3 +231,11 @@ def test_a_generic_labels_identity_does_not_change_with_its_subject(tmp_path: Pa
     note.write_text("# T\n\n## ReLU\n\n**优点：**\n\n快，而且省内存。\n", encoding="utf-8")
     second = parse_note(note, tmp_path).cards[0]
     assert first.front == second.front == "ReLU：优点" and first.key == second.key == ("n", "term", "ReLU", "优点")
+
+
+def test_a_table_row_whose_maths_a_pipe_cut_is_no_card_and_says_so(tmp_path: Path):
+    note = tmp_path / "n.md"
+    note.write_text("# T\n\n| Symbol | Meaning |\n|---|---|\n| N | samples |\n|$\\frac{|B_m|\n", encoding="utf-8")
+    parsed = parse_note(note, tmp_path)
+    assert [html_text(c.front) for c in parsed.cards] == ["Symbol：N Meaning"]
+    assert any(p.kind == "table" and p.line == 6 and "cut by a `|`" in p.message for p in parsed.problems)

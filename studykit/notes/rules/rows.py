@@ -49,6 +49,10 @@ def table(w, i: int) -> int:
         if not name_source:
             w.warn(r_line, "table row with an empty first column makes no card", "table")
             continue
+        if name_source.replace("\\$", "").count("$") % 2:  # `|$\frac{|B_m|}{n}$|`: the row was cut at a `|`
+            w.warn(r_line, f"table row {name_source!r} has maths cut by a `|` (write it `\\|` inside `$…$`): no card",
+                   "table")
+            continue
         pairs = [(head_html[k] if k < len(head_html) else "", w.inline(c.children or []))
                  for k, c in enumerate(cells[1:], start=1)]
         pairs = [(h, v) for h, v in pairs if v]
