@@ -95,7 +95,7 @@ def test_reword_rename_move_and_delete_keep_every_review_and_tag_the_removed_car
     assert dict(col.db.all("select nid, reps from cards")) == reps_before  # every card keeps its reviews
     reworded = next(n for n in after.values() if "激活函数为什么必不可少？" in n.fields["Front"])
     assert dict(col.db.all("select guid, id from notes"))[reworded.guid] == ids_before[reworded.guid]  # in place
-    assert "修正线性单元 (ReLU)" in next(n for n in after.values() if ">优点</div>" in n.fields["Front"]).fields["Front"]
+    assert "修正线性单元 (ReLU)" in next(n for n in after.values() if "：优点</div>" in n.fields["Front"]).fields["Front"]
     removed = [n for n in after.values() if "studykit::removed" in n.tags]
     assert len(removed) == 1 and "什么是饱和？" in removed[0].fields["Front"]
     assert removed[0].fields == before[removed[0].guid].fields  # shipped again with its fields unchanged

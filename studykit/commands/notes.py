@@ -176,12 +176,20 @@ def build(paths: tuple[str, ...], output: Path | None, deck: str, strict: bool, 
         sys.exit(1)
 
 
+def _same_prompt(old: str, new: str) -> bool:
+    """The same front, or the same generic label under a renamed subject (`ReLU：优点` → `修正 (ReLU)：优点`)."""
+    if old == new:
+        return True
+    return any(sep in old and sep in new and old.rsplit(sep, 1)[1] == new.rsplit(sep, 1)[1] for sep in ("：", ": "))
+
+
 def _memory_lines(stats, forget_removed: bool) -> list[str]:
     """What the build memory did: cards that kept their reviews through an edit, and cards removed from the notes."""
     lines = []
     if stats.matched:
         kinds = Counter("in a moved or renamed file" if m.old.file != m.new_file else
-                        "under a renamed heading" if m.old.front == m.new_front else "reworded" for m in stats.matched)
+                        "under a renamed heading" if _same_prompt(m.old.front, m.new_front) else "reworded"
+                        for m in stats.matched)
         parts = ", ".join(f"{n} {what}" for what, n in sorted(kinds.items()))
         lines.append(f"{len(stats.matched)} cards kept their reviews through an edit ({parts})")
     if stats.removed_now:
