@@ -141,6 +141,63 @@ NOTES = {
 
         神经元的输出是连续的。
     """,
+    "C++ 习题/ch11.md": """
+        # 第十一章 关联容器
+
+        ## 练习11.1
+
+        > 描述`map`和`vector`的不同。
+
+        解：
+
+        `map`是关联容器，`vector`是顺序容器。
+
+        ## 练习11.24
+
+        > 下面的程序完成什么功能？
+
+        ```cpp
+        map<int, int> m;
+        m[0] = 1;
+        ```
+
+        解：
+
+        添加一个元素到`map`中。
+
+        ## 练习11.2
+
+        >
+
+        解：
+
+        没有题目的解答。
+    """,
+    "exams/2023 Exam.md": """
+        # 2023 Exam
+
+        **Year:** 2023
+        **Type:** Exam (N1)
+        **Correction:** No (AI-Generated Solution Provided)
+
+        - **难度：** 中等
+        - **来源：** 字节跳动 2019
+        - **ACID**: Atomicity, Consistency, Isolation, Durability.
+
+        ## RGB
+
+        - **Type:** Additive colour model.
+    """,
+    "cloud/Chapter 2 - Service and Deployment Models.md": """
+        # Service and Deployment Models
+
+        - **IaaS**: the provider runs the hardware; you run the operating system and everything above it.
+    """,
+    "docs/aws_rds_setup.md": """
+        # Setting up RDS
+
+        - **Step 1**: open the console and create a database.
+    """,
 }
 
 
@@ -239,3 +296,29 @@ def test_a_table_row_whose_maths_a_pipe_cut_is_no_card_and_says_so(tmp_path: Pat
     parsed = parse_note(note, tmp_path)
     assert [html_text(c.front) for c in parsed.cards] == ["Symbol：N Meaning"]
     assert any(p.kind == "table" and p.line == 6 and "cut by a `|`" in p.message for p in parsed.problems)
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_a_quoted_exercise_answered_after_the_quote_is_one_card(built):
+    cards = {front.replace(" ", ""): back.replace(" ", "") for front, back in fronts(built, "C++ 习题/ch11.md").items()}
+    assert cards["描述map和vector的不同。"] == "map是关联容器，vector是顺序容器。"
+    # the code the exercise asks about belongs to the question, the answer to the back
+    code_front = next(front for front in cards if front.startswith("下面的程序完成什么功能？"))
+    assert "m[0]=1;" in code_front and cards[code_front] == "添加一个元素到map中。"
+    assert len(cards) == 2  # an empty quote asks nothing: its 解： stays an answer with no question
+    assert any(":28:" in w and "no question before it" in w for w in built.warnings("C++ 习题/ch11.md"))
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_a_notes_header_fields_are_not_cards_but_the_same_words_as_knowledge_are(built):
+    cards = fronts(built, "exams/2023 Exam.md")
+    assert set(cards) == {"ACID", "RGB: Type"}  # `Type: Additive colour model` is knowledge; `Type: Exam (N1)` is not
+    warnings = built.warnings("exams/2023 Exam.md")
+    assert sum("a field of the note's header" in w for w in warnings) == 5
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_a_setup_note_is_told_by_its_file_name_not_by_a_word_in_its_title(built):
+    assert set(fronts(built, "cloud/Chapter 2 - Service and Deployment Models.md")) == {"IaaS"}
+    assert fronts(built, "docs/aws_rds_setup.md") == {}
+    assert any("assignment instructions" in w for w in built.warnings("docs/aws_rds_setup.md"))

@@ -44,8 +44,10 @@ _MOTIVATION = re.compile(r"\bwhy this matters?\b|为什么要写这(?:篇|个)|�
 _TEMPLATE_FILE = re.compile(r"(?:^|[/_\-\s])(?:template|templates|模板)(?:[._\-\s]|$)|"
                             r"(?:^|/)(?:images?|imgs?|assets|figures?|pictures?|media|static|attachments?)/"
                             r"(?:readme|index)\.(?:md|markdown)$", re.IGNORECASE)  # how a picture folder is kept
-_SETUP_FILE = re.compile(r"(?:^|[/_\-\s])(?:setup|install|installation|deploy|deployment|部署|安装|环境配置)"
-                         r"(?:[._\-\s]|$)",
+# a setup note is named like a file of a repository's docs (`aws_rds_setup.md`, `INSTALL.md`, `环境配置.md`); a note
+# titled in words ("Service and Deployment Models", "Ways to Install Apps in Linux") is knowledge about the subject
+_SETUP_FILE = re.compile(r"(?:^|/)(?:[^/\s]*[_\-.])?(?:setup|install|installation|deploy|deployment|部署|安装|环境配置|"
+                         r"环境搭建)(?:[_\-.][^/\s]*)?\.(?:md|markdown)$",
                          re.IGNORECASE)
 _DEICTIC = re.compile(r"^(?:这句话|这段话|这句|这段|这个|这些|这里|这种|这样|这是|上面|上述|以上|前面|它|其|此|"
                       r"(?:this|that|these|those|it|why is that|how so)\b)", re.IGNORECASE)
@@ -64,6 +66,26 @@ _FRONT_PAGE_HEADING = re.compile(r"^[^\w]*(?:how to use(?: this| it)?(?: (?:repo
 _RELATED_HEADING = re.compile(r"^[^\w]*(?:related(?: terms| concepts| notes| topics| links| pages)?|see also|"
                               r"相关(?:概念|笔记|链接|内容|主题|知识点)?|另见|参见)\s*[:：]?$", re.IGNORECASE)
 _ANALOGY = re.compile(r"\banalog(?:y|ies)\b|\bmetaphors?\b|类比|比喻|打个比方", re.IGNORECASE)
+
+# a field of a note's or a question's header (`**Year:** 2023`, `**难度：** 中等`, `**来源：** 字节跳动`): with a short
+# value it is metadata, not knowledge (a long value is judged as any label is)
+_METADATA = frozenset("""year date created updated modified author authors correction difficulty company companies
+frequency priority rating tags 日期 创建时间 更新时间 作者 出处 题目来源 原文链接 难度 难易程度 标签 公司 出现频率 考察频率 考频 优先级 星级
+评分""".split())
+# words that are also knowledge (`**Type:** Additive colour model` under RGB): metadata only when the value is a number,
+# a date or a citation (`**Source:** TD 5 - Exercice 1`, `**来源：** 2019 字节`)
+_METADATA_WEAK = frozenset("type source sources status level category time link 类型 来源 分类 状态 时间 链接".split())
+_METADATA_VALUE = 40  # characters of the back's text, at most
+_DIGIT = re.compile(r"\d")
+
+
+def _metadata(front_text: str, back: str) -> bool:
+    label = front_text.strip(" :：").lower()
+    if label not in _METADATA and label not in _METADATA_WEAK:
+        return False
+    value = _text(back)
+    return len(value) <= _METADATA_VALUE and (label in _METADATA or _DIGIT.search(value) is not None)
+
 
 _PROMOTED = "promotion (recommended projects, follow/star/sponsor), not knowledge"
 _INSTRUCTED = "assignment instructions (points, submission, deadline), not knowledge"
@@ -114,6 +136,8 @@ def why_not(front: str, back: str, where: str, where_reason: str | None = None) 
         return _INSTRUCTED
     if _MOTIVATION.search(front_text):
         return _MOTIVATED
+    if _metadata(front_text, back):
+        return "a field of the note's header (year, source, difficulty), not knowledge"
     if "<a " in back or 'class="wikilink"' in back:
         visible = len(_text(back))
         linked = sum(len(_text(m.group(1) or m.group(2) or "")) for m in _LINK.finditer(back)

@@ -127,7 +127,8 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
         return _question_then_answer(w, i, children, line)
     side, rest = read
     if side == "a":
-        w.warn(line, "an A:/答： answer with no question before it: no card", "not-a-card")
+        if not _quoted_question(w, i, rest, line):
+            w.warn(line, "an A:/答： answer with no question before it: no card", "not-a-card")
         return True
     # the answer may follow on the same line (`Q: … —— A: …`)…
     for k, c in enumerate(rest):
@@ -225,6 +226,40 @@ def _quoted_answer(w, i: int, j: int, children: list[Token], line: int) -> bool:
             _card(w, i, _unbold(question), back, line)
             return True
     return False
+
+
+def _quoted_question(w, i: int, rest: list[Token], line: int) -> bool:
+    """`> 解释map和set的区别。你如何选择使用哪个？` then `解：` (an exercise quoted, its answer after the quote — the
+    code it asks about may stand between them): one card whose front is the quoted problem (its paragraphs, at most
+    300 characters, and that code) and whose back is the answer."""
+    tokens = w.tokens
+    level = tokens[i].level
+    close = i - 1
+    code = ""
+    if close > 0 and tokens[close].type in ("fence", "code_block") and tokens[close].level == level:
+        code = w.blocks(close, close + 1)
+        close -= 1
+    if close < 0 or tokens[close].type != "blockquote_close" or tokens[close].level != level:
+        return False
+    start = close - 1
+    while start >= 0 and not (tokens[start].type == "blockquote_open" and tokens[start].level == level):
+        start -= 1
+    inner = tokens[start + 1:close]
+    if start < 0 or not inner or any(t.type not in ("paragraph_open", "inline", "paragraph_close") for t in inner):
+        return False  # only paragraphs: a quote holding a list, a callout or code is not an exercise's statement
+    question = _joined([strip_leading_blank(t.children or []) for t in inner if t.type == "inline"])
+    text = plain(question).strip()
+    if not text or len(text) > 300 or text.startswith("[!"):
+        return False
+    first = w.inline(rest)
+    blocks, _ = _answer_blocks(w, w.closing(i) + 1, level, not first)
+    answer_html = _join(first, blocks)
+    if not answer_html.strip():
+        return False
+    q_html = w.inline(_unbold(question)) + code
+    q_source = "".join(c.content for c in question).strip()
+    w.add("qa", q_html, answer_html, start + 2, tokens[start].map[0] + 1 if tokens[start].map else line, q_source)
+    return True
 
 
 def _unbold(tokens: list[Token]) -> list[Token]:

@@ -26,13 +26,14 @@ definition definitions meaning explanation description overview intuition formul
 math mathematics derivation properties property characteristics features components context usage applications
 application advantages disadvantages pros cons limitations drawbacks benefits strengths weaknesses purpose goal
 motivation problem problems solution solutions approach algorithm procedure process implementation code related variants
-types details background interpretation significance importance complexity assumptions
+types details background interpretation significance importance complexity assumptions type source sources
 """.split()) | frozenset((
     "where it's used", "where it’s used", "where is it used", "when it appears", "when to use", "when to use it",
     "how it works", "how does it work", "pros and cons", "pros & cons", "use cases", "use case", "key idea",
     "main idea", "core idea", "related concepts", "related terms", "key points", "time complexity",
     "space complexity", "what it is", "what they are", "what is it", "what are they", "how to use",
-    "how to use it", "why it works", "how it is used", "key properties", "key features", "common uses"))
+    "how to use it", "why it works", "how it is used", "key properties", "key features", "common uses",
+    "used in", "used for"))
 
 _AROUND = re.compile(r"^[^\w(（]+|[\s#:：.。]*\d*[\s:：.。]*$")  # `🔹 Context`, `定义1`, `Definition 2:`
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)+\s+|\d+(?:\.\d+)*\s*[、.:：)）]\s*|[一二三四五六七八九十]+[、.．]\s*|"
