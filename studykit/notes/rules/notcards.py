@@ -123,6 +123,11 @@ def _text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
+# a link back to the top of the page (`**[⬆ Back to Top](#table-of-contents)**`): navigation, whatever follows it
+_TO_TOP = re.compile(r"^\W*(?:back to (?:the )?(?:top|contents|index|toc)|to top|top|返回顶部|回到顶部|返回目录|回到目录)"
+                     r"\W*$", re.IGNORECASE)
+
+
 def why_not(front: str, back: str, where: str, where_reason: str | None = None) -> str | None:
     """Why the card with this front and back (HTML) under `where` (its file and heading path, as text) is not a card.
     `where_reason`, when given, is `section_reason(where)` already worked out (it is the same for a whole section)."""
@@ -136,6 +141,9 @@ def why_not(front: str, back: str, where: str, where_reason: str | None = None) 
         return _INSTRUCTED
     if _MOTIVATION.search(front_text):
         return _MOTIVATED
+    if _TO_TOP.match(front_text) or (front.startswith('<a href="#') and front.endswith("</a>")
+                                     and front.count("<a ") == 1):
+        return "a link within the page (back to top), not something to recall"
     if _metadata(front_text, back):
         return "a field of the note's header (year, source, difficulty), not knowledge"
     if "<a " in back or 'class="wikilink"' in back:
@@ -189,7 +197,25 @@ def table_is_example(header: list[str], rows: list[list[str]]) -> str:
     firsts = [_text(row[0]) for row in rows if row]
     if len(firsts) >= 2 and sum(is_example_name(c) for c in firsts) >= LINKS_SHARE * len(firsts):
         return "of an example (rows named by values or placeholders such as Algorithm A)"
+    if _repeats([_text(row[0]) for row in rows if row]):
+        return "of records (its first column repeats its values: a dataset's rows, not things to recall)"
     return ""
+
+
+def _repeats(cells: list[str]) -> bool:
+    """Whether a column repeats its values as a dataset's does (`青年`, `青年`, `中年`, …): four or more named rows,
+    at most 70 % of them distinct, one value three times or more (`bmatrix` and `Bmatrix` are two things)."""
+    named = [c for c in cells if c]
+    return len(named) >= 4 and len(set(named)) <= 0.7 * len(named) and max(map(named.count, set(named))) >= 3
+
+
+def grouping_column(rows: list[list[str]]) -> bool:
+    """Whether a table's first column groups its rows (`| Numeric | INT | … |`, `| Numeric | FLOAT | … |`) while
+    its second names each row once: then the second column names the cards."""
+    if not rows or min(len(row) for row in rows) < 3 or not _repeats([_text(row[0]) for row in rows]):
+        return False
+    seconds = [_text(row[1]) for row in rows]
+    return all(seconds) and len(set(seconds)) == len(seconds) and not any(_index_cell(c) for c in seconds)
 
 
 def _is_link(cell: str) -> bool:

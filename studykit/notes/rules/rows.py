@@ -3,7 +3,13 @@ headers (empty cells left out)."""
 
 from __future__ import annotations
 
-from studykit.notes.rules.notcards import index_column, table_is_data, table_is_example, table_is_navigation
+from studykit.notes.rules.notcards import (
+    grouping_column,
+    index_column,
+    table_is_data,
+    table_is_example,
+    table_is_navigation,
+)
 
 
 def table(w, i: int) -> int:
@@ -34,6 +40,10 @@ def table(w, i: int) -> int:
     if index == "numbering" and len(headers) > 2:  # `| 序号 | 名称 | 说明 |`: the name is the second column
         headers, rows = headers[1:], [(r_line, cells[1:]) for r_line, cells in rows]
         body = [row[1:] for row in body]
+    if index != "numbering" and grouping_column(body):  # `| Numeric | INT | … |`: the second column names the row,
+        def swap(cells: list) -> list:                   # the group is shown on the back
+            return [cells[1], cells[0], *cells[2:]]
+        headers, rows, body = swap(headers), [(r_line, swap(cells)) for r_line, cells in rows], [swap(r) for r in body]
     example = table_is_example([w.inline(h.children or []) for h in headers], body)
     if table_is_navigation(body) or table_is_data(body) or index == "steps" or example:
         line = tokens[i].map[0] + 1 if tokens[i].map else 0

@@ -33,7 +33,8 @@ types details background interpretation significance importance complexity assum
     "main idea", "core idea", "related concepts", "related terms", "key points", "time complexity",
     "space complexity", "what it is", "what they are", "what is it", "what are they", "how to use",
     "how to use it", "why it works", "how it is used", "key properties", "key features", "common uses",
-    "used in", "used for"))
+    "used in", "used for", "how", "why", "what", "when", "goal", "goals", "objective", "idea", "steps", "result",
+    "results", "rule", "effect", "role", "作用机制", "步骤", "结果", "目标"))
 
 _AROUND = re.compile(r"^[^\w(（]+|[\s#:：.。]*\d*[\s:：.。]*$")  # `🔹 Context`, `定义1`, `Definition 2:`
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)+\s+|\d+(?:\.\d+)*\s*[、.:：)）]\s*|[一二三四五六七八九十]+[、.．]\s*|"
