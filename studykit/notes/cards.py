@@ -21,7 +21,14 @@ from studykit.notes.rules import paragraph_rules
 from studykit.notes.rules.callouts import callout
 from studykit.notes.rules.details import details
 from studykit.notes.rules.headings import heading
-from studykit.notes.rules.notcards import analogy_reason, lead_sentence, needs_lead, section_reason, why_not
+from studykit.notes.rules.notcards import (
+    analogy_reason,
+    is_example_heading,
+    lead_sentence,
+    needs_lead,
+    section_reason,
+    why_not,
+)
 from studykit.notes.rules.rows import table
 from studykit.notes.rules.subject import is_generic, subject_of, with_subject
 from studykit.notes.rules.tokens import heading_text, is_question, plain, question_text, without_trailing_stars
@@ -221,8 +228,8 @@ class Walker:
         if not self.note.cards or not html.strip():
             return False
         path = self._last_path
-        if self.paths[i][:len(path)] != path:
-            return False
+        if self.paths[i][:len(path)] != path or any(is_example_heading(p) for _, _, p in self.paths[i][len(path):]):
+            return False  # (a worked example's input below a card is not that card's text)
         last = self.note.cards[-1]
         if last.is_cloze or html.strip() in last.back or (own.strip() and own.strip() in last.back):
             return False

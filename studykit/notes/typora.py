@@ -178,6 +178,39 @@ def _pair_stars(children: list[Token]) -> list[Token]:
     return pieces
 
 
+# GitBook/HonKit's callouts plugin: `> **[success]** text` is a box of that kind, the marker is not text
+_GITBOOK_CALLOUT = re.compile(r"^\[(?:success|sucess|info|warning|danger|tip|note|important)\]$", re.IGNORECASE)
+_GITBOOK_SOURCE = re.compile(r"^\s*\*\*\[[A-Za-z]+\]\*\*[ \t]*\n?")
+
+
+def gitbook_callouts(state: StateCore) -> None:
+    """`> **[success]** 问：…` (a GitBook callout): the marker is dropped, the quote is read as any quote."""
+    tokens = state.tokens
+    drop: list[int] = []
+    for k in range(len(tokens) - 2):
+        if tokens[k].type != "blockquote_open" or tokens[k + 1].type != "paragraph_open":
+            continue
+        inline = tokens[k + 2]
+        children = inline.children or []
+        while children and children[0].type == "text" and not children[0].content:
+            children = children[1:]
+        if len(children) < 3 or children[0].type != "strong_open" or children[2].type != "strong_close" or \
+                children[1].type != "text" or not _GITBOOK_CALLOUT.match(children[1].content):
+            continue
+        rest = children[3:]
+        while rest and (rest[0].type in ("softbreak", "hardbreak") or
+                        (rest[0].type == "text" and not rest[0].content.strip())):
+            rest = rest[1:]
+        if rest and rest[0].type == "text":
+            rest[0].content = rest[0].content.lstrip()
+        inline.children = rest
+        inline.content = _GITBOOK_SOURCE.sub("", inline.content, count=1).lstrip()
+        if not rest:
+            drop.extend((k + 1, k + 2, k + 3))  # the marker was the whole paragraph
+    if drop:
+        state.tokens = [t for n, t in enumerate(tokens) if n not in set(drop)]
+
+
 def typora_plugin(md: MarkdownIt) -> None:
     """Use after dollarmath_plugin (its `$$` rule is made able to end a paragraph)."""
     md.block.ruler.before("heading", "heading_without_space", heading_without_space,
@@ -193,3 +226,4 @@ def typora_plugin(md: MarkdownIt) -> None:
 
     md.inline.ruler.at("image", picture)
     md.core.ruler.after("inline", "lenient_strong", lenient_strong)
+    md.core.ruler.after("lenient_strong", "gitbook_callouts", gitbook_callouts)

@@ -40,7 +40,16 @@ _PLAN = re.compile(r"练习(?:建议|计划|安排|清单)|学习(?:建议|计�
                    r"\banswer structure\b|\b(?:recommended )?practice (?:order|plan|schedule|suggestions?|tips)\b|"
                    r"\bstudy (?:plan|schedule|guide)\b|\blearning (?:path|plan|roadmap)\b|\bnext steps\b",
                    re.IGNORECASE)
-_MOTIVATION = re.compile(r"\bwhy this matters?\b|为什么要写这(?:篇|个)|写在前面", re.IGNORECASE)
+_MOTIVATION = re.compile(r"\bwhy (?:this|it|these|that)(?: \w+){0,2} matters?\b|\bwhy (?:should (?:i|you) care|"
+                         r"learn (?:this|it))\b|为什么要写这(?:篇|个)|写在前面|"
+                         r"为什么要学(?:习)?(?:这|它)", re.IGNORECASE)
+# about the exam, not the subject: what past papers asked, the syllabus, project ideas to try
+_EXAM_META = re.compile(r"\b(?:previous|past) (?:\w+ ){0,2}patterns?\b|\bexam (?:patterns?|"
+                        r"tips?|format|strategy)\b|\bsyllabus\b|\b(?:mini[- ])?project ideas\b|考纲|考试大纲|"
+                        r"真题(?:分布|统计)", re.IGNORECASE)
+# a file that is not study notes: a bibliography, a chat log kept in the vault
+_NOT_NOTES_FILE = re.compile(r"(?:^|/)(?:bibliography|references|参考文献)\.(?:md|markdown)$|"
+                             r"(?:^|/)[^/]*(?:chatgpt|chat with|chat log|conversation with)[^/]*$", re.IGNORECASE)
 _TEMPLATE_FILE = re.compile(r"(?:^|[/_\-\s])(?:template|templates|模板)(?:[._\-\s]|$)|"
                             r"(?:^|/)(?:images?|imgs?|assets|figures?|pictures?|media|static|attachments?)/"
                             r"(?:readme|index)\.(?:md|markdown)$", re.IGNORECASE)  # how a picture folder is kept
@@ -64,14 +73,23 @@ _FRONT_PAGE_HEADING = re.compile(r"^[^\w]*(?:how to use(?: this| it)?(?: (?:repo
                                  r"\s*[:：]?$", re.IGNORECASE)
 # a "Related" / "See also" section: links to other notes, not knowledge
 _RELATED_HEADING = re.compile(r"^[^\w]*(?:related(?: terms| concepts| notes| topics| links| pages)?|see also|"
-                              r"相关(?:概念|笔记|链接|内容|主题|知识点)?|另见|参见)\s*[:：]?$", re.IGNORECASE)
-_ANALOGY = re.compile(r"\banalog(?:y|ies)\b|\bmetaphors?\b|类比|比喻|打个比方", re.IGNORECASE)
+                              r"相关(?:概念|笔记|链接|内容|主题|知识点)?|另见|参见|references?|bibliography|"
+                              r"further reading|参考(?:文献|资料|链接)?|延伸阅读)\s*[:：]?$", re.IGNORECASE)
+_ANALOGY = re.compile(r"\banalog(?:y|ies)\b|\bmetaphors?\b|类比|比喻|打个比方|想象一下|形象(?:地)?(?:理解|比喻)|"
+                      r"生活中的例子|通俗(?:地)?(?:理解|解释)|\bmemory aid\b|记忆(?:技巧|方法|口诀)", re.IGNORECASE)
+# a section that is a worked example (`### Example 1`, `Real-world Example`, `实际例子`, `示例 2`): its bold labels
+# (`**Input**`, `**Output**`, `**Scenario**`) are the example's parts, not things to recall
+_EXAMPLE_HEADING = re.compile(r"^[^\w]*(?:\d+(?:\.\d+)*[.)、]?\s*)?(?:(?:a |an )?(?:real[- ]world |worked |practical |"
+                              r"concrete |simple |programmatic |code |numerical )?examples?|"
+                              r"(?:实际|具体|简单|数值|计算|代码)?(?:例子|示例|样例|例题|举例)|例|"
+                              r"(?:a )?(?:real[- ]world )?scenario|case study|walkthrough|use case example)"
+                              r"\s*(?:\d+|[一二三四五六七八九十]+)?\s*(?:[:：—-].*)?$", re.IGNORECASE)
 
 # a field of a note's or a question's header (`**Year:** 2023`, `**难度：** 中等`, `**来源：** 字节跳动`): with a short
 # value it is metadata, not knowledge (a long value is judged as any label is)
 _METADATA = frozenset("""year date created updated modified author authors correction difficulty company companies
-frequency priority rating tags 日期 创建时间 更新时间 作者 出处 题目来源 原文链接 难度 难易程度 标签 公司 出现频率 考察频率 考频 优先级 星级
-评分""".split())
+frequency priority rating tags 日期 创建时间 更新时间 作者 出处 题目来源 原文链接 难度 难易程度 标签 公司
+出现频率 考察频率 考频 优先级 星级 评分""".split())
 # words that are also knowledge (`**Type:** Additive colour model` under RGB): metadata only when the value is a number,
 # a date or a citation (`**Source:** TD 5 - Exercice 1`, `**来源：** 2019 字节`)
 _METADATA_WEAK = frozenset("type source sources status level category time link 类型 来源 分类 状态 时间 链接".split())
@@ -100,6 +118,10 @@ def section_reason(where: str) -> str:
         return _INSTRUCTED
     if _MOTIVATION.search(where):
         return _MOTIVATED
+    if _NOT_NOTES_FILE.search(where.split(" › ")[0]):
+        return "a bibliography or a chat log, not notes to recall"
+    if _EXAM_META.search(where):
+        return "about the exam (past papers' patterns, the syllabus, project ideas), not knowledge"
     if _PLAN.search(where) or _TEMPLATE_FILE.search(where.split(" › ")[0]):
         return "a study plan, practice checklist or template (instructions for the learner), not knowledge"
     parts = where.split(" › ")
@@ -114,9 +136,17 @@ def section_reason(where: str) -> str:
 def analogy_reason(where: str) -> str:
     """Why the terms and questions under `where` are not cards (""): a section that tells an analogy (its tables may
     still hold facts, and are judged by `table_is_example`)."""
-    if any(_ANALOGY.search(h) for h in where.split(" › ")[2:]):
+    headings = where.split(" › ")[2:]
+    if any(_ANALOGY.search(h) for h in headings):
         return "an analogy (a picture to understand with), not a fact to recall"
+    if any(_EXAMPLE_HEADING.match(h) for h in headings):
+        return "a worked example (its input, output and steps), not a fact to recall"
     return ""
+
+
+def is_example_heading(text: str) -> bool:
+    """A heading that names a worked example (`Example 1`, `Real-world Example`, `实际例子`)."""
+    return _EXAMPLE_HEADING.match(text) is not None
 
 
 def _text(fragment: str) -> str:
@@ -124,8 +154,8 @@ def _text(fragment: str) -> str:
 
 
 # a link back to the top of the page (`**[⬆ Back to Top](#table-of-contents)**`): navigation, whatever follows it
-_TO_TOP = re.compile(r"^\W*(?:back to (?:the )?(?:top|contents|index|toc)|to top|top|返回顶部|回到顶部|返回目录|回到目录)"
-                     r"\W*$", re.IGNORECASE)
+_TO_TOP = re.compile(r"^\W*(?:back to (?:the )?(?:top|contents|index|toc)|to top|top|"
+                     r"返回顶部|回到顶部|返回目录|回到目录)\W*$", re.IGNORECASE)
 
 
 def why_not(front: str, back: str, where: str, where_reason: str | None = None) -> str | None:

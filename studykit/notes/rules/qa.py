@@ -159,11 +159,16 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     if j + 2 < len(tokens) and tokens[j].type == "list_item_close" and tokens[j + 1].type == "list_item_open":
         j += 2  # `- Q: …` and `- A: …` as two bullets of one list
     after = _next_marker(w, j)
+    hints = ""
+    if after is None and side == "q":  # `**Q:** …` then a list of what to cover (hints), then `**A:**`
+        k = _hints_end(w, j, tokens[i].level)
+        if k is not None:
+            hints, j, after = w.blocks(j, k), k, _next_marker(w, k)
     if after is not None and after[0] == "a":  # …or in the next paragraph, with the blocks under it
         w.consumed.add(j)
         first = w.inline(_joined([after[1], *lines(tokens[j + 1].children or [])[1:]]))
         blocks, _ = _answer_blocks(w, w.closing(j) + 1, tokens[j].level, not first)
-        _card(w, i, question, _join(first, blocks), line)
+        _card(w, i, question, _join(first, blocks), line, hints)
         return True
     if side == "e":
         return False  # `例：` with no `解：`: an example inside an explanation, not a card
@@ -286,9 +291,29 @@ def _join(first: str, blocks: str) -> str:
     return first or blocks
 
 
-def _card(w, i: int, question: list[Token], answer_html: str, line: int) -> None:
+def _hints_end(w, j: int, level: int) -> int | None:
+    """Where a question's list of hints (what the answer should cover) ends, when an `A：` comes right after it:
+    at most two lists or paragraphs at the question's level, none of them a marker line."""
+    tokens = w.tokens
+    k = j
+    for _ in range(2):
+        if k >= w.limit or tokens[k].level != level or tokens[k].type not in (
+                "bullet_list_open", "ordered_list_open", "paragraph_open"):
+            return None
+        if _next_marker(w, k) is not None:
+            return None
+        k = w.closing(k) + 1
+        after = _next_marker(w, k)
+        if after is not None:
+            return k if after[0] == "a" else None
+    return None
+
+
+def _card(w, i: int, question: list[Token], answer_html: str, line: int, hints: str = "") -> None:
     question = _unbold(strip_leading_blank(question))
     q_html = w.inline(question)
+    if hints and q_html:
+        q_html = f"{q_html}\n{hints}"
     if not q_html or not answer_html.strip():
         w.warn(line, "empty question or answer in a Q:/A: pair: no card", "empty")
         return

@@ -3,6 +3,8 @@ headers (empty cells left out)."""
 
 from __future__ import annotations
 
+import re
+
 from studykit.notes.rules.notcards import (
     grouping_column,
     index_column,
@@ -40,9 +42,12 @@ def table(w, i: int) -> int:
     if index == "numbering" and len(headers) > 2:  # `| 序号 | 名称 | 说明 |`: the name is the second column
         headers, rows = headers[1:], [(r_line, cells[1:]) for r_line, cells in rows]
         body = [row[1:] for row in body]
-    if index != "numbering" and grouping_column(body):  # `| Numeric | INT | … |`: the second column names the row,
-        def swap(cells: list) -> list:                   # the group is shown on the back
-            return [cells[1], cells[0], *cells[2:]]
+    paired = _pair_headers(headers[0].content, headers[1].content)
+    if paired and len(headers) > 2 and not table_is_navigation(body):
+        return _pairs(w, i, end, headers, rows)
+    if index != "numbering" and not paired and grouping_column(body):
+        def swap(cells: list) -> list:  # `| Numeric | INT | … |`: the second column names the row, the group is
+            return [cells[1], cells[0], *cells[2:]]  # shown on the back
         headers, rows, body = swap(headers), [(r_line, swap(cells)) for r_line, cells in rows], [swap(r) for r in body]
     example = table_is_example([w.inline(h.children or []) for h in headers], body)
     if table_is_navigation(body) or table_is_data(body) or index == "steps" or example:
@@ -73,4 +78,36 @@ def table(w, i: int) -> int:
         front = f'{label}{w.inline(cells[0].children or [])}<div class="columns">{columns}</div>'
         back = '<dl class="row">' + "".join(f"<dt>{h}</dt><dd>{v}</dd>" for h, v in pairs) + "</dl>"
         w.add("table", front, back, i, r_line, headers[0].content.strip(), name_source)
+    return end
+
+
+_PAIRED = re.compile(r"^(.*?)\s*([A-Za-z]|\d{1,2}|[甲乙一二])$")
+
+
+def _pair_headers(first: str, second: str) -> bool:
+    """`| Concept A | Concept B | Difference |`, `| 概念1 | 概念2 | 区别 |`: the first two columns are the two things
+    each row compares."""
+    a, b = _PAIRED.match(first.strip(" *")), _PAIRED.match(second.strip(" *"))
+    return a is not None and b is not None and a.group(1).lower() == b.group(1).lower() and \
+        a.group(2).lower() != b.group(2).lower()
+
+
+def _pairs(w, i: int, end: int, headers: list, rows: list) -> int:
+    """One card per row of a table of confused pairs: front `K-Means vs GMM`, back the other columns."""
+    head_html = [w.inline(h.children or []) for h in headers]
+    columns = " · ".join(h for h in head_html[2:] if h)
+    for r_line, cells in rows:
+        if len(cells) < 3 or not cells[0].content.strip() or not cells[1].content.strip():
+            w.warn(r_line, "table row without the two things it compares makes no card", "table")
+            continue
+        pairs = [(head_html[k] if k < len(head_html) else "", w.inline(c.children or []))
+                 for k, c in enumerate(cells[2:], start=2)]
+        pairs = [(h, v) for h, v in pairs if v]
+        if not pairs:
+            continue
+        front = (f"{w.inline(cells[0].children or [])} vs {w.inline(cells[1].children or [])}"
+                 f'<div class="columns">{columns}</div>')
+        back = '<dl class="row">' + "".join(f"<dt>{h}</dt><dd>{v}</dd>" for h, v in pairs) + "</dl>"
+        w.add("table", front, back, i, r_line, headers[0].content.strip(),
+              f"{cells[0].content.strip()} vs {cells[1].content.strip()}")
     return end

@@ -24,7 +24,9 @@ remark remarks caution warning important attention result results output outputs
 动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone
 综上 综上所述 总之 总而言之 记住 牢记 比喻 打个比方 answer answers question observation observations implement
 both neither either other others 其他 其它 其余 更多 更多内容 more
-예시 예 참고 주의 요약 정리""".split()) | {
+예시 예 참고 주의 요약 정리 前言 实际例子 具体例子 简单例子 西瓜例子 例题 样例
+where input inputs before after scenario""".split()) | {
+    "programmatic example", "real-world example", "real world example", "worked example", "for example",
     "key actions", "output example", "what you learn", "fun-fact alert", "fun fact", "english answer",
     "chinese answer", "中文回答", "英文回答", "中文答案", "英文答案", "参考答案", "标准答案"}
 # what may stand around a marker word and leave it one: an emoji or symbol before it (`💡 提示`), a number after it

@@ -1,0 +1,163 @@
+"""More shapes of real notes (issue #21, the held-out evaluation of round 5): GitBook callouts, a question's hint
+list before its answer, worked-example sections, notes about the exam, bibliographies and chat logs, tables of
+confused pairs, grouped tables and tables of records. The notes are written for these tests in the shapes found
+in public notes; they are built through the CLI and imported with Anki's own library."""
+
+from __future__ import annotations
+
+import pytest
+from deck_helpers import answer, build_and_import, html_text, prompt
+
+NOTES = {
+    "gitbook/卷积.md": """
+        # 卷积
+
+        ## 区别三：线性运算不可交换
+
+        因为卷积网络通常使用多通道的卷积，所以即使使用了核翻转，也不一定可交换。
+        > **[success]** 问：不可交换会有什么影响？
+        答：DL中的卷积不需要不可交换性。
+
+        > **[warning]**
+        > 这里的符号与原书不同。
+
+        - **平铺卷积**：介于局部连接层和卷积层之间。
+    """,
+    "dojo/epsilon-greedy.md": """
+        # Epsilon-Greedy
+
+        **Q:** How does epsilon-greedy exploration work?
+        - Algorithm
+        - Pros and cons
+
+        **A:**
+
+        - **Algorithm**: with probability ε take a random action, else the best known one.
+        - **Pros**: simple to implement.
+    """,
+    "dsa/84_LargestRectangle.md": """
+        # 84. Largest Rectangle in Histogram
+
+        ## Approach
+
+        - **Monotonic stack**: keep bars in increasing height; pop to close a rectangle.
+
+        **[⬆ Back to Top](#approach)**
+
+        More text.
+
+        ### Example 1
+
+        **Input**
+
+        heights = [2,1,5,6,2,3]
+
+        **Explanation**
+
+        The largest rectangle is 5 × 2.
+
+        ## Real-world Example
+
+        - **Scenario**: a skyline of buildings.
+
+        ## Why this topic matters
+
+        Stacks turn a quadratic scan into a linear one.
+
+        ## Previous GATE Patterns
+
+        - **Numerical**: one step of the algorithm.
+    """,
+    "BIBLIOGRAPHY.md": """
+        # Bibliography
+
+        - **chollet2018deep**: Chollet, F. Deep Learning with Python. Manning, 2018.
+    """,
+    "Projects/Chat with ChatGPT.md": """
+        # Chat
+
+        - **Decision**: use PostgreSQL for the first version.
+    """,
+    "tables.md": """
+        # Tables
+
+        ## Frequently Confused Concepts
+
+        | Concept A | Concept B | Difference |
+        |---|---|---|
+        | K-Means | K-Medoids | mean vs an actual point |
+        | K-Means | GMM | hard vs soft assignment |
+        | K-Means | KNN | clustering vs classification |
+        | WCSS | TSS | within-cluster vs total |
+
+        ## SQL types
+
+        | Category | Type | Use case |
+        |---|---|---|
+        | Numeric | INT | whole numbers |
+        | Numeric | BIGINT | very large whole numbers |
+        | Numeric | FLOAT | measurements |
+        | String | VARCHAR | names |
+
+        ## 贷款数据
+
+        | 年龄 | 有工作 | 类别 |
+        |---|---|---|
+        | 青年 | 否 | 否 |
+        | 青年 | 是 | 是 |
+        | 青年 | 否 | 否 |
+        | 中年 | 是 | 是 |
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_and_import(tmp_path_factory.mktemp("shapes"), NOTES)
+
+
+def fronts(built, file: str) -> dict[str, str]:
+    return {prompt(c): html_text(answer(c)) for c in built.cards(file)}
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_a_gitbook_callout_is_read_as_a_quote_without_its_marker(built):
+    cards = fronts(built, "gitbook/卷积.md")
+    assert cards["不可交换会有什么影响？"] == "DL中的卷积不需要不可交换性。"
+    assert "平铺卷积" in cards
+    assert not any("[success]" in front or "[warning]" in front for front in cards)
+    assert not any("[success]" in back or "[warning]" in back for back in cards.values())
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_a_questions_hint_list_stays_on_the_front_and_the_answer_has_no_a_marker(built):
+    cards = fronts(built, "dojo/epsilon-greedy.md")
+    question = next(front for front in cards if front.startswith("How does epsilon-greedy"))
+    assert question == "How does epsilon-greedy exploration work? Algorithm Pros and cons"
+    assert cards[question].startswith("Algorithm : with probability ε") and "A:" not in cards[question]
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_worked_examples_exam_notes_motivation_and_links_to_the_top_are_not_cards(built):
+    cards = fronts(built, "dsa/84_LargestRectangle.md")
+    assert set(cards) == {"Monotonic stack"} and "heights" not in cards["Monotonic stack"]  # the example's own input
+    warnings = "\n".join(built.warnings("dsa/84_LargestRectangle.md"))
+    for reason in ("a worked example", "about the exam", "why the note was written", "a link within the page"):
+        assert reason in warnings, reason
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_a_bibliography_and_a_chat_log_are_not_notes(built):
+    assert fronts(built, "BIBLIOGRAPHY.md") == {} and fronts(built, "Projects/Chat with ChatGPT.md") == {}
+    assert any("a bibliography or a chat log" in w for w in built.warnings("BIBLIOGRAPHY.md"))
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_confused_pairs_grouped_rows_and_records(built):
+    cards = fronts(built, "tables.md")
+    assert cards["K-Means vs GMM Difference"] == "Difference hard vs soft assignment"  # the pair, in its order
+    assert "WCSS vs TSS Difference" in cards
+    # a grouping first column: the second names each card, the group is on the back
+    assert cards["Type：INT Category · Use case"] == "Category Numeric Use case whole numbers"
+    assert not any(front.startswith(("年龄", "Category ：")) for front in cards)  # records make no card
+    assert any("table of records" in w for w in built.warnings("tables.md"))
