@@ -161,9 +161,9 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     after = _next_marker(w, j)
     hints = ""
     if after is None and side == "q":  # `**Q:** …` then a list of what to cover (hints), then `**A:**`
-        k = _hints_end(w, j, tokens[i].level)
-        if k is not None:
-            hints, j, after = w.blocks(j, k), k, _next_marker(w, k)
+        hints_end = _hints_end(w, j, tokens[i].level)
+        if hints_end is not None:
+            hints, j, after = w.blocks(j, hints_end), hints_end, _next_marker(w, hints_end)
     if after is not None and after[0] == "a":  # …or in the next paragraph, with the blocks under it
         w.consumed.add(j)
         first = w.inline(_joined([after[1], *lines(tokens[j + 1].children or [])[1:]]))
