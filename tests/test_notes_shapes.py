@@ -108,6 +108,36 @@ NOTES = {
         | 青年 | 否 | 否 |
         | 中年 | 是 | 是 |
     """,
+    "terms.md": """
+        # REST
+
+        - **Identify resources (URI in HTTP)** - every resource has a URI.
+        - **Change with representations (Verbs in HTTP)** - use verbs, headers, and body.
+
+        ## Problems
+
+        **Vanishing Gradient Problem** occurs when gradients shrink as they flow back through many layers.
+
+        **Attention Mechanism** allows the model to focus on the relevant parts of the input.
+
+        1. **估计聚类趋势。**
+
+           检测数据分布中是否存在非随机的簇结构。
+
+        **机器学习的目标：得到泛化误差小的学习器**
+
+        ## GMM与K-Means相比
+
+        GMM 是软分配。
+
+        ## 神经网络中的卷积与数学中卷积的不同
+
+        不翻转核。
+
+        ## 软间隔vs硬间隔
+
+        软间隔允许误分。
+    """,
 }
 
 
@@ -161,3 +191,16 @@ def test_confused_pairs_grouped_rows_and_records(built):
     assert cards["Type：INT Category · Use case"] == "Category Numeric Use case whole numbers"
     assert not any(front.startswith(("年龄", "Category ：")) for front in cards)  # records make no card
     assert any("table of records" in w for w in built.warnings("tables.md"))
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_more_term_and_question_forms(built):
+    cards = fronts(built, "terms.md")
+    # a gloss in brackets does not count against a label's length
+    assert cards["Change with representations (Verbs in HTTP)"] == "use verbs, headers, and body."
+    assert "occurs when gradients shrink" in cards["Vanishing Gradient Problem"]  # the whole sentence, as for `is`
+    assert "allows the model" in cards["Attention Mechanism"]
+    assert cards["估计聚类趋势。"] == "检测数据分布中是否存在非随机的簇结构。"  # a short label with its full stop
+    assert cards["机器学习的目标"] == "得到泛化误差小的学习器"  # a term and its explanation in one bold
+    for question in ("GMM与K-Means相比", "神经网络中的卷积与数学中卷积的不同", "软间隔vs硬间隔"):
+        assert question in cards, question

@@ -42,7 +42,9 @@ _NOT_TERMS = frozenset("this that it these those here there which what why how w
 _DESCRIBING = re.compile(r"(?:a|an|which|also|introduced|declared|called|known|used|defined|proposed|short for)\b",
                          re.IGNORECASE)
 _VERB = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]*(?:(?:is|are|was|refers? to|means|denotes|describes|"
-                   r"stands for|measures|computes)\b|(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于)|"
+                   r"stands for|measures|computes|occurs|happens|arises|allows|enables|provides|consists of|combines|"
+                   r"prevents|reduces|learns|maps|works by|aims to|tries to|helps)\b|"
+                   r"(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于)|"
                    r"(?:[가-힣]{2,4}[ \t]?)?(?:이란|란|은|는|이라는|라는)(?=[ \t]))",  # `**x()** 메서드는 …`
                    re.IGNORECASE)
 # `**Dataset** in [[machine learning]] is …`, `**Sigmoid**, in deep learning, is …`, `**X** in the context of Y refers

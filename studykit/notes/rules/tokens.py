@@ -166,6 +166,9 @@ def bold_line(line: list[Token]) -> tuple[str, tuple] | None:
         inner = line[1:close]
         if inner and inner[0].type == "strong_open" and line[0].type == "em_open":
             inner = inner[1:-1]
+        split = _colon_inside(inner) if not colon and line[0].type == "strong_open" else None
+        if split is not None:
+            return "term", split
         return "alone", (inner, colon or plain(inner).endswith(COLONS))
     if line[0].type != "strong_open":
         return None
@@ -180,6 +183,23 @@ def bold_line(line: list[Token]) -> tuple[str, tuple] | None:
     if after and after[0].type == "text":
         after[0] = text_token(after[0].content.lstrip())
     return ("term", (term, after)) if plain(term) else None
+
+
+_INSIDE = re.compile(r"^([^：:\d][^：:]{1,14})：\s*(\S.{3,})$")
+
+
+def _colon_inside(inner: list[Token]) -> tuple[list[Token], list[Token]] | None:
+    """`**机器学习的目标：得到泛化误差小的学习器**` (a term and its explanation in one bold, a full-width colon between
+    them): (term tokens, explanation tokens), when the part before the colon is a label and no marker word."""
+    if not inner or inner[0].type != "text":
+        return None
+    match = _INSIDE.match(inner[0].content)
+    if match is None or len(inner) > 1 and match.group(2).strip() == "":
+        return None
+    head = match.group(1).strip()
+    if not is_label(head) or is_marker(head) or is_question(head):
+        return None
+    return [text_token(head)], [text_token(match.group(2)), *inner[1:]]
 
 
 def question_text(children: list[Token]) -> str:
@@ -217,7 +237,11 @@ _ASKING_INSIDE_ZH = ("有哪些", "该如何", "是什么", "有什么", "为什
                      "优缺点", "的联系")
 # `梯度爆炸的解决方法`, `GRU 与 LSTM 的关系`, `随机梯度下降存在的问题`, `激活函数的作用`: a topic asked about
 _ASKING_INSIDE = re.compile("|".join(_ASKING_INSIDE_ZH))
-_ASKING_TOPIC = re.compile(r"(?:[与和跟].{1,30}的(?:关系|联系|比较)|的(?:解决方法|解决办法|作用|意义|好处)|存在的问题)"
+# `GMM与K-Means相比`, `软间隔vs硬间隔`: a comparison asked for (the whole phrase, not a sentence that makes one)
+_COMPARED = re.compile(r"[与和跟].{1,30}(?:相比|对比|相比较)$|"
+                       r"[\u4e00-\u9fff]\s*(?:vs\.?|VS\.?|Vs\.?)\s*[\u4e00-\u9fff]")
+_ASKING_TOPIC = re.compile(r"(?:[与和跟].{1,30}的(?:关系|联系|比较|不同|差异)|"
+                           r"的(?:解决方法|解决办法|作用|意义|好处)|存在的问题)"
                            r"(?=$|[、/（()）：:?？\s]|及|，(?=\S{3}))")
 # `Pros and Cons:`, `优缺点`: a question about the subject above it (the heading above, or the note's title)
 GENERIC_QUESTION = re.compile(r"^(?:pros\s*(?:and|&|/)\s*cons|advantages\s*(?:and|&|/)\s*disadvantages|"
@@ -254,6 +278,8 @@ def is_question(text: str) -> bool:
     if inside is not None and (inside.group() not in _NAMING or len(body) - inside.end() <= 8) \
             and _TOLD.search(body) is None:
         return True  # `激活函数有哪些`, `数据不平衡该如何处理`, `L1与L2的区别` (not a sentence that mentions 联系)
+    if len(body) <= 60 and not sentence and "，" not in body and _COMPARED.search(body):
+        return True
     if len(body) <= 60 and not sentence and _ASKING_TOPIC.search(body):
         return True  # `梯度爆炸的解决方法`, `GRU 与 LSTM 的关系`, `随机梯度下降存在的问题`
     words = body.split()
@@ -275,7 +301,11 @@ def is_label(text: str) -> bool:
     """A term or short phrase: at most LABEL_MAX characters without the colon, no sentence punctuation — and not a
     statement in bold: two clauses or more split by `，` outside brackets (`**让均值为0，标准差为1，即…**`)."""
     label = text.strip().rstrip("：:").strip()
-    return (0 < len(label) <= LABEL_MAX and not any(mark in label for mark in SENTENCE_MARKS)
+    if label.endswith("。") and len(label) <= 15 and "，" not in label and "," not in label:
+        # `1. **估计聚类趋势。**`: a short label with its full stop (not a clause: `**这不是标签，因为…。**`)
+        label = label[:-1]
+    return (0 < len(_BRACKETED.sub("", label)) <= LABEL_MAX and len(label) <= 2 * LABEL_MAX  # (a gloss in brackets)
+            and not any(mark in label for mark in SENTENCE_MARKS)
             and not label.endswith((".", "，", ",", "、"))
             and not (len(label) >= 15 and _BRACKETED.sub("", label).count("，") >= 2)
             and _CITATION.fullmatch(label) is None and not _STATEMENT_ZH.search(label))
