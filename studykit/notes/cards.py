@@ -23,6 +23,7 @@ from studykit.notes.rules.details import details
 from studykit.notes.rules.headings import heading
 from studykit.notes.rules.notcards import (
     analogy_reason,
+    code_listing,
     is_example_heading,
     lead_sentence,
     needs_lead,
@@ -189,6 +190,8 @@ class Walker:
         if not where_reason and kind != "table":
             where_reason = self._analogies.get(path, "")
         reason = why_not(front, back, "", where_reason)
+        if reason is None and kind == "term":
+            reason = code_listing(back)
         if reason is None and kind == "term" and self._folder_names() and \
                 " ".join(text_of(front).replace("_", " ").split()).lower() in self._folder_names():
             reason = "a repository's front page: the term is the name of a folder beside it, not something to recall"

@@ -144,6 +144,21 @@ def analogy_reason(where: str) -> str:
     return ""
 
 
+CODE_LINES = 12  # lines of a code block that is a term's whole answer: past this, a listing to read, not recall
+_PRE = re.compile(r"^<pre\b[^>]*>(.*)</pre>$", re.DOTALL)
+
+
+def code_listing(back: str) -> str | None:
+    """Why a term whose whole answer is one long code block (`**A. Spam Detection**` then a 20-line function) is not
+    a card, or None: a listing is an example to read, not something to recall."""
+    match = _PRE.match(back.strip()) if back.lstrip().startswith("<pre") else None
+    if match is None or "<pre" in match.group(1):
+        return None
+    lines = match.group(1).strip().count("\n") + 1
+    return f"its answer is only a code listing ({lines} lines): an example to read, not something to recall" \
+        if lines > CODE_LINES else None
+
+
 def is_example_heading(text: str) -> bool:
     """A heading that names a worked example (`Example 1`, `Real-world Example`, `实际例子`)."""
     return _EXAMPLE_HEADING.match(text) is not None

@@ -88,8 +88,10 @@ def _pair_headers(first: str, second: str) -> bool:
     """`| Concept A | Concept B | Difference |`, `| 概念1 | 概念2 | 区别 |`: the first two columns are the two things
     each row compares."""
     a, b = _PAIRED.match(first.strip(" *")), _PAIRED.match(second.strip(" *"))
-    return a is not None and b is not None and a.group(1).lower() == b.group(1).lower() and \
-        a.group(2).lower() != b.group(2).lower()
+    stem = a.group(1) if a is not None else ""
+    return a is not None and b is not None and stem.lower() == b.group(1).lower() and \
+        a.group(2).lower() != b.group(2).lower() and \
+        len(stem) >= (2 if any("\u4e00" <= ch <= "\u9fff" for ch in stem) else 3)  # not `A1 | A2`, `x | 1`
 
 
 def _pairs(w, i: int, end: int, headers: list, rows: list) -> int:

@@ -24,7 +24,7 @@ remark remarks caution warning important attention result results output outputs
 动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone
 综上 综上所述 总之 总而言之 记住 牢记 比喻 打个比方 answer answers question observation observations implement
 both neither either other others 其他 其它 其余 更多 更多内容 more
-예시 예 참고 주의 요약 정리 前言 实际例子 具体例子 简单例子 西瓜例子 例题 样例
+예시 예 참고 주의 요약 정리 前言 实际例子 具体例子 简单例子 西瓜例子 例题 样例 一句话总结 一句话 总结一下 简单总结
 where input inputs before after scenario""".split()) | {
     "programmatic example", "real-world example", "real world example", "worked example", "for example",
     "key actions", "output example", "what you learn", "fun-fact alert", "fun fact", "english answer",
@@ -197,7 +197,8 @@ def _colon_inside(inner: list[Token]) -> tuple[list[Token], list[Token]] | None:
     if match is None or len(inner) > 1 and match.group(2).strip() == "":
         return None
     head = match.group(1).strip()
-    if not is_label(head) or is_marker(head) or is_question(head):
+    if not is_label(head) or is_marker(head) or is_question(head) or is_question(match.group(2)) or \
+            head.endswith(("在于", "是", "为", "有", "包括")):  # `**…的核心就在于：如何…？**`: one sentence
         return None
     return [text_token(head)], [text_token(match.group(2)), *inner[1:]]
 
@@ -304,10 +305,13 @@ def is_label(text: str) -> bool:
     if label.endswith("。") and len(label) <= 15 and "，" not in label and "," not in label:
         # `1. **估计聚类趋势。**`: a short label with its full stop (not a clause: `**这不是标签，因为…。**`)
         label = label[:-1]
-    return (0 < len(_BRACKETED.sub("", label)) <= LABEL_MAX and len(label) <= 2 * LABEL_MAX  # (a gloss in brackets)
-            and not any(mark in label for mark in SENTENCE_MARKS)
+    outside = _BRACKETED.sub("", label)  # (a gloss in brackets does not count: `Change with representations (Verbs
+    short = len(label) <= LABEL_MAX or (len(outside) <= 32 and len(label) <= 2 * LABEL_MAX  # in HTTP)`)
+                                        and "," not in outside and "，" not in outside)
+    return (0 < len(outside) and short and not any(mark in label for mark in SENTENCE_MARKS)
             and not label.endswith((".", "，", ",", "、"))
-            and not (len(label) >= 15 and _BRACKETED.sub("", label).count("，") >= 2)
+            and not (len(label) >= 15 and outside.count("，") >= 2)
+            and not (len(outside) >= 20 and "，" in outside)  # `**在非均等代价下，ROC曲线不能…**`: a claim
             and _CITATION.fullmatch(label) is None and not _STATEMENT_ZH.search(label))
 
 
