@@ -138,6 +138,25 @@ NOTES = {
 
         软间隔允许误分。
     """,
+    "interview.md": """
+        # 深度学习基础问题
+
+        ## 问题1: 什么是梯度消失问题？如何解决？
+
+        ### 🎯 中文理解
+
+        想象声音在管道中传播：
+        - **问题**：声音在长管道中越来越小
+        - **神经网络**：梯度信号在深层网络中越来越弱
+
+        #### 为什么会发生？
+
+        1. **激活函数问题**：sigmoid 的导数小于 1
+
+        ### 🎤 直接面试回答
+
+        Gradients shrink exponentially with depth; ReLU, good initialization and residual connections fix it.
+    """,
 }
 
 
@@ -204,3 +223,13 @@ def test_more_term_and_question_forms(built):
     assert cards["机器学习的目标"] == "得到泛化误差小的学习器"  # a term and its explanation in one bold
     for question in ("GMM与K-Means相比", "神经网络中的卷积与数学中卷积的不同", "软间隔vs硬间隔"):
         assert question in cards, question
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_a_question_nested_in_a_sub_section_is_left_out_of_the_back_and_an_analogy_list_is_no_card(built):
+    cards = fronts(built, "interview.md")
+    back = cards["问题1: 什么是梯度消失问题？如何解决？"]
+    assert "Gradients shrink exponentially" in back and "sigmoid" not in back  # the interview answer; not the sub-card
+    assert cards["为什么会发生？"].startswith("激活函数问题")
+    assert "激活函数问题" in cards and not {"问题", "神经网络"} & set(cards)  # `想象…：` then items: an analogy
+    assert any("an analogy" in w for w in built.warnings("interview.md"))

@@ -22,6 +22,7 @@ from studykit.notes.rules.callouts import callout
 from studykit.notes.rules.details import details
 from studykit.notes.rules.headings import heading
 from studykit.notes.rules.notcards import (
+    ANALOGY_LEAD,
     analogy_reason,
     code_listing,
     is_example_heading,
@@ -191,7 +192,7 @@ class Walker:
             where_reason = self._analogies.get(path, "")
         reason = why_not(front, back, "", where_reason)
         if reason is None and kind == "term":
-            reason = code_listing(back)
+            reason = code_listing(back) or self._analogy_list(i)
         if reason is None and kind == "term" and self._folder_names() and \
                 " ".join(text_of(front).replace("_", " ").split()).lower() in self._folder_names():
             reason = "a repository's front page: the term is the name of a folder beside it, not something to recall"
@@ -238,6 +239,23 @@ class Walker:
             return False
         self.note.cards[-1] = last._replace(back=f"{last.back}\n{html}")
         return True
+
+    def _analogy_list(self, i: int) -> str | None:
+        """Why a term in a list item is not a card when the list is introduced as an analogy (`想象声音在管道中传播：`
+        then `- **问题**：…`), or None."""
+        item = self.item_of(i)
+        if item is None:
+            return None
+        k = item - 1
+        level = self.tokens[item].level - 1
+        while k >= 0 and not (self.tokens[k].level == level and self.tokens[k].nesting == 1):
+            k -= 1  # the list's opening token
+        if k < 2 or self.tokens[k - 1].type != "paragraph_close":
+            return None
+        lead = self.tokens[k - 2].content.lstrip(" *_")
+        if lead[:1] in "想设好就打比类IiTtPpCc" and ANALOGY_LEAD.match(lead):
+            return "an analogy (a picture to understand with), not a fact to recall"
+        return None
 
     def _folder_names(self) -> frozenset[str]:
         """The folders beside a front-page note (README, index, home): their names are navigation, not terms."""

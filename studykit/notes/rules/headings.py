@@ -2,7 +2,8 @@
 
 The answer is the section: the blocks up to the next heading of the same or a higher level — or up to the
 first sub-heading that is itself a question, which is its own card, so a chapter of sub-questions does not
-become one huge back.
+become one huge back. A question nested deeper, inside a sub-section that is not one (`### 🎯 中文理解` holding
+`#### 为什么会发生？`), is left out of the back and the sections after it still answer (`### 🎤 直接面试回答`).
 """
 
 from __future__ import annotations
@@ -103,20 +104,35 @@ def heading(w, i: int) -> None:
     if level == 1 and text == w.title:
         return
     end, sub_question = w.limit, False
+    segments: list[tuple[int, int]] = []  # the parts of the section that answer it (sub-questions left out)
+    start, skip_to = i + 3, 0  # skip_to: the level of the sub-question being skipped (0: none)
+    first_sub = 7  # the level of the section's first sub-heading
     for j in range(i + 3, w.limit):
-        if tokens[j].type == "callout_open" and tokens[j].level == 0 and makes_card(w, j):
+        if tokens[j].type == "callout_open" and tokens[j].level == 0 and makes_card(w, j) and not skip_to:
             end = j  # a question or definition callout is a card of its own
             break
         if tokens[j].type == "heading_open":
-            if int(tokens[j].tag[1]) <= level:
+            sub = int(tokens[j].tag[1])
+            if sub <= level:
                 end = j
                 break
-            if question and w.is_question_heading(j):
-                end, sub_question = j, True
-                break
-    if question and not w.sections and "?" not in text and "？" not in text and _only_clozes(w, i + 3, end):
+            first_sub = min(first_sub, sub)
+            if skip_to and sub <= skip_to:  # past the sub-question's own section: its siblings answer again
+                skip_to, start = 0, j
+            if question and not skip_to and w.is_question_heading(j):
+                segments.append((start, j))
+                sub_question = True
+                if sub <= first_sub:  # a sub-question at the first sub-level: the answer ends there
+                    end = j
+                    break
+                skip_to = sub  # `#### 为什么会发生？` inside `### 🎯 中文理解` is a card of its own; the sections after
+                # it (`### 🎤 直接面试回答`) are still this question's
+    if not skip_to and (not segments or segments[-1][1] != end):
+        segments.append((start, end))
+    if question and not w.sections and "?" not in text and "？" not in text and \
+            all(_only_clozes(w, a, b) for a, b in segments if b > a):
         return  # `## 深度的作用` over a ==highlighted== paragraph: a topic whose text is carded as its cloze
-    back = w.blocks(i + 3, end)
+    back = "\n".join(part for part in (w.blocks(a, b) for a, b in segments if b > a) if part)
     if sub_question and (not back or is_placeholder(back)):
         back = _sub_questions(w, i, level)
     if not back or (question and is_placeholder(back)):

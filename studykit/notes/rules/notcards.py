@@ -76,7 +76,12 @@ _RELATED_HEADING = re.compile(r"^[^\w]*(?:related(?: terms| concepts| notes| top
                               r"相关(?:概念|笔记|链接|内容|主题|知识点)?|另见|参见|references?|bibliography|"
                               r"further reading|参考(?:文献|资料|链接)?|延伸阅读)\s*[:：]?$", re.IGNORECASE)
 _ANALOGY = re.compile(r"\banalog(?:y|ies)\b|\bmetaphors?\b|类比|比喻|打个比方|想象一下|形象(?:地)?(?:理解|比喻)|"
-                      r"生活中的例子|通俗(?:地)?(?:理解|解释)|\bmemory aid\b|记忆(?:技巧|方法|口诀)", re.IGNORECASE)
+                      r"生活中的例子|通俗(?:地)?(?:理解|解释)|\bmemory aid\b|记忆(?:技巧|方法|口诀)",
+                      re.IGNORECASE)
+# a list introduced as a picture (`想象声音在管道中传播：`, `Imagine a chess grandmaster …:`): its items are the
+# analogy's parts, not terms
+ANALOGY_LEAD = re.compile(r"^(?:想象|设想|好比|就像|打个比方|比如说|类比|imagine|think of|picture this|"
+                          r"consider an analogy)", re.IGNORECASE)
 # a section that is a worked example (`### Example 1`, `Real-world Example`, `实际例子`, `示例 2`): its bold labels
 # (`**Input**`, `**Output**`, `**Scenario**`) are the example's parts, not things to recall
 _EXAMPLE_HEADING = re.compile(r"^[^\w]*(?:\d+(?:\.\d+)*[.)、]?\s*)?(?:(?:a |an )?(?:real[- ]world |worked |practical |"
