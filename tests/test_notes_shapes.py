@@ -157,6 +157,32 @@ NOTES = {
 
         Gradients shrink exponentially with depth; ReLU, good initialization and residual connections fix it.
     """,
+    "exam/DA25.md": """
+        # DA 2025
+
+        ## **Q.17**
+
+        ### Given Expression
+
+        $$\\pi_{owner}(Own)$$
+
+        ## Q1.
+
+        What is overfitting?
+
+        A model that fits the noise of its training set.
+
+        ## Versioning
+
+        **Problem**: Models get updated. How do you manage versions?
+
+        **Solutions**:
+        1. **Model Registry**: MLflow tracks versions.
+
+        **Q**: What is ReLU?
+
+        **A**: max(0, x).
+    """,
 }
 
 
@@ -233,3 +259,13 @@ def test_a_question_nested_in_a_sub_section_is_left_out_of_the_back_and_an_analo
     assert cards["为什么会发生？"].startswith("激活函数问题")
     assert "激活函数问题" in cards and not {"问题", "神经网络"} & set(cards)  # `想象…：` then items: an analogy
     assert any("an analogy" in w for w in built.warnings("interview.md"))
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_bare_question_numbers_problems_and_a_colon_after_the_bold_marker(built):
+    cards = fronts(built, "exam/DA25.md")
+    assert not any(front.startswith("Q.17") for front in cards)  # the question is not in the note
+    assert any("'Q.17' is not a card: a question's number" in w for w in built.warnings("exam/DA25.md"))
+    assert cards["Q1. What is overfitting?"] == "A model that fits the noise of its training set."
+    assert cards["Models get updated. How do you manage versions?"].startswith("Model Registry : MLflow")
+    assert cards["What is ReLU?"] == "max(0, x)."

@@ -89,6 +89,25 @@ def _only_clozes(w, start: int, end: int) -> bool:
     return any_block
 
 
+# `## **Q.17**`, `# Q3. Linear Regression`, `### 第3题`: a question's number (and topic) with no question in it
+_NUMBER_ONLY = re.compile(r"^(?:Q|Question|问题|题|第)\s*\.?\s*\d+\s*(?:题)?\s*[.:：)）、-]?\s*(.{0,40})$", re.IGNORECASE)
+
+
+def _number_only(text: str) -> bool:
+    from studykit.notes.rules.tokens import is_question
+
+    match = _NUMBER_ONLY.match(text.strip(" *_"))
+    return match is not None and not is_question(match.group(1)) and "?" not in text and "？" not in text
+
+
+def _instructed(w, i: int, text: str) -> bool:
+    """Whether the heading is (under) something that is no card for its own reason (`## Q1: kNN (20 points)`: an
+    assignment), which `w.add` reports."""
+    from studykit.notes.rules.notcards import section_reason
+
+    return bool(section_reason(" › ".join([w.note.relpath, w.title, *(p for _, _, p in w.paths[i][:-1]), text])))
+
+
 def heading(w, i: int) -> None:
     tokens = w.tokens
     level = int(tokens[i].tag[1])
@@ -103,9 +122,22 @@ def heading(w, i: int) -> None:
         return
     if level == 1 and text == w.title:
         return
+    asked = ""  # `## Q1` then `What is overfitting?`: the paragraph under a bare number is the question
+    if question and solution is None and _number_only(text) and not _answered(w, i) and not _instructed(w, i, text):
+        from studykit.notes.rules.tokens import is_question, plain
+
+        first = i + 3
+        if first + 1 < w.limit and tokens[first].type == "paragraph_open" and \
+                is_question(plain(tokens[first + 1].children or [])):
+            asked = w.blocks(first, w.closing(first) + 1)
+        else:
+            w.warn(line, f"{text!r} is not a card: a question's number without the question (the note holds only "
+                   "its answer)", "not-a-card")
+            return
     end, sub_question = w.limit, False
     segments: list[tuple[int, int]] = []  # the parts of the section that answer it (sub-questions left out)
-    start, skip_to = i + 3, 0  # skip_to: the level of the sub-question being skipped (0: none)
+    start, skip_to = (w.closing(i + 3) + 1 if asked else i + 3), 0  # skip_to: the level of the sub-question
+    # being skipped (0: none)
     first_sub = 7  # the level of the section's first sub-heading
     for j in range(i + 3, w.limit):
         if tokens[j].type == "callout_open" and tokens[j].level == 0 and makes_card(w, j) and not skip_to:
@@ -141,7 +173,7 @@ def heading(w, i: int) -> None:
             w.warn(line, f"question heading {text!r} has {why}: no card", "empty")
         return
     kind = "question" if question else "section"
-    front = w.inline(shown)
+    front = w.inline(shown) + (f"\n{asked}" if asked else "")
     if solution is not None:  # `## 局长的食物`, its statement, then `**思路**`: the problem asks, the solution answers
         start = i + 3
         if tokens[start].type == "paragraph_open" and _PROBLEM_LABEL.match(

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from studykit.notes.rules.tokens import is_question, lines, plain, strip_leading_blank, text_token
 
 _MARK = re.compile(r"^[ \t\u3000]*(Q\d*|问题?|例题?|A|答案?|解答?|解)[ \t\u3000]*[:：][ \t\u3000]*")
-_MARK_STARTS = frozenset("QA问答例解")
+_MARK_STARTS = frozenset("QA问答例解PpCcSs")
 
 
 def _side(word: str) -> str:
@@ -42,6 +42,42 @@ def _bold_ask(children: list[Token]) -> tuple[str, list[Token]] | None:
     return "q", after
 
 
+# `**Problem**: Models get updated. How do you manage versions?` then `**Solutions**: …`: a problem that asks, and
+# its solution — 'p' and 's' (a problem that does not ask, and a solution with no problem, are left to the labels)
+_PROBLEM = re.compile(r"^[ \t]*(problem|problems|challenge|solution|solutions)[ \t]*([:：]?)[ \t]*$", re.IGNORECASE)
+
+
+def _problem_or_solution(children: list[Token]) -> tuple[str, list[Token]] | None:
+    if len(children) < 3 or children[0].type != "strong_open" or children[1].type != "text" or \
+            children[2].type != "strong_close":
+        return None
+    match = _PROBLEM.match(children[1].content)
+    if match is None:
+        return None
+    after = list(children[3:])
+    if not match.group(2):  # the colon after the bold: `**Problem**: …`
+        if not after or after[0].type != "text" or not after[0].content.lstrip().startswith((":", "：")):
+            return None
+        after[0] = text_token(after[0].content.lstrip()[1:])
+    if after and after[0].type == "text":
+        after[0] = text_token(after[0].content.lstrip())
+    return ("s" if match.group(1).lower().startswith("solution") else "p"), after
+
+
+_WORD = re.compile(r"^[ \t\u3000]*(Q\d*|问题?|例题?|A|答案?|解答?|解)[ \t\u3000]*$")
+
+
+def _colon_after(children: list[Token]) -> tuple[str, list[Token]] | None:
+    """`**Q**: What is ReLU?` / `**A**: max(0, x)`: the marker in bold, its colon after the bold."""
+    if len(children) < 4 or children[2].type != "strong_close" or children[3].type != "text":
+        return None
+    match = _WORD.match(children[1].content)
+    if match is None or not children[3].content.lstrip().startswith((":", "：")):
+        return None
+    after = [text_token(children[3].content.lstrip()[1:].lstrip(" \t\u3000")), *children[4:]]
+    return _side(match.group(1)), after
+
+
 def marker(children: list[Token]) -> tuple[str, list[Token]] | None:
     """('q' | 'e' | 'a', the tokens after the marker) when the line starts with `Q：`/`A：`/`问：`/`答：`/`例：`/`解：`,
     plain or bold (`**Q：**…`, `**Q：…？**`)."""
@@ -59,7 +95,7 @@ def marker(children: list[Token]) -> tuple[str, list[Token]] | None:
         return None
     match = _MARK.match(children[1].content)
     if match is None:
-        return _bold_ask(children)
+        return _colon_after(children) or _bold_ask(children) or _problem_or_solution(children)
     inside = children[1].content[match.end():]
     depth, close = 0, len(children)
     for k, c in enumerate(children):
@@ -101,7 +137,7 @@ def _answer_blocks(w, start: int, level: int, empty_answer: bool) -> tuple[str, 
         if t.level < level or t.type in ("heading_open", "hr") or t.nesting == -1:
             break
         read = _next_marker(w, j, into_lists=True)
-        if read is not None and read[0] != "a":
+        if read is not None and read[0] not in ("a", "s"):
             break
         if empty_answer and j == start and starts(w, j) in ("question", "label"):
             break
@@ -126,6 +162,10 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     if read is None:
         return _question_then_answer(w, i, children, line)
     side, rest = read
+    if side == "s":
+        return False  # `**Solution**:` with no problem before it: a label
+    if side == "p":
+        return _problem(w, i, rest, line)
     if side == "a":
         if not _quoted_question(w, i, rest, line):
             w.warn(line, "an A:/答： answer with no question before it: no card", "not-a-card")
@@ -231,6 +271,21 @@ def _quoted_answer(w, i: int, j: int, children: list[Token], line: int) -> bool:
             _card(w, i, _unbold(question), back, line)
             return True
     return False
+
+
+def _problem(w, i: int, rest: list[Token], line: int) -> bool:
+    """`**Problem**: … How do you manage versions?` then `**Solutions**: …` (the next paragraph): one card."""
+    if not is_question(plain(rest)):
+        return False
+    j = w.closing(i) + 1
+    after = _next_marker(w, j)
+    if after is None or after[0] != "s":
+        return False
+    w.consumed.add(j)
+    first = w.inline(_joined([after[1], *lines(w.tokens[j + 1].children or [])[1:]]))
+    blocks, _ = _answer_blocks(w, w.closing(j) + 1, w.tokens[j].level, not first)
+    _card(w, i, rest, _join(first, blocks), line)
+    return True
 
 
 def _quoted_question(w, i: int, rest: list[Token], line: int) -> bool:

@@ -34,7 +34,10 @@ types details background interpretation significance importance complexity assum
     "space complexity", "what it is", "what they are", "what is it", "what are they", "how to use",
     "how to use it", "why it works", "how it is used", "key properties", "key features", "common uses",
     "used in", "used for", "how", "why", "what", "when", "goal", "goals", "objective", "idea", "steps", "result",
-    "results", "rule", "effect", "role", "作用机制", "步骤", "结果", "目标"))
+    "results", "rule", "effect", "role", "作用机制", "步骤", "结果", "目标", "architecture", "tools", "best practice",
+    "best practices", "limitation", "symbol", "notation", "platform", "workflow", "pipeline", "syntax", "parameters",
+    "hyperparameters", "key concepts", "challenges", "challenge", "risks", "trade-offs", "tradeoffs",
+    "符号", "参数", "架构", "工具", "挑战", "注意事项"))
 
 _AROUND = re.compile(r"^[^\w(（]+|[\s#:：.。]*\d*[\s:：.。]*$")  # `🔹 Context`, `定义1`, `Definition 2:`
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)+\s+|\d+(?:\.\d+)*\s*[、.:：)）]\s*|[一二三四五六七八九十]+[、.．]\s*|"
