@@ -90,14 +90,28 @@ def _only_clozes(w, start: int, end: int) -> bool:
 
 
 # `## **Q.17**`, `# Q3. Linear Regression`, `### 第3题`: a question's number (and topic) with no question in it
-_NUMBER_ONLY = re.compile(r"^(?:Q|Question|问题|题|第)\s*\.?\s*\d+\s*(?:题)?\s*[.:：)）、-]?\s*(.{0,40})$", re.IGNORECASE)
+_NUMBER_ONLY = re.compile(r"^(?:Q|Question|问题|题|第)\s*\.?\s*\d+[a-z]?\s*(?:题)?\s*[.:：)）、—–-]?\s*(.{0,40})$",
+                          re.IGNORECASE)
 
 
-def _number_only(text: str) -> bool:
+def _number_only(text: str) -> str | None:
+    """For a heading that is a question's number (`Q.17`, `Q3. Linear Regression`), the topic after the number
+    ("" for none); None for any other heading (one that asks: `Q12: 什么是过拟合？`, `Q.1c Explain UI Elements`)."""
     from studykit.notes.rules.tokens import is_question
 
     match = _NUMBER_ONLY.match(text.strip(" *_"))
-    return match is not None and not is_question(match.group(1)) and "?" not in text and "？" not in text
+    if match is None or is_question(match.group(1)) or "?" in text or "？" in text:
+        return None
+    return match.group(1).strip()
+
+
+_ANSWER_WORD = re.compile(r"^[*_\s>]*(?:answer|ans|solution|答案|答|解答|解|参考答案)\s*[*_]*\s*[:：]", re.IGNORECASE)
+
+
+def _answer_marker(w, j: int) -> bool:
+    """Whether the block at `j` starts with an answer (`**Answer:** (B)`, `答案：`)."""
+    k = j + 1 if w.tokens[j].type == "paragraph_open" else j + 2 if w.tokens[j].type == "blockquote_open" else -1
+    return 0 < k < w.limit and w.tokens[k].type == "inline" and _ANSWER_WORD.match(w.tokens[k].content) is not None
 
 
 def _instructed(w, i: int, text: str) -> bool:
@@ -122,18 +136,19 @@ def heading(w, i: int) -> None:
         return
     if level == 1 and text == w.title:
         return
-    asked = ""  # `## Q1` then `What is overfitting?`: the paragraph under a bare number is the question
-    if question and solution is None and _number_only(text) and not _answered(w, i) and not _instructed(w, i, text):
-        from studykit.notes.rules.tokens import is_question, plain
-
+    asked = ""  # `## Q.17` then the question's statement: it belongs on the front
+    topic = _number_only(text) if question and solution is None and not _instructed(w, i, text) else None
+    if topic is not None:
         first = i + 3
-        if first + 1 < w.limit and tokens[first].type == "paragraph_open" and \
-                is_question(plain(tokens[first + 1].children or [])):
-            asked = w.blocks(first, w.closing(first) + 1)
-        else:
+        marker_first = first + 1 < w.limit and _answer_marker(w, first)
+        if marker_first or (not topic and (first + 1 >= w.limit or tokens[first].type not in (
+                "paragraph_open", "blockquote_open"))):
+            # `# Q3. Linear Regression` then `**Answer:** B`, `## **Q.17**` then `### Given Expression`
             w.warn(line, f"{text!r} is not a card: a question's number without the question (the note holds only "
                    "its answer)", "not-a-card")
             return
+        if not topic:
+            asked = w.blocks(first, w.closing(first) + 1)
     end, sub_question = w.limit, False
     segments: list[tuple[int, int]] = []  # the parts of the section that answer it (sub-questions left out)
     start, skip_to = (w.closing(i + 3) + 1 if asked else i + 3), 0  # skip_to: the level of the sub-question

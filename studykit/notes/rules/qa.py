@@ -137,7 +137,7 @@ def _answer_blocks(w, start: int, level: int, empty_answer: bool) -> tuple[str, 
         if t.level < level or t.type in ("heading_open", "hr") or t.nesting == -1:
             break
         read = _next_marker(w, j, into_lists=True)
-        if read is not None and read[0] not in ("a", "s"):
+        if read is not None and read[0] in ("q", "e"):  # (a `**Problem**:` line inside an answer is part of it)
             break
         if empty_answer and j == start and starts(w, j) in ("question", "label"):
             break
