@@ -22,6 +22,13 @@ NOTES = {
         > 这里的符号与原书不同。
 
         - **平铺卷积**：介于局部连接层和卷积层之间。
+
+        > **[success] 为什么梯度必须足够大？**
+        答：梯度太小时无法引导算法继续优化。
+
+        ## 应用
+
+        - **Finance example**: represent filings as vectors.
     """,
     "dojo/epsilon-greedy.md": """
         # Epsilon-Greedy
@@ -200,6 +207,8 @@ def test_a_gitbook_callout_is_read_as_a_quote_without_its_marker(built):
     cards = fronts(built, "gitbook/卷积.md")
     assert cards["不可交换会有什么影响？"] == "DL中的卷积不需要不可交换性。"
     assert "平铺卷积" in cards
+    assert cards["为什么梯度必须足够大？"] == "梯度太小时无法引导算法继续优化。"  # the marker inside the bold
+    assert not any("example" in front for front in cards)  # `**Finance example**`: an example, not a term
     assert not any("[success]" in front or "[warning]" in front for front in cards)
     assert not any("[success]" in back or "[warning]" in back for back in cards.values())
 

@@ -180,6 +180,7 @@ def _pair_stars(children: list[Token]) -> list[Token]:
 
 # GitBook/HonKit's callouts plugin: `> **[success]** text` is a box of that kind, the marker is not text
 _GITBOOK_CALLOUT = re.compile(r"^\[(?:success|sucess|info|warning|danger|tip|note|important)\]$", re.IGNORECASE)
+_GITBOOK_HEAD = re.compile(r"^(\[[A-Za-z]+\])[ \t]*(?=\S)")
 _GITBOOK_SOURCE = re.compile(r"^\s*\*\*\[[A-Za-z]+\]\*\*[ \t]*\n?")
 
 
@@ -194,6 +195,13 @@ def gitbook_callouts(state: StateCore) -> None:
         children = inline.children or []
         while children and children[0].type == "text" and not children[0].content:
             children = children[1:]
+        if len(children) >= 2 and children[0].type == "strong_open" and children[1].type == "text":
+            head = _GITBOOK_HEAD.match(children[1].content)
+            if head is not None and _GITBOOK_CALLOUT.match(head.group(1)):  # `**[success] 问题？**`: the marker
+                children[1].content = children[1].content[head.end():]  # inside the bold, with what it marks
+                inline.children = children
+                inline.content = re.sub(r"\[[A-Za-z]+\][ \t]*", "", inline.content, count=1)
+                continue
         if len(children) < 3 or children[0].type != "strong_open" or children[2].type != "strong_close" or \
                 children[1].type != "text" or not _GITBOOK_CALLOUT.match(children[1].content):
             continue

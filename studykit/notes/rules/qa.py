@@ -224,6 +224,16 @@ def _question_then_answer(w, i: int, children: list[Token], line: int) -> bool:
     """A question paragraph (`Transformer 如何处理长距离依赖？`) whose next paragraph (or quote: `> A: …`) starts with
     `A：`/`答：` — or, inside a quote, a question answered by a nested quote (`> 为什么…？` then `>> 因为…`)."""
     tokens = w.tokens
+    segments = lines(children)
+    if len(segments) >= 2 and plain(segments[1])[:1] in "A答解" and \
+            plain(segments[0]).rstrip("*").rstrip().endswith(("?", "？")):
+        later = marker(segments[1])  # `**为什么梯度必须足够大？**` then `答：…` on the next line of the paragraph
+        if later is not None and later[0] == "a":
+            question = strip_leading_blank(segments[0])
+            if is_question(plain(question)):
+                answer_html = w.inline(_joined([later[1], *segments[2:]]))
+                _card(w, i, _unbold(question), answer_html, line)
+                return True
     j = w.closing(i) + 1
     if j + 1 >= w.limit or tokens[j].level != tokens[i].level:
         return False

@@ -37,7 +37,9 @@ types details background interpretation significance importance complexity assum
     "results", "rule", "effect", "role", "作用机制", "步骤", "结果", "目标", "architecture", "tools", "best practice",
     "best practices", "limitation", "symbol", "notation", "platform", "workflow", "pipeline", "syntax", "parameters",
     "hyperparameters", "key concepts", "challenges", "challenge", "risks", "trade-offs", "tradeoffs",
-    "符号", "参数", "架构", "工具", "挑战", "注意事项"))
+    "符号", "参数", "架构", "工具", "挑战", "注意事项", "cdf", "pdf", "pmf", "mgf", "相同点", "不同点", "共同点",
+    "common types",
+    "pattern", "patterns", "the rule", "the idea", "the problem", "the solution", "the goal"))
 
 _AROUND = re.compile(r"^[^\w(（]+|[\s#:：.。]*\d*[\s:：.。]*$")  # `🔹 Context`, `定义1`, `Definition 2:`
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)+\s+|\d+(?:\.\d+)*\s*[、.:：)）]\s*|[一二三四五六七八九十]+[、.．]\s*|"

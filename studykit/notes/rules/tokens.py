@@ -46,6 +46,10 @@ _REMARK = re.compile(r"^(?:(?:部分|以上|上述|上面|下面|这里|此处|�
                      r"^(?:hard|medium|easy|difficult|difficulty|tricky)$")
 
 
+_EXAMPLE_OF = re.compile(r"^[\w\s-]{1,30}\s(?:example|examples|analogy)$|"
+                         r"^[\u4e00-\u9fff\w]{1,8}(?:的)?(?:例子|示例|补充)$")
+
+
 def is_marker(text: str) -> bool:
     """Whether a bold text is a marker word (总结, 注意, 例如, TIPS, Note, …), not a term."""
     word = text.strip().rstrip("：:.。!！ ").strip().lower()
@@ -56,6 +60,8 @@ def is_marker(text: str) -> bool:
     if word in MARKER_WORDS or word in ("my take", "no code here") or _FILE_NAME.search(word) is not None \
             or _REMARK.match(word) is not None or _CODE_LABEL.fullmatch(word) is not None:
         return True
+    if _EXAMPLE_OF.search(word) is not None:
+        return True  # `**Finance example**`, `**西瓜例子**`, `**李宏毅补充**`: an example or an aside, not a term
     head = _HEAD.match(word)  # `**示例：一个用于手写识别的网络**`: a marker word, then what it introduces
     return head is not None and head.group(1).strip() in MARKER_WORDS
 
