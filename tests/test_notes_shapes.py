@@ -26,6 +26,11 @@ NOTES = {
         > **[success] 为什么梯度必须足够大？**
         答：梯度太小时无法引导算法继续优化。
 
+        > **问：为什么靠前位置的梯度会消失？**
+        > 答：每一层的影响都要经过后面的很多层。
+        > **问：怎么解决梯度消失问题？**
+        > 答：换一个激活函数。
+
         ## 应用
 
         - **Finance example**: represent filings as vectors.
@@ -209,6 +214,9 @@ def test_a_gitbook_callout_is_read_as_a_quote_without_its_marker(built):
     assert "平铺卷积" in cards
     assert cards["为什么梯度必须足够大？"] == "梯度太小时无法引导算法继续优化。"  # the marker inside the bold
     assert not any("example" in front for front in cards)  # `**Finance example**`: an example, not a term
+    # two pairs in one quoted paragraph: two cards, each with its own answer
+    assert cards["为什么靠前位置的梯度会消失？"] == "每一层的影响都要经过后面的很多层。"
+    assert cards["怎么解决梯度消失问题？"] == "换一个激活函数。"
     assert not any("[success]" in front or "[warning]" in front for front in cards)
     assert not any("[success]" in back or "[warning]" in back for back in cards.values())
 

@@ -184,10 +184,18 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     for k in range(1, len(segments)):
         later = marker(segments[k])
         if later is not None and later[0] == "a":
+            # the answer runs to the next `问：` line of the paragraph, which starts the next pair
+            stop = next((n for n in range(k + 1, len(segments))
+                         if plain(segments[n])[:1] in _MARK_STARTS and (marker(segments[n]) or ("",))[0] == "q"),
+                        len(segments))
             question = _joined([rest, *segments[1:k]])
-            answer_html = w.inline(_joined([later[1], *segments[k + 1:]]))
-            blocks, _ = _answer_blocks(w, w.closing(i) + 1, tokens[i].level, False) if w.item_of(i) else ("", 0)
+            answer_html = w.inline(_joined([later[1], *segments[k + 1:stop]]))
+            last = stop == len(segments)
+            blocks, _ = _answer_blocks(w, w.closing(i) + 1, tokens[i].level, False) \
+                if w.item_of(i) and last else ("", 0)
             _card(w, i, question, _join(answer_html, blocks), line)
+            if not last:
+                _pairs_in(w, i, segments[stop:], line + stop)
             return True
     if side == "q" and len(segments) > 1 and plain(rest).rstrip().endswith(("?", "？")):
         # `**问题**怎样采样？` then lines: the question ends with its mark, the lines under it answer it
@@ -281,6 +289,29 @@ def _quoted_answer(w, i: int, j: int, children: list[Token], line: int) -> bool:
             _card(w, i, _unbold(question), back, line)
             return True
     return False
+
+
+def _pairs_in(w, i: int, segments: list[list[Token]], line: int) -> None:
+    """The further `问：`/`答：` pairs of one paragraph (`问：…` `答：…` `问：…` `答：…` on consecutive lines)."""
+    k = 0
+    while k < len(segments):
+        read = marker(segments[k])
+        if read is None or read[0] != "q":
+            k += 1
+            continue
+        answer_at = next((n for n in range(k + 1, len(segments))
+                          if (marker(segments[n]) or ("",))[0] in ("a", "q")), None)
+        if answer_at is None or (marker(segments[answer_at]) or ("",))[0] != "a":
+            w.warn(line + k, "a Q:/问： line with no A:/答： answer right after it: no card", "empty")
+            k = answer_at if answer_at is not None else len(segments)
+            continue
+        stop = next((n for n in range(answer_at + 1, len(segments))
+                     if (marker(segments[n]) or ("",))[0] == "q"), len(segments))
+        answer = marker(segments[answer_at])
+        assert answer is not None
+        _card(w, i, _joined([read[1], *segments[k + 1:answer_at]]),
+              w.inline(_joined([answer[1], *segments[answer_at + 1:stop]])), line + k)
+        k = stop
 
 
 def _problem(w, i: int, rest: list[Token], line: int) -> bool:
