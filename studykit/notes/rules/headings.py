@@ -177,7 +177,7 @@ def heading(w, i: int) -> None:
     if not skip_to and (not segments or segments[-1][1] != end):
         segments.append((start, end))
     if question and not w.sections and "?" not in text and "？" not in text and \
-            all(_only_clozes(w, a, b) for a, b in segments if b > a):
+            any(b > a for a, b in segments) and all(_only_clozes(w, a, b) for a, b in segments if b > a):
         return  # `## 深度的作用` over a ==highlighted== paragraph: a topic whose text is carded as its cloze
     back = "\n".join(part for part in (w.blocks(a, b) for a, b in segments if b > a) if part)
     if sub_question and (not back or is_placeholder(back)):
