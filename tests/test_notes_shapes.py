@@ -195,6 +195,33 @@ NOTES = {
 
         **A**: max(0, x).
     """,
+    "聚类.md": """
+        # 聚类
+
+        ## 聚类算法
+
+        什么是聚类算法？
+
+        聚类是一种无监督学习方法，把相似的样本分到同一组。
+
+        （1）如何确定簇的个数？
+
+        看误差曲线的拐点。
+
+        那么为什么要这样做呢？
+
+        因为误差会单调下降。
+
+        Need 16?
+
+        Yes.
+
+        Which activation function saturates?
+
+        **A.** ReLU
+
+        **B.** Sigmoid
+    """,
 }
 
 
@@ -286,3 +313,12 @@ def test_bare_question_numbers_problems_and_a_colon_after_the_bold_marker(built)
     assert cards["Q1. What is overfitting?"] == "A model that fits the noise of its training set."
     assert cards["Models get updated. How do you manage versions?"].startswith("Model Registry : MLflow")
     assert cards["What is ReLU?"] == "max(0, x)."
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_a_paragraph_that_is_only_a_question_is_answered_by_the_blocks_after_it(built):
+    cards = fronts(built, "聚类.md")
+    assert cards["什么是聚类算法？"] == "聚类是一种无监督学习方法，把相似的样本分到同一组。"
+    assert cards["（1）如何确定簇的个数？"] == "看误差曲线的拐点。"  # up to the next question paragraph
+    # a rhetorical turn, a fragment and a multiple-choice stem (its options are no answer) are not questions
+    assert set(cards) == {"什么是聚类算法？", "（1）如何确定簇的个数？"}

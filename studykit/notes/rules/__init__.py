@@ -22,7 +22,9 @@ Paragraph rules, in order (a paragraph makes the cards of the first rule that ta
 4. `runin.rule` — a bold term run into its explanation without a colon (`**Dropout**. …`, `**过拟合**，…`,
    `**术语**（English）。…`, `**Softmax** is …`): a term card;
 5. `items.rule` — a list item whose first paragraph is only a question (`- [ ] 1-1 简述…？`) and whose other
-   blocks answer it — or, with nothing nested, whose next items answer it.
+   blocks answer it — or, with nothing nested, whose next items answer it;
+6. `asked.rule` — a top-level paragraph that is only a question (`什么是聚类算法？`), answered by the blocks after
+   it up to the next heading or question paragraph.
 A card's blocks may hold paragraphs that are cards of their own (terms under a question): both are made.
 """
 
@@ -30,6 +32,6 @@ from __future__ import annotations
 
 
 def paragraph_rules():
-    from studykit.notes.rules import bold, cloze, items, qa, runin
+    from studykit.notes.rules import asked, bold, cloze, items, qa, runin
 
-    return (cloze.rule, qa.rule, bold.rule, runin.rule, items.rule)
+    return (cloze.rule, qa.rule, bold.rule, runin.rule, items.rule, asked.rule)

@@ -1,0 +1,69 @@
+"""A paragraph that is only a question (`什么是聚类算法？`, `（1）如何确定簇的个数？`, `Why does ReLU help?`), at the
+top level of a note, answered by the blocks after it: a question card, as a question heading would be.
+
+The answer runs up to the next heading, thematic break or question paragraph. Not a question card: a paragraph of
+more than one line, over 60 characters or of more than one clause (prose that asks in passing), a rhetorical turn
+(`那么为什么要这样做呢？`, `But why?`, `Why is this useful?` — a short question about "this"), a multiple-choice stem
+(its options are no answer), a question with nothing after it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.token import Token
+
+from studykit.notes.rules.tokens import is_question, lines, plain
+
+_MAX = 60  # characters of a question paragraph: one question, not prose that asks in passing
+_TURN = re.compile(r"^(?:so|but|then|and|or|yet|why not|right|ok|okay|huh|what if)\b|"
+                   r"^(?:那么|那|所以|因此|但是|可是|然而|于是|难道|其实|而且|并且|或者|还是|这|下面|现在|还有|首先|接下来|"
+                   r"我们|你|恩|嗯)", re.IGNORECASE)
+
+
+_CLAUSES = re.compile(r"[。；;！!]|[?？].")  # a sentence before the question, or two questions
+# a short question about what was just said: `Why is this useful?`, `这有什么用？`
+_POINTING = re.compile(r"^(?:\S+\s){0,4}(?:this|it|that|these|those|they)\b[^\s]*(?:\s\S+){0,2}[?？]$|"
+                       r"^.{0,4}(?:这|那|它)(?:个|些|样|里)?.{0,8}[?？]$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^(?:[(（]\d{1,2}[)）]|\d{1,2}[.、)]\s*|Q\d{1,3}[.:：)]?\s*)\S")  # `（1）如何…？`, `3. Why…?`
+_PERSON = re.compile(r"\b(?:you|we|I|us|our)\b|你|我们|咱们", re.IGNORECASE)  # a tutorial's voice
+_ASKING_START = re.compile(r"^(?:what|why|how|when|where|which|who|is|are|can|does|do|should|explain|describe|"
+                           r"compare|define)\b|^(?:什么|为什么|为何|如何|怎样|怎么|哪些|哪个|是否|简述|请|说说|谈谈|比较|"
+                           r".{1,20}(?:是什么|有哪些|有什么|为什么|如何|怎么|的区别|的作用|的优缺点))", re.IGNORECASE)
+_OPTION = re.compile(r"^\s*(?:\*\*|__)?(?:\(?[A-Da-d][).:、]|[A-D]\s*[.．]|[A-D][ \t]+(?=[\u4e00-\u9fff(（\d$\\]))"
+                     r"(?:\*\*|__)?\s*\S")  # `A)`, `**A.**`, `A 主成分分析`
+
+
+def _asks(w, j: int) -> bool:
+    """Whether the block at `j` is a question paragraph (where the answer before it ends)."""
+    tokens = w.tokens
+    if tokens[j].type != "paragraph_open" or tokens[j].level != 0:
+        return False
+    text = tokens[j + 1].content.strip()
+    return text.endswith(("?", "？")) and "\n" not in text and len(text) <= _MAX
+
+
+def rule(w, i: int, children: list[Token], line: int) -> bool:
+    tokens = w.tokens
+    if tokens[i].level != 0 or not tokens[i + 1].content.rstrip().endswith(("?", "？")):
+        return False  # the cheap test: a top-level paragraph that ends with its question mark
+    if len(lines(children)) != 1:
+        return False
+    text = plain(children).strip()
+    if not 4 <= len(text) <= _MAX or _TURN.match(text) or _CLAUSES.search(text[:-1]) or \
+            text.count("，") + text.count(", ") > 1 or _POINTING.search(text) or not is_question(text):
+        return False
+    numbered = _NUMBERED.match(text) is not None
+    if not numbered and (_PERSON.search(text) or (len(text.split()) < 4 if text.isascii() else len(text) < 6)
+                         or not _ASKING_START.match(text)):
+        return False  # unnumbered: a whole question that starts asking (`什么是聚类算法？`), not `Need 16?`
+    start = w.closing(i) + 1
+    if start < w.limit and tokens[start].type in ("bullet_list_open", "ordered_list_open", "paragraph_open") and \
+            _OPTION.match(tokens[start + (3 if tokens[start].type != "paragraph_open" else 1)].content or ""):
+        return False  # `Which … ?` then `A) …` `B) …`: a multiple-choice stem
+    end = w.scope_end(i, lambda j: _asks(w, j))
+    back = w.blocks(start, end) if end > start else ""
+    if not back.strip():
+        return False
+    w.add("question", w.inline(children), back, i, line, tokens[i + 1].content.strip())
+    return True
