@@ -44,6 +44,11 @@ def prompt(note: ImportedNote) -> str:
     return html_text(match.group(1) if match else note.fields["Front"])
 
 
+def fronts(built: Built, file: str) -> dict[str, str]:
+    """Each card of `file` in a built and imported deck: what it asks → its answer, both as text."""
+    return {prompt(c): html_text(answer(c)) for c in built.cards(file)}
+
+
 def context(note: ImportedNote) -> str:
     field = note.fields.get("Context") or note.fields["Front"]
     match = re.search(r'<div class="ctx">(.*?)</div>', field, re.S)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from deck_helpers import answer, build_and_import, html_text, prompt
+from deck_helpers import build_and_import, fronts, html_text
 
 from studykit.notes.cards import parse_note
 from studykit.notes.rules.notcards import is_example_name
@@ -204,10 +204,6 @@ NOTES = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     return build_and_import(tmp_path_factory.mktemp("precision"), NOTES)
-
-
-def fronts(built, file: str) -> dict[str, str]:
-    return {prompt(c): html_text(answer(c)) for c in built.cards(file)}
 
 
 @pytest.mark.slow  # over a second (a full grade or build through the CLI)

@@ -6,7 +6,7 @@ in public notes; they are built through the CLI and imported with Anki's own lib
 from __future__ import annotations
 
 import pytest
-from deck_helpers import answer, build_and_import, html_text, prompt
+from deck_helpers import build_and_import, fronts
 
 NOTES = {
     "gitbook/卷积.md": """
@@ -228,10 +228,6 @@ NOTES = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     return build_and_import(tmp_path_factory.mktemp("shapes"), NOTES)
-
-
-def fronts(built, file: str) -> dict[str, str]:
-    return {prompt(c): html_text(answer(c)) for c in built.cards(file)}
 
 
 @pytest.mark.slow  # over a second (a full grade or build through the CLI)
