@@ -26,6 +26,11 @@ NOTES = {
         > **[success] 为什么梯度必须足够大？**
         答：梯度太小时无法引导算法继续优化。
 
+        > **[success] Ng补充**
+        [迁移学习](https://example.com/transfer)
+        **问：什么时候迁移学习有用？**
+        答：源任务的数据比目标任务多得多时。
+
         > **问：为什么靠前位置的梯度会消失？**
         > 答：每一层的影响都要经过后面的很多层。
         > **问：怎么解决梯度消失问题？**
@@ -110,6 +115,13 @@ NOTES = {
         | Numeric | BIGINT | very large whole numbers |
         | Numeric | FLOAT | measurements |
         | String | VARCHAR | names |
+
+        ## Requirements
+
+        | Functional | Non-Functional |
+        |---|---|
+        | SafeSearch filtering | Global distribution |
+        | Autocomplete | p99 under 200 ms |
 
         ## 贷款数据
 
@@ -240,6 +252,7 @@ def test_a_gitbook_callout_is_read_as_a_quote_without_its_marker(built):
     # two pairs in one quoted paragraph: two cards, each with its own answer
     assert cards["为什么靠前位置的梯度会消失？"] == "每一层的影响都要经过后面的很多层。"
     assert cards["怎么解决梯度消失问题？"] == "换一个激活函数。"
+    assert cards["什么时候迁移学习有用？"] == "源任务的数据比目标任务多得多时。"  # after an aside in one paragraph
     assert not any("[success]" in front or "[warning]" in front for front in cards)
     assert not any("[success]" in back or "[warning]" in back for back in cards.values())
 
@@ -276,6 +289,9 @@ def test_confused_pairs_grouped_rows_and_records(built):
     assert cards["Type：INT Category · Use case"] == "Category Numeric Use case whole numbers"
     assert not any(front.startswith(("年龄", "Category ：")) for front in cards)  # records make no card
     assert any("table of records" in w for w in built.warnings("tables.md"))
+    # two lists side by side: one card that asks for both
+    assert cards["Requirements: Functional / Non-Functional"].startswith("Functional Non-Functional SafeSearch")
+    assert not any(front.startswith("Functional：") for front in cards)
 
 
 @pytest.mark.slow  # over a second (a full grade or build through the CLI)

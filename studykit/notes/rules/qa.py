@@ -233,6 +233,13 @@ def _question_then_answer(w, i: int, children: list[Token], line: int) -> bool:
     `A：`/`答：` — or, inside a quote, a question answered by a nested quote (`> 为什么…？` then `>> 因为…`)."""
     tokens = w.tokens
     segments = lines(children)
+    content = tokens[i + 1].content
+    if len(segments) >= 3 and ("问" in content or "Q" in content) and ("答" in content or "A" in content):
+        starts = [k for k in range(1, len(segments) - 1) if plain(segments[k])[:1] in "Q问"
+                  and (marker(segments[k]) or ("",))[0] == "q" and (marker(segments[k + 1]) or ("",))[0] == "a"]
+        if starts:  # `**Ng补充**` `[link]` then `**问：…？**` `答：…` in the same paragraph: the pairs are cards
+            _pairs_in(w, i, segments[starts[0]:], line + starts[0])
+            return True
     if len(segments) >= 2 and plain(segments[1])[:1] in "A答解" and \
             plain(segments[0]).rstrip("*").rstrip().endswith(("?", "？")):
         later = marker(segments[1])  # `**为什么梯度必须足够大？**` then `答：…` on the next line of the paragraph

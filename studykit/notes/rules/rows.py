@@ -42,6 +42,8 @@ def table(w, i: int) -> int:
     if index == "numbering" and len(headers) > 2:  # `| 序号 | 名称 | 说明 |`: the name is the second column
         headers, rows = headers[1:], [(r_line, cells[1:]) for r_line, cells in rows]
         body = [row[1:] for row in body]
+    if len(headers) == 2 and _opposites(headers[0].content, headers[1].content):
+        return _two_lists(w, i, end, headers)
     paired = _pair_headers(headers[0].content, headers[1].content)
     if paired and len(headers) > 2 and not table_is_navigation(body):
         return _pairs(w, i, end, headers, rows)
@@ -112,4 +114,29 @@ def _pairs(w, i: int, end: int, headers: list, rows: list) -> int:
         back = '<dl class="row">' + "".join(f"<dt>{h}</dt><dd>{v}</dd>" for h, v in pairs) + "</dl>"
         w.add("table", front, back, i, r_line, headers[0].content.strip(),
               f"{cells[0].content.strip()} vs {cells[1].content.strip()}")
+    return end
+
+
+# `| Pros | Cons |`, `| Functional | Non-Functional |`, `| 优点 | 缺点 |`: two lists side by side, not rows of things
+_OPPOSITE = [frozenset(pair) for pair in (
+    ("pros", "cons"), ("advantages", "disadvantages"), ("advantage", "disadvantage"), ("strengths", "weaknesses"),
+    ("functional", "non-functional"), ("functional requirements", "non-functional requirements"), ("do", "don't"),
+    ("dos", "don'ts"), ("do's", "don'ts"), ("good", "bad"), ("优点", "缺点"), ("优势", "劣势"), ("正确", "错误"),
+    ("功能需求", "非功能需求"), ("应该", "不应该"))]
+_HEADER_NOISE = re.compile(r"[^\w\s'’-]+")
+
+
+def _opposites(first: str, second: str) -> bool:
+    names = frozenset(" ".join(_HEADER_NOISE.sub(" ", h).replace("’", "'").lower().split()) for h in (first, second))
+    return names in _OPPOSITE
+
+
+def _two_lists(w, i: int, end: int, headers: list) -> int:
+    """A table of two lists side by side (`| Pros | Cons |`): one card that asks for both, about the section."""
+    path = w.paths[i]
+    subject = path[-1][1] if path else w.title
+    line = w.tokens[i].map[0] + 1 if w.tokens[i].map else 0
+    names = " / ".join(w.inline(h.children or []) for h in headers)
+    w.add("table", f"{subject}: {names}", w.blocks(i, end + 1), i, line, headers[0].content.strip(),
+          headers[1].content.strip())
     return end

@@ -38,7 +38,7 @@ types details background interpretation significance importance complexity assum
     "best practices", "limitation", "symbol", "notation", "platform", "workflow", "pipeline", "syntax", "parameters",
     "hyperparameters", "key concepts", "challenges", "challenge", "risks", "trade-offs", "tradeoffs",
     "符号", "参数", "架构", "工具", "挑战", "注意事项", "cdf", "pdf", "pmf", "mgf", "相同点", "不同点", "共同点",
-    "common types",
+    "common types", "best for", "good for", "time", "space", "memory", "适用于", "适合",
     "pattern", "patterns", "the rule", "the idea", "the problem", "the solution", "the goal"))
 
 _AROUND = re.compile(r"^[^\w(（]+|[\s#:：.。]*\d*[\s:：.。]*$")  # `🔹 Context`, `定义1`, `Definition 2:`
