@@ -37,6 +37,7 @@ from studykit.notes.rules.tokens import heading_text, is_question, plain, questi
 from studykit.notes.source import decode
 
 SEP = " › "
+_ASKED = re.compile(r"^(?:问题?|Q)[ \t]*[:：][ \t]*(?=\S)")
 _FRONT_PAGE_NAMES = ("readme", "index", "home", "untitled", "主页", "目录")
 _NUMBERED_ITEM = re.compile(r"^\d{1,3}\)\s*\S")
 
@@ -203,6 +204,8 @@ class Walker:
             label = name[0] if name else text_of(front)
             if is_generic(label):  # (a rule that named the subject itself already says it: `Maxout: Pros and Cons`)
                 front = with_subject(front, text_of(front), self._subject(i, exclude_last), escapeHtml)
+        if kind == "question" and front[:1] in "问Q":  # `**问：…？**` read as a bold question: the marker is no text
+            front = _ASKED.sub("", front, count=1)
         if kind in ("question", "qa") and needs_lead(front):
             lead = self._sentence_before(i)
             if lead:

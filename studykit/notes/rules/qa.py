@@ -237,7 +237,11 @@ def _question_then_answer(w, i: int, children: list[Token], line: int) -> bool:
     if len(segments) >= 3 and ("问" in content or "Q" in content) and ("答" in content or "A" in content):
         starts = [k for k in range(1, len(segments) - 1) if plain(segments[k])[:1] in "Q问"
                   and (marker(segments[k]) or ("",))[0] == "q" and (marker(segments[k + 1]) or ("",))[0] == "a"]
-        if starts:  # `**Ng补充**` `[link]` then `**问：…？**` `答：…` in the same paragraph: the pairs are cards
+        opening = plain(segments[0]).rstrip("*").rstrip().endswith(("?", "？")) and \
+            (marker(segments[1]) or ("",))[0] == "a"  # (a question first: the branch below takes it)
+        # `**Ng补充**` `[link]` then `**问：…？**` `答：…` in one paragraph: the pairs (after more lines than an
+        # aside, the bold rule reads them)
+        if starts and starts[0] <= 2 and not opening:
             _pairs_in(w, i, segments[starts[0]:], line + starts[0])
             return True
     if len(segments) >= 2 and plain(segments[1])[:1] in "A答解" and \
@@ -246,8 +250,13 @@ def _question_then_answer(w, i: int, children: list[Token], line: int) -> bool:
         if later is not None and later[0] == "a":
             question = strip_leading_blank(segments[0])
             if is_question(plain(question)):
-                answer_html = w.inline(_joined([later[1], *segments[2:]]))
+                stop = next((n for n in range(2, len(segments))
+                             if plain(segments[n])[:1] in "Q问" and (marker(segments[n]) or ("",))[0] == "q"),
+                            len(segments))
+                answer_html = w.inline(_joined([later[1], *segments[2:stop]]))
                 _card(w, i, _unbold(question), answer_html, line)
+                if stop < len(segments):
+                    _pairs_in(w, i, segments[stop:], line + stop)
                 return True
     j = w.closing(i) + 1
     if j + 1 >= w.limit or tokens[j].level != tokens[i].level:
