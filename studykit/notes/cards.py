@@ -203,7 +203,7 @@ class Walker:
         if kind in ("term", "question"):
             label = name[0] if name else text_of(front)
             if is_generic(label):  # (a rule that named the subject itself already says it: `Maxout: Pros and Cons`)
-                front = with_subject(front, text_of(front), self._subject(i, exclude_last), escapeHtml)
+                front = with_subject(front, text_of(front), self.subject(i, exclude_last), escapeHtml)
         if kind == "question" and front[:1] in "问Q":  # `**问：…？**` read as a bold question: the marker is no text
             front = _ASKED.sub("", front, count=1)
         if kind in ("question", "qa") and needs_lead(front):
@@ -218,7 +218,7 @@ class Walker:
         for problem_kind, message in card_problems(card):
             self.warn(line, message, problem_kind)
 
-    def _subject(self, i: int, exclude_last: bool) -> str:
+    def subject(self, i: int, exclude_last: bool = False) -> str:
         """What a generic label at token `i` (`优点`, `When it appears`) is about: the term it sits under, the
         nearest heading that names something, or the note's title."""
         path = self.paths[i][:-1] if exclude_last else self.paths[i]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from markdown_it.common.utils import escapeHtml
+
 from studykit.notes.rules.notcards import (
     grouping_column,
     index_column,
@@ -133,8 +135,7 @@ def _opposites(first: str, second: str) -> bool:
 
 def _two_lists(w, i: int, end: int, headers: list) -> int:
     """A table of two lists side by side (`| Pros | Cons |`): one card that asks for both, about the section."""
-    path = w.paths[i]
-    subject = path[-1][1] if path else w.title
+    subject = escapeHtml(w.subject(i))  # the heading that names something (not `Pros and Cons`)
     line = w.tokens[i].map[0] + 1 if w.tokens[i].map else 0
     names = " / ".join(w.inline(h.children or []) for h in headers)
     w.add("table", f"{subject}: {names}", w.blocks(i, end + 1), i, line, headers[0].content.strip(),
