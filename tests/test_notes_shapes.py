@@ -234,6 +234,21 @@ NOTES = {
 
         **B.** Sigmoid
     """,
+    "glossary.md": """
+        # Linear Regression
+
+        ## Assumptions about data
+
+        1. Linearity: independent variables have a linear relationship with the target.
+        2. Independence: each sample is independent of the others.
+        3. Homoscedasticity: the residuals have the same variance everywhere.
+
+        ## Notes
+
+        - Step 1: fit the model.
+        - If the residuals curve: add features.
+        - Remember: plot the residuals.
+    """,
 }
 
 
@@ -334,3 +349,13 @@ def test_a_paragraph_that_is_only_a_question_is_answered_by_the_blocks_after_it(
     assert cards["（1）如何确定簇的个数？"] == "看误差曲线的拐点。"  # up to the next question paragraph
     # a rhetorical turn, a fragment and a multiple-choice stem (its options are no answer) are not questions
     assert set(cards) == {"什么是聚类算法？", "（1）如何确定簇的个数？"}
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_a_list_of_plain_term_definition_items_is_a_glossary(built):
+    cards = fronts(built, "glossary.md")
+    assert cards == {
+        "Linearity": "independent variables have a linear relationship with the target.",
+        "Independence": "each sample is independent of the others.",
+        "Homoscedasticity": "the residuals have the same variance everywhere.",
+    }  # a step, a condition and a marker word are not terms, and one colon line alone is a sentence

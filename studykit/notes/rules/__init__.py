@@ -24,7 +24,8 @@ Paragraph rules, in order (a paragraph makes the cards of the first rule that ta
 5. `items.rule` — a list item whose first paragraph is only a question (`- [ ] 1-1 简述…？`) and whose other
    blocks answer it — or, with nothing nested, whose next items answer it;
 6. `asked.rule` — a top-level paragraph that is only a question (`什么是聚类算法？`), answered by the blocks after
-   it up to the next heading or question paragraph.
+   it up to the next heading or question paragraph;
+7. `glossary.rule` — an item of a list of plain `Term: definition` items (two or more, most of the list): a term.
 A card's blocks may hold paragraphs that are cards of their own (terms under a question): both are made.
 """
 
@@ -32,6 +33,6 @@ from __future__ import annotations
 
 
 def paragraph_rules():
-    from studykit.notes.rules import asked, bold, cloze, items, qa, runin
+    from studykit.notes.rules import asked, bold, cloze, glossary, items, qa, runin
 
-    return (cloze.rule, qa.rule, bold.rule, runin.rule, items.rule, asked.rule)
+    return (cloze.rule, qa.rule, bold.rule, runin.rule, items.rule, asked.rule, glossary.rule)
