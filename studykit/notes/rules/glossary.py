@@ -19,7 +19,7 @@ from studykit.notes.rules.tokens import is_label, is_marker, is_question, text_t
 
 _TERM = re.compile(r"^([^:：\n]{1,40}?)[ \t]*[:：][ \t]*(?=\S)")
 _NOT_TERM = re.compile(r"(?:^|\s)(?:step|stage|phase|part|round|case|option|method|approach|level|day|week|"
-                       r"lecture|chapter|section|q|a)\s*\d*$|^\d|https?$|第.{1,3}[步章节]$|[（(][^)）]*$",
+                       r"lecture|chapter|section|q|a)\s*\d*$|^\d|(?:[A-Za-z\u00c0-\u024f-]{3,}|[\u4e00-\u9fff]{2,})\s*\d+$|https?$|第.{1,3}[步章节]$|[（(][^)）]*$",
                        re.IGNORECASE)
 # a condition or a sentence's start, not a term: `If y-axis is score:`, `During training:`, `在c已知的时候，有：`,
 # `τ → 0:`, `R²=1:`
@@ -42,6 +42,9 @@ def _split(children: list[Token]) -> tuple[str, list[Token]] | None:
             _NOT_TERM.search(term) or _CONDITION.search(term):
         return None
     rest = children[0].content[match.end():]
+    value = rest.strip() if len(children) == 1 else ""
+    if value and len(value) <= 15 and any(ch.isdigit() for ch in value):
+        return None  # `Wagons: 200,000`, `Siège-LAN2: 50 hosts`: a value of an example, not a definition
     return term, ([text_token(rest)] if rest else []) + list(children[1:])
 
 
