@@ -48,7 +48,9 @@ _EXAM_META = re.compile(r"\b(?:previous|past) (?:\w+ ){0,2}patterns?\b|\bexam (?
                         r"tips?|format|strategy)\b|\bsyllabus\b|\b(?:mini[- ])?project ideas\b|考纲|考试大纲|"
                         r"真题(?:分布|统计)", re.IGNORECASE)
 # a file that is not study notes: a bibliography, a chat log kept in the vault
-_NOT_NOTES_FILE = re.compile(r"(?:^|/)(?:bibliography|references|参考文献)\.(?:md|markdown)$|"
+_NOT_NOTES_FILE = re.compile(r"(?:^|/)(?:bibliography|references|参考文献|claude|agents|gemini|copilot-instructions|"
+                             r"contributing|changelog|change_log|history|code_of_conduct|license|security|todo)"
+                             r"\.(?:md|markdown)$|"
                              r"(?:^|/)[^/]*(?:chatgpt|chat with|chat log|conversation with)[^/]*$", re.IGNORECASE)
 _TEMPLATE_FILE = re.compile(r"(?:^|[/_\-\s])(?:template|templates|模板)(?:[._\-\s]|$)|"
                             r"(?:^|/)(?:images?|imgs?|assets|figures?|pictures?|media|static|attachments?)/"
@@ -124,7 +126,7 @@ def section_reason(where: str) -> str:
     if _MOTIVATION.search(where):
         return _MOTIVATED
     if _NOT_NOTES_FILE.search(where.split(" › ")[0]):
-        return "a bibliography or a chat log, not notes to recall"
+        return "a bibliography, a chat log or a repository's own file (CLAUDE.md, CHANGELOG.md), not notes to recall"
     if _EXAM_META.search(where):
         return "about the exam (past papers' patterns, the syllabus, project ideas), not knowledge"
     if _PLAN.search(where) or _TEMPLATE_FILE.search(where.split(" › ")[0]):

@@ -27,7 +27,7 @@ from studykit.notes.rules.tokens import (
 
 # what may follow the bold: punctuation (the back is what comes after it) or a verb (the back is the sentence)
 _PUNCTUATION = re.compile(r"^[ \t]*(?:[（(]([^（）()]{1,80})[）)])?[ \t]*"
-                          r"([.。，,；;：:]|[—–-]+(?=[ \t])|(?<=[）)])(?=\S))"
+                          r"([.。，,；;：:]|[—–-]+(?=[ \t])|=(?=[ \t])|(?<=[）)])(?=\S))"  # `**P-Tuning** = …`
                           r"[ \t]*")
 _NUMBER = re.compile(r"[ \t]*\d{1,3}[.)、．][ \t]*")
 _OPEN = re.compile(r"^[ \t]*[（(]")

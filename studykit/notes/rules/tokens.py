@@ -318,6 +318,7 @@ def is_label(text: str) -> bool:
             and not label.endswith((".", "，", ",", "、"))
             and not (len(label) >= 15 and outside.count("，") >= 2)
             and not (len(outside) >= 20 and "，" in outside)  # `**在非均等代价下，ROC曲线不能…**`: a claim
+            and not any(arrow in label for arrow in ("→", "⇒", "⟹", "=>"))  # `**p-value ≥ α → Fail to Reject**`: a rule
             and _CITATION.fullmatch(label) is None and not _STATEMENT_ZH.search(label))
 
 
