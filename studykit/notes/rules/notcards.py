@@ -49,7 +49,7 @@ _EXAM_META = re.compile(r"\b(?:previous|past) (?:\w+ ){0,2}patterns?\b|\bexam (?
                         r"真题(?:分布|统计)", re.IGNORECASE)
 # a file that is not study notes: a bibliography, a chat log kept in the vault
 _NOT_NOTES_FILE = re.compile(r"(?:^|/)(?:bibliography|references|参考文献|claude|agents|gemini|copilot-instructions|"
-                             r"contributing|changelog|change_log|history|code_of_conduct|license|security|todo)"
+                             r"contributing|changelog|change_log|code_of_conduct|license)"
                              r"\.(?:md|markdown)$|"
                              r"(?:^|/)[^/]*(?:chatgpt|chat with|chat log|conversation with)[^/]*$", re.IGNORECASE)
 _TEMPLATE_FILE = re.compile(r"(?:^|[/_\-\s])(?:template|templates|模板)(?:[._\-\s]|$)|"
