@@ -249,6 +249,28 @@ NOTES = {
         - If the residuals curve: add features.
         - Remember: plot the residuals.
     """,
+    "metrics.md": """
+        # Precision and recall
+
+        - **P-Tuning** = continuous prompts learned by a small network
+        - **Sigmoid：** 饱和
+
+        **p-value ≥ α → Fail to Reject H₀**
+
+        #### 2. 关键词 (Key Terms)
+        - **Precision**: 精确率
+        - **Recall**: 召回率
+    """,
+    "CLAUDE.md": """
+        # Instructions
+
+        - **Mastered**: most recent attempt is partial or full
+    """,
+    "Projects/Resume/ATS resume.md": """
+        # Resume
+
+        - **Contact info**: at the top, not in a header.
+    """,
 }
 
 
@@ -359,3 +381,13 @@ def test_a_list_of_plain_term_definition_items_is_a_glossary(built):
         "Independence": "each sample is independent of the others.",
         "Homoscedasticity": "the residuals have the same variance everywhere.",
     }  # a step, a condition and a marker word are not terms, and one colon line alone is a sentence
+
+
+@pytest.mark.slow  # over a second (a full grade or build through the CLI)
+def test_equals_terms_word_lists_rules_and_a_repositorys_own_files(built):
+    cards = fronts(built, "metrics.md")
+    assert cards["P-Tuning"] == "continuous prompts learned by a small network"
+    assert cards["Sigmoid"] == "饱和"  # a short property outside a word list is a card
+    assert not {"Precision", "Recall"} & set(cards)  # a translation under Key Terms is a word list
+    assert not any("→" in front for front in cards)  # a rule with an arrow is no label
+    assert fronts(built, "CLAUDE.md") == {} and fronts(built, "Projects/Resume/ATS resume.md") == {}

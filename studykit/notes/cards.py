@@ -29,6 +29,7 @@ from studykit.notes.rules.notcards import (
     lead_sentence,
     needs_lead,
     section_reason,
+    translation,
     why_not,
 )
 from studykit.notes.rules.rows import table
@@ -37,6 +38,9 @@ from studykit.notes.rules.tokens import heading_text, is_question, plain, questi
 from studykit.notes.source import decode
 
 SEP = " › "
+# a section of words and their translations (`#### 2. 关键词 (Key Terms)`, `Glossary`, 中英对照)
+_WORD_LIST = re.compile(r"key terms|keywords|glossary|vocabulary|terminology|关键词|关键术语|术语|中英对照|英文术语",
+                        re.IGNORECASE)
 _ASKED = re.compile(r"^(?:问题?|Q)[ \t]*[:：][ \t]*(?=\S)")
 _FRONT_PAGE_NAMES = ("readme", "index", "home", "untitled", "主页", "目录")
 _NUMBERED_ITEM = re.compile(r"^\d{1,3}\)\s*\S")
@@ -193,7 +197,8 @@ class Walker:
             where_reason = self._analogies.get(path, "")
         reason = why_not(front, back, "", where_reason)
         if reason is None and kind == "term":
-            reason = code_listing(back) or self._analogy_list(i)
+            reason = code_listing(back) or self._analogy_list(i) or (
+                translation(front, back) if any(_WORD_LIST.search(p) for _, _, p in path) else None)
         if reason is None and kind == "term" and self._folder_names() and \
                 " ".join(text_of(front).replace("_", " ").split()).lower() in self._folder_names():
             reason = "a repository's front page: the term is the name of a folder beside it, not something to recall"

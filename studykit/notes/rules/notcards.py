@@ -51,7 +51,8 @@ _EXAM_META = re.compile(r"\b(?:previous|past) (?:\w+ ){0,2}patterns?\b|\bexam (?
 _NOT_NOTES_FILE = re.compile(r"(?:^|/)(?:bibliography|references|参考文献|claude|agents|gemini|copilot-instructions|"
                              r"contributing|changelog|change_log|code_of_conduct|license)"
                              r"\.(?:md|markdown)$|"
-                             r"(?:^|/)[^/]*(?:chatgpt|chat with|chat log|conversation with)[^/]*$", re.IGNORECASE)
+                             r"(?:^|/)[^/]*(?:chatgpt|chat with|chat log|conversation with)[^/]*$|"
+                             r"(?:^|/)(?:resume|résumé|cv|简历)(?:/|[._ -][^/]*$)", re.IGNORECASE)
 _TEMPLATE_FILE = re.compile(r"(?:^|[/_\-\s])(?:template|templates|模板)(?:[._\-\s]|$)|"
                             r"(?:^|/)(?:images?|imgs?|assets|figures?|pictures?|media|static|attachments?)/"
                             r"(?:readme|index)\.(?:md|markdown)$", re.IGNORECASE)  # how a picture folder is kept
@@ -164,6 +165,26 @@ def code_listing(back: str) -> str | None:
     lines = match.group(1).strip().count("\n") + 1
     return f"its answer is only a code listing ({lines} lines): an example to read, not something to recall" \
         if lines > CODE_LINES else None
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def translation(front: str, back: str) -> str | None:
+    """Why a term whose whole answer is its name in the other language (`**Recall**: 召回率`, `**正则化**：
+    Regularization`) is not a card, or None: a word list, not an explanation. (Asked only in a section of key terms
+    or a glossary: `**Sigmoid：** 饱和` elsewhere is a property, however short.)"""
+    name, answer = _text(front), _text(back)
+    if not answer or len(answer) > 16 or any(mark in answer for mark in "，。,.;；:：=()（）"):
+        return None
+    if _LATIN.search(name) and not _CJK.search(name) and _CJK.search(answer) and not _LATIN.search(answer) \
+            and len(answer) <= 8:
+        return "its answer is only its name in another language (a word list), not an explanation"
+    if _CJK.search(name) and not _LATIN.search(name) and _LATIN.search(answer) and not _CJK.search(answer) \
+            and len(answer.split()) <= 3:
+        return "its answer is only its name in another language (a word list), not an explanation"
+    return None
 
 
 def is_example_heading(text: str) -> bool:
