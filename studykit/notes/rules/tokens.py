@@ -50,6 +50,9 @@ _EXAMPLE_OF = re.compile(r"^[\w\s-]{1,30}\s(?:example|examples|analogy)$|"
                          r"^[\u4e00-\u9fff\w]{1,8}(?:的)?(?:例子|示例|补充)$")
 
 
+_CAPTION = re.compile(r"^(?:图|表|figure|fig\.?|table)\s*\d+(?:[.\-]\d+)*(?:\s|[:：.]|$)", re.IGNORECASE)
+
+
 def is_marker(text: str) -> bool:
     """Whether a bold text is a marker word (总结, 注意, 例如, TIPS, Note, …), not a term."""
     word = text.strip().rstrip("：:.。!！ ").strip().lower()
@@ -60,6 +63,8 @@ def is_marker(text: str) -> bool:
     if word in MARKER_WORDS or word in ("my take", "no code here") or _FILE_NAME.search(word) is not None \
             or _REMARK.match(word) is not None or _CODE_LABEL.fullmatch(word) is not None:
         return True
+    if _CAPTION.match(word) is not None:
+        return True  # `**图10.3 计算循环网络**`, `**Figure 2: …**`: a figure's caption, the figure's text
     if _EXAMPLE_OF.search(word) is not None:
         return True  # `**Finance example**`, `**西瓜例子**`, `**李宏毅补充**`: an example or an aside, not a term
     head = _HEAD.match(word)  # `**示例：一个用于手写识别的网络**`: a marker word, then what it introduces
@@ -301,7 +306,7 @@ _BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 _CITATION = re.compile(r"\[\d{1,3}(?:[,，\-–]\s*\d{1,3})*\]|\d{1,3}")  # `**[38]**`: a reference number, not a term
 # `**二阶导数描述的是曲线的弯曲程度**`: a claim in bold (its copula inside), not a term
 _STATEMENT_ZH = re.compile(r"[\u4e00-\u9fff](?:描述的是|指的是|说的是|就是|其实是|实际上是|本质上是|本质是)"
-                           r"[\u4e00-\u9fff]")
+                           r"[\u4e00-\u9fff]|是由.{2,}(?:决定|组成|构成|引起|导致)的?$")  # `**…是由…共同决定的**`
 
 
 def is_label(text: str) -> bool:
