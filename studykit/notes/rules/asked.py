@@ -43,12 +43,27 @@ def _asks(w, j: int) -> bool:
     return text.endswith(("?", "？")) and "\n" not in text and len(text) <= _MAX
 
 
+def _quoted(w, i: int) -> int | None:
+    """For a question that is a quote's only paragraph (`> *如何确定 w 和 b ？*`), the index after the quote."""
+    tokens = w.tokens
+    if tokens[i].level != 1 or i < 1 or tokens[i - 1].type != "blockquote_open" or tokens[i - 1].level != 0:
+        return None
+    end = w.closing(i) + 1
+    return end + 1 if end < w.limit and tokens[end].type == "blockquote_close" else None
+
+
 def rule(w, i: int, children: list[Token], line: int) -> bool:
     tokens = w.tokens
-    if tokens[i].level != 0 or not tokens[i + 1].content.rstrip().endswith(("?", "？")):
-        return False  # the cheap test: a top-level paragraph that ends with its question mark
+    if not tokens[i + 1].content.rstrip().rstrip("*_").rstrip().endswith(("?", "？")):
+        return False  # the cheap test: a paragraph that ends with its question mark
+    after_quote = _quoted(w, i) if tokens[i].level else None
+    if tokens[i].level and after_quote is None:
+        return False  # top-level paragraphs, or a quote holding only the question
     if len(lines(children)) != 1:
         return False
+    if len(children) >= 3 and children[0].type in ("em_open", "strong_open") and \
+            children[-1].type in ("em_close", "strong_close"):
+        children = children[1:-1]  # `*如何确定 w 和 b ？*`: the emphasis is the whole question
     text = plain(children).strip()
     if not 4 <= len(text) <= _MAX or _TURN.match(text) or _CLAUSES.search(text[:-1]) or \
             text.count("，") + text.count(", ") > 1 or _POINTING.search(text) or not is_question(text):
@@ -57,11 +72,11 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     if not numbered and (_PERSON.search(text) or (len(text.split()) < 4 if text.isascii() else len(text) < 6)
                          or not _ASKING_START.match(text)):
         return False  # unnumbered: a whole question that starts asking (`什么是聚类算法？`), not `Need 16?`
-    start = w.closing(i) + 1
+    start = after_quote if after_quote is not None else w.closing(i) + 1
     if start < w.limit and tokens[start].type in ("bullet_list_open", "ordered_list_open", "paragraph_open") and \
             _OPTION.match(tokens[start + (3 if tokens[start].type != "paragraph_open" else 1)].content or ""):
         return False  # `Which … ?` then `A) …` `B) …`: a multiple-choice stem
-    end = w.scope_end(i, lambda j: _asks(w, j))
+    end = w.scope_end(start - 1 if after_quote is not None else i, lambda j: _asks(w, j))
     back = w.blocks(start, end) if end > start else ""
     if not back.strip():
         return False
