@@ -1,5 +1,6 @@
 """A paragraph that is only a question (`什么是聚类算法？`, `（1）如何确定簇的个数？`, `Why does ReLU help?`), at the
-top level of a note, answered by the blocks after it: a question card, as a question heading would be.
+top level of a note — or a quote holding only a question in italics or bold (`> *如何确定 w 和 b ？*`) — answered by
+the blocks after it: a question card, as a question heading would be.
 
 The answer runs up to the next heading, thematic break or question paragraph. Not a question card: a paragraph of
 more than one line, over 60 characters or of more than one clause (prose that asks in passing), a rhetorical turn
@@ -61,9 +62,12 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
         return False  # top-level paragraphs, or a quote holding only the question
     if len(lines(children)) != 1:
         return False
-    if len(children) >= 3 and children[0].type in ("em_open", "strong_open") and \
-            children[-1].type in ("em_close", "strong_close"):
+    emphasised = len(children) >= 3 and children[0].type in ("em_open", "strong_open") and \
+        children[-1].type in ("em_close", "strong_close")
+    if emphasised:
         children = children[1:-1]  # `*如何确定 w 和 b ？*`: the emphasis is the whole question
+    elif after_quote is not None:
+        return False  # a plain question in a quote is a reader's remark (`> 为什么前提是完整的序列？`), not a heading
     text = plain(children).strip()
     if not 4 <= len(text) <= _MAX or _TURN.match(text) or _CLAUSES.search(text[:-1]) or \
             text.count("，") + text.count(", ") > 1 or _POINTING.search(text) or not is_question(text):
