@@ -254,10 +254,9 @@ class Walker:
         item = self.item_of(i)
         if item is None:
             return None
-        k = item - 1
-        level = self.tokens[item].level - 1
-        while k >= 0 and not (self.tokens[k].level == level and self.tokens[k].nesting == 1):
-            k -= 1  # the list's opening token
+        from studykit.notes.rules.items import _parent
+
+        k = _parent(self, item)  # the list's opening token (parents are found once per note)
         if k < 2 or self.tokens[k - 1].type != "paragraph_close":
             return None
         lead = self.tokens[k - 2].content.lstrip(" *_")

@@ -71,9 +71,9 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     read = _split(children)
     if read is None:
         return False
-    listing = item - 1
-    while listing >= 0 and not (w.tokens[listing].nesting == 1 and w.tokens[listing].level == w.tokens[item].level - 1):
-        listing -= 1
+    from studykit.notes.rules.items import _parent
+
+    listing = _parent(w, item)  # the list (parents are found once per note)
     if listing < 0 or not _glossary(w, listing):
         return False
     term, rest = read
