@@ -396,3 +396,15 @@ def test_equals_terms_word_lists_rules_and_a_repositorys_own_files(built):
     assert not {"Precision", "Recall"} & set(cards)  # a translation under Key Terms is a word list
     assert not any("→" in front for front in cards)  # a rule with an arrow is no label
     assert fronts(built, "CLAUDE.md") == {} and fronts(built, "Projects/Resume/ATS resume.md") == {}
+
+
+def test_a_wikilink_put_in_code_in_a_vault_is_the_notes_name(tmp_path):
+    from studykit.notes.cards import parse_note
+
+    (tmp_path / ".obsidian").mkdir()
+    note = tmp_path / "Index.md"
+    note.write_text("# Index\n\n- **Caching**: keeps hot data near the app, as in `[[System Design/21 Patterns]]` "
+                    "and the notes on memory hierarchies.\n", encoding="utf-8")
+    parsed = parse_note(note, tmp_path)
+    assert parsed.cards and not any("[[" in c.front or "[[" in c.back for c in parsed.cards)
+    assert "21 Patterns" in parsed.cards[0].back

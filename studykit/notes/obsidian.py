@@ -248,6 +248,30 @@ def _render_close(self, tokens, idx, options, env) -> str:
 
 
 
+_CODED_LINK = re.compile(r"^!?\[\[([^\[\]\n]+)\]\]$")
+
+
+def _coded_links(state: StateCore) -> None:
+    """`` `[[System Design/21 Patterns]]` ``: a wikilink put in code (to show it in a table) is the note's name on a
+    card, as any wikilink, not brackets."""
+    if not state.env.get("vault"):
+        return
+    for token in state.tokens:
+        if token.type != "inline" or not token.children or "`[[" not in token.content and "`![[" not in token.content:
+            continue
+        children = []
+        for child in token.children:
+            match = _CODED_LINK.match(child.content) if child.type == "code_inline" else None
+            if match is None:
+                children.append(child)
+                continue
+            opening = Token("wikilink_open", "span", 1)
+            opening.attrs = {"class": "wikilink"}
+            children += [opening, Token("text", "", 0, content=wikilink_text(match.group(1))),
+                         Token("wikilink_close", "span", -1)]
+        token.children = children
+
+
 def obsidian_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "wikilink", _link)
     md.inline.ruler.before("image", "wikilink_embed", _link)
@@ -258,6 +282,7 @@ def obsidian_plugin(md: MarkdownIt) -> None:
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.block.ruler.before("paragraph", "block_id", _block_id_line)
     md.core.ruler.after("block", "callouts", _callouts)
+    md.core.ruler.after("inline", "coded_links", _coded_links)
     md.add_render_rule("callout_open", _render_callout_open)
     md.add_render_rule("callout_close", _render_close)
     md.add_render_rule("callout_title_open", _render_callout_title_open)
