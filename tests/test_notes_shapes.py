@@ -39,6 +39,12 @@ NOTES = {
         ## 应用
 
         - **Finance example**: represent filings as vectors.
+
+        - **跳跃连接**：把输入直接加到输出上。
+
+          {% reveal %}
+          看图就明白了。
+          {% endreveal %}
     """,
     "dojo/epsilon-greedy.md": """
         # Epsilon-Greedy
@@ -290,6 +296,7 @@ def test_a_gitbook_callout_is_read_as_a_quote_without_its_marker(built):
     assert "平铺卷积" in cards
     assert cards["为什么梯度必须足够大？"] == "梯度太小时无法引导算法继续优化。"  # the marker inside the bold
     assert not any("example" in front for front in cards)  # `**Finance example**`: an example, not a term
+    assert "{%" not in cards["跳跃连接"] and "看图就明白了" in cards["跳跃连接"]  # template tags are no text
     # two pairs in one quoted paragraph: two cards, each with its own answer
     assert cards["为什么靠前位置的梯度会消失？"] == "每一层的影响都要经过后面的很多层。"
     assert cards["怎么解决梯度消失问题？"] == "换一个激活函数。"

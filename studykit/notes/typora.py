@@ -9,7 +9,9 @@
   is plain, so `**` that markdown-it left unmatched are paired within a line (an opener does not follow a
   letter or digit, and the pair hugs its text on at least one side or spans its whole line: `2**3` and
   `a ** b ** c` stay as typed); stars an author puts after a line as an importance mark (`问题？**`, `…等***`)
-  are dropped.
+  are dropped;
+- GitBook/HonKit callouts (`> **[success]** …`: the marker is dropped, the quote read as any quote) and template tags
+  alone on a line (`{% reveal %}`, `{% endraw %}`: dropped).
 """
 
 from __future__ import annotations
@@ -219,6 +221,27 @@ def gitbook_callouts(state: StateCore) -> None:
         state.tokens = [t for n, t in enumerate(tokens) if n not in set(drop)]
 
 
+_LIQUID = re.compile(r"^(?:\{%-?\s*\w+[^%]*-?%\}\s*)+$")
+
+
+def liquid_tags(state: StateCore) -> None:
+    """`{% reveal %}`, `{% endraw %}` alone on a line (GitBook/HonKit and Jekyll template tags): not text on a card."""
+    tokens = state.tokens
+    if not any(t.type == "inline" and "{%" in t.content for t in tokens):
+        return
+    drop: set[int] = set()
+    for k in range(1, len(tokens) - 1):
+        if tokens[k].type == "inline" and tokens[k - 1].type == "paragraph_open" and \
+                _LIQUID.match(tokens[k].content.strip()):
+            drop.update((k - 1, k, k + 1))
+        elif tokens[k].type == "inline" and "{%" in tokens[k].content and tokens[k].children:
+            for child in tokens[k].children or []:  # a tag on a line of its own inside a paragraph
+                if child.type == "text" and _LIQUID.match(child.content.strip() or "x"):
+                    child.content = ""
+    if drop:
+        state.tokens = [t for n, t in enumerate(tokens) if n not in drop]
+
+
 def typora_plugin(md: MarkdownIt) -> None:
     """Use after dollarmath_plugin (its `$$` rule is made able to end a paragraph)."""
     md.block.ruler.before("heading", "heading_without_space", heading_without_space,
@@ -235,3 +258,4 @@ def typora_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.at("image", picture)
     md.core.ruler.after("inline", "lenient_strong", lenient_strong)
     md.core.ruler.after("lenient_strong", "gitbook_callouts", gitbook_callouts)
+    md.core.ruler.after("gitbook_callouts", "liquid_tags", liquid_tags)
