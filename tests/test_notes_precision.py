@@ -286,6 +286,17 @@ def test_a_generic_labels_identity_does_not_change_with_its_subject(tmp_path: Pa
     assert first.front == second.front == "ReLU：优点" and first.key == second.key == ("n", "term", "ReLU", "优点")
 
 
+def test_a_table_of_formulas_only_is_a_worked_examples_values(tmp_path: Path):
+    note = tmp_path / "n.md"
+    rows = "".join(f"| $\\partial x_{{1,{k}}}$ | $k_{{2,{k}}}$ | 0 |\n" for k in range(1, 6))
+    note.write_text(f"# T\n\n| | $\\partial u_{{1,1}}$ | $\\partial u_{{1,2}}$ |\n|---|---|---|\n{rows}\n"
+                    "| Symbol | Meaning |\n|---|---|\n| $n$ | sample size |\n| $N$ | population size |\n",
+                    encoding="utf-8")
+    parsed = parse_note(note, tmp_path)
+    assert [html_text(c.front) for c in parsed.cards] == ["Symbol：\\(n\\) Meaning", "Symbol：\\(N\\) Meaning"]
+    assert any(p.kind == "not-a-card" and "example data" in p.message for p in parsed.problems)
+
+
 def test_a_table_row_whose_maths_a_pipe_cut_is_no_card_and_says_so(tmp_path: Path):
     note = tmp_path / "n.md"
     note.write_text("# T\n\n| Symbol | Meaning |\n|---|---|\n| N | samples |\n|$\\frac{|B_m|\n", encoding="utf-8")

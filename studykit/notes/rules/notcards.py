@@ -305,15 +305,21 @@ def table_is_navigation(rows: list[list[str]]) -> bool:
     return len(rows) >= 2 and sum(navigation(r) for r in rows) >= LINKS_SHARE * len(rows)
 
 
+_MATH_CELL = re.compile(r"\s*(?:\\\(.*?\\\)|\$[^$]+\$)\s*")  # a cell that is one formula and nothing else
 _NUMERIC = re.compile(r"[\s$€¥£%+\-−.,:×x/()\d^eE]*\d[\s$€¥£%+\-−.,:×x/()\d^eE]*")
 
 
 def table_is_data(rows: list[list[str]]) -> bool:
     """Whether a table is example data (a dataset's first rows, a confusion matrix): most cells after the first
-    column are numbers, so its rows are not facts to recall."""
+    column are numbers — or every cell is maths (`| $\\partial x_{1,1}$ | $k_{2,1}$ | 0 |`: a worked example's
+    values, while a table of symbols names them in words) — so its rows are not facts to recall."""
     cells = [_text(c) for row in rows for c in row[1:]]
     filled = [c for c in cells if c]
-    return len(filled) >= 2 and sum(1 for c in filled if _NUMERIC.fullmatch(c)) >= LINKS_SHARE * len(filled)
+    if len(filled) >= 2 and sum(1 for c in filled if _NUMERIC.fullmatch(c)) >= LINKS_SHARE * len(filled):
+        return True
+    firsts = [_text(row[0]) for row in rows if row]
+    return len(filled) >= 4 and len(firsts) >= 5 and all(_MATH_CELL.fullmatch(c) or _NUMERIC.fullmatch(c)
+                                                        for c in filled + firsts)
 
 
 _INDEX = re.compile(r"(?:(?:t|n|k|i|step|day|epoch|level|round|iter(?:ation)?|stage|week|phase|第)\s*[=:：]?\s*)?"
