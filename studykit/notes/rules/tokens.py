@@ -250,7 +250,7 @@ _ASKING_INSIDE_ZH = ("有哪些", "该如何", "是什么", "有什么", "为什
 # `梯度爆炸的解决方法`, `GRU 与 LSTM 的关系`, `随机梯度下降存在的问题`, `激活函数的作用`: a topic asked about
 _ASKING_INSIDE = re.compile("|".join(_ASKING_INSIDE_ZH))
 # `GMM与K-Means相比`, `软间隔vs硬间隔`: a comparison asked for (the whole phrase, not a sentence that makes one)
-_COMPARED = re.compile(r"[与和跟].{1,30}(?:相比|对比|相比较)$|"
+_COMPARED = re.compile(r"[与和跟].{1,30}(?<!的)(?:相比|对比|相比较)$|"  # (not `…的对比`: a topic's title)
                        r"[\u4e00-\u9fff]\s*(?:vs\.?|VS\.?|Vs\.?)\s*[\u4e00-\u9fff]")
 _ASKING_TOPIC = re.compile(r"(?:[与和跟].{1,30}的(?:关系|联系|比较|不同|差异)|"
                            r"的(?:解决方法|解决办法|作用|意义|好处)|存在的问题)"
