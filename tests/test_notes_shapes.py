@@ -6,7 +6,7 @@ in public notes; they are built through the CLI and imported with Anki's own lib
 from __future__ import annotations
 
 import pytest
-from deck_helpers import build_and_import, fronts
+from deck_helpers import build_and_import, fronts, html_text
 
 NOTES = {
     "gitbook/卷积.md": """
@@ -415,3 +415,16 @@ def test_a_wikilink_put_in_code_in_a_vault_is_the_notes_name(tmp_path):
     parsed = parse_note(note, tmp_path)
     assert parsed.cards and not any("[[" in c.front or "[[" in c.back for c in parsed.cards)
     assert "21 Patterns" in parsed.cards[0].back
+
+
+def test_a_callout_whose_title_defines_is_a_term_card_whatever_its_type(tmp_path):
+    from studykit.notes.cards import parse_note
+
+    (tmp_path / ".obsidian").mkdir()
+    note = tmp_path / "n.md"
+    note.write_text("# Notes\n\n> [!note] Definition: Overfitting\n> A model that fits the noise.\n\n"
+                    "> [!tldr] 定义（过拟合）\n> 模型拟合了噪声。\n\n> [!theorem] Bayes theorem\n> $P(A|B)$\n\n"
+                    "> [!note] Remember\n> plain text, no card\n", encoding="utf-8")
+    cards = parse_note(note, tmp_path).cards
+    assert [(c.kind, html_text(c.front)) for c in cards] == [
+        ("term", "Overfitting"), ("term", "过拟合"), ("term", "Bayes theorem")]

@@ -29,7 +29,8 @@ PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".svg", ".webp", ".
 # callout types that ask something; the ones that answer it when nested inside
 QUESTION_TYPES = frozenset({"question", "questions", "faq", "help", "quiz", "problem", "exercise", "问题", "问"})
 ANSWER_TYPES = frozenset({"success", "answer", "check", "done", "solution", "answers", "答案", "答", "解"})
-DEFINITION_TYPES = frozenset({"definition", "define", "def", "term", "concept", "定义", "概念"})
+DEFINITION_TYPES = frozenset({"definition", "define", "def", "term", "concept", "定义", "概念", "theorem", "lemma",
+                              "proposition", "corollary", "law", "formula", "定理", "引理", "推论", "公式", "定律"})
 
 _CALLOUT = re.compile(r"^\[!([^\]\s]+)\]([-+]?)[ \t]*")
 _TAG = re.compile(r"#([^\s#!@$%^&*(),.?\":{}|<>\[\]`'，。；：！？、（）【】《》“”]+)")

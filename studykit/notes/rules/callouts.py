@@ -5,15 +5,19 @@
   what comes before the answer (the options, the groups to match), the back is the answer callout's body (or
   its title, when that is all it has: `>> [!success] True`).
 - A question callout (`[!question]`, `[!faq]`, …) or any callout whose title reads like a question is a question
-  card answered by its body; a definition callout with a title (`> [!definition] 过拟合`) is a term card.
+  card answered by its body; a definition callout with a title (`> [!definition] 过拟合`, also `[!theorem]`,
+  `[!lemma]`, `[!formula]`, 定理 …) is a term card, and so is any callout whose title says it defines
+  (`> [!note] Definition: Overfitting`, `> [!tldr] 定义（过拟合）`).
 - Every other callout makes no card of its own: the walk goes on inside it (a bold term in a `[!note]` is a term
   card), and wherever it is part of a back it is shown as a box with its title.
 """
 
 from __future__ import annotations
 
+import re
+
 from studykit.notes.obsidian import ANSWER_TYPES, DEFINITION_TYPES, QUESTION_TYPES
-from studykit.notes.rules.tokens import is_placeholder, is_question, plain
+from studykit.notes.rules.tokens import is_placeholder, is_question, plain, text_token
 
 _ANSWER_TITLES = frozenset({"answer", "answers", "solution", "答案", "解答", "答", "解", "参考答案", "show answer"})
 
@@ -30,13 +34,26 @@ def _answer_of(w, i: int, end: int) -> int | None:
     return None
 
 
+# `> [!note] Definition: Overfitting`, `> [!tldr] 定义（过拟合）`: a definition whatever the callout's type
+_DEFINED = re.compile(r"^(?:definition|def\.|theorem|lemma|定义|定理|概念)\s*\d*(?:\.\d+)*\s*[:：(（—–-]\s*\S",
+                      re.IGNORECASE)
+
+
+_PREFIX = re.compile(r"^(?:definition|def\.|theorem|lemma|定义|定理|概念)\s*\d*(?:\.\d+)*\s*[:：(（—–-]\s*",
+                     re.IGNORECASE)
+
+
+def _defines(kind: str, title: str) -> bool:
+    return bool(title) and (kind in DEFINITION_TYPES or _DEFINED.match(title) is not None)
+
+
 def makes_card(w, i: int) -> bool:
     """Whether the callout opening at `i` is a card of its own (so a section's answer stops before it)."""
     tok = w.tokens[i]
     title = plain(w.tokens[i + 2].children or [])
     kind = tok.meta.get("callout", "")
-    return (kind in QUESTION_TYPES or (bool(title) and is_question(title)) or (kind in DEFINITION_TYPES and
-            bool(title)) or _answer_of(w, i, w.closing(i)) is not None)
+    return (kind in QUESTION_TYPES or (bool(title) and is_question(title)) or _defines(kind, title)
+            or _answer_of(w, i, w.closing(i)) is not None)
 
 
 def callout(w, i: int) -> int:
@@ -67,11 +84,16 @@ def callout(w, i: int) -> int:
         w.add("question", front, back, i, line, title_text or plain(tokens[body + 1].children or []))
         return end
     asks = kind in QUESTION_TYPES or (bool(title_text) and is_question(title_text))
-    defines = kind in DEFINITION_TYPES and bool(title_text)
+    defines = _defines(kind, title_text)
     if not (asks or defines):
         return i
     if title_text:
-        front, back_start = w.inline(title), body
+        shown = title
+        if defines and title and title[0].type == "text" and _PREFIX.match(title[0].content):
+            stripped = _PREFIX.sub("", title[0].content, count=1).rstrip("）)") if "（" in title[0].content[:12] or \
+                "(" in title[0].content[:12] else _PREFIX.sub("", title[0].content, count=1)
+            shown = [text_token(stripped), *title[1:]]  # `Definition: Overfitting` asks `Overfitting`
+        front, back_start = w.inline(shown), body
     elif tokens[body].type == "paragraph_open":  # `> [!question]` then the question as the first line
         front, back_start = w.inline(tokens[body + 1].children or []), body + 3
         title_text = plain(tokens[body + 1].children or [])
