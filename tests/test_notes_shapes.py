@@ -428,3 +428,19 @@ def test_a_callout_whose_title_defines_is_a_term_card_whatever_its_type(tmp_path
     cards = parse_note(note, tmp_path).cards
     assert [(c.kind, html_text(c.front)) for c in cards] == [
         ("term", "Overfitting"), ("term", "过拟合"), ("term", "Bayes theorem")]
+
+
+def test_a_title_that_asks_is_answered_by_the_note(tmp_path):
+    from studykit.notes.cards import parse_note
+
+    asks = tmp_path / "svm.md"
+    asks.write_text("# SVM的Loss是什么\n\nSVM 最小化合页损失加 L2 正则。\n\n## 细节\n\n只由支持向量决定。\n", encoding="utf-8")
+    overview = tmp_path / "ml.md"
+    overview.write_text("# Machine Learning vs Deep Learning\n\nAn overview of both.\n", encoding="utf-8")
+    paired = tmp_path / "ml-def.md"
+    paired.write_text("# What is Machine Learning?\n\n**Q:** What is machine learning?\n\n**A:** Learning patterns "
+                      "from data.\n", encoding="utf-8")
+    (card,) = parse_note(asks, tmp_path).cards
+    assert card.kind == "question" and "合页损失" in card.back and "支持向量" in card.back
+    assert parse_note(overview, tmp_path).cards == []  # an overview's title names it
+    assert [c.kind for c in parse_note(paired, tmp_path).cards] == ["qa"]  # the note's own pair is the card

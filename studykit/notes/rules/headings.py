@@ -122,6 +122,24 @@ def _instructed(w, i: int, text: str) -> bool:
     return bool(section_reason(" › ".join([w.note.relpath, w.title, *(p for _, _, p in w.paths[i][:-1]), text])))
 
 
+# a title that asks in words (not `X vs Y`, `X 的作用`: an overview note's name)
+_TITLE_ASKS = re.compile(r"[?？]|^(?:what|why|how|when|which|is|are|can|does|do|should)\b|"
+                         r"是什么|为什么|如何|怎么|怎样|哪些|是否|吗$", re.IGNORECASE)
+
+
+def _holds_pairs(w, i: int) -> bool:
+    """Whether a `Q：`/`问：` line stands in the section under the heading at `i` (before its next heading)."""
+    from studykit.notes.rules.qa import _next_marker
+
+    j = i + 3
+    while j < w.limit and w.tokens[j].type != "heading_open":
+        read = _next_marker(w, j, into_lists=True)
+        if read is not None and read[0] == "q":
+            return True
+        j = w.closing(j) + 1
+    return False
+
+
 def heading(w, i: int) -> None:
     tokens = w.tokens
     level = int(tokens[i].tag[1])
@@ -134,8 +152,11 @@ def heading(w, i: int) -> None:
     question = question or solution is not None
     if not question and not w.sections:
         return
-    if level == 1 and text == w.title:
-        return
+    titled = level == 1 and text == w.title
+    if titled and not (not w.sections and _TITLE_ASKS.search(text) and w.is_question_heading(i)
+                       and not _holds_pairs(w, i)):
+        return  # the note's title names it; a title that asks (`# SVM的Loss是什么`) is answered by the note — unless
+        # the note asks again in its own words (`**Q:** …` / `**A:**` under it: that pair is the card)
     asked = ""  # `## Q.17` then the question's statement: it belongs on the front
     topic = _number_only(text) if question and solution is None and not _instructed(w, i, text) else None
     if topic is not None:
@@ -180,6 +201,8 @@ def heading(w, i: int) -> None:
             any(b > a for a, b in segments) and all(_only_clozes(w, a, b) for a, b in segments if b > a):
         return  # `## 深度的作用` over a ==highlighted== paragraph: a topic whose text is carded as its cloze
     back = "\n".join(part for part in (w.blocks(a, b) for a, b in segments if b > a) if part)
+    if titled and (not back or is_placeholder(back)):
+        return  # a title that asks, with only sub-questions under it: they are the cards
     if sub_question and (not back or is_placeholder(back)):
         back = _sub_questions(w, i, level)
     if not back or (question and is_placeholder(back)):
