@@ -444,3 +444,33 @@ def test_a_title_that_asks_is_answered_by_the_note(tmp_path):
     assert card.kind == "question" and "合页损失" in card.back and "支持向量" in card.back
     assert parse_note(overview, tmp_path).cards == []  # an overview's title names it
     assert [c.kind for c in parse_note(paired, tmp_path).cards] == ["qa"]  # the note's own pair is the card
+
+
+def test_an_excalidraw_drawing_is_not_notes(tmp_path):
+    from studykit.notes.cards import parse_note
+
+    (tmp_path / ".obsidian").mkdir()
+    drawing = tmp_path / "Design.excalidraw.md"
+    drawing.write_text("---\nexcalidraw-plugin: parsed\n---\n==⚠  Switch to EXCALIDRAW VIEW ==\n\n# Text Elements\n"
+                       "**Load Balancer**: spreads requests\n", encoding="utf-8")
+    parsed = parse_note(drawing, tmp_path)
+    assert parsed.cards == [] and any("Excalidraw drawing" in p.message for p in parsed.problems)
+
+
+def test_html_headings_case_labels_credits_and_two_item_glossaries(tmp_path):
+    from studykit.notes.cards import parse_note
+
+    note = tmp_path / "模型部署.md"
+    note.write_text("# 模型部署\n\n## 目录\n\n- [1.区别](#1)\n\n"
+                    '<h2 id="1.fp32，fp16以及int8的区别？">1.FP32，FP16以及Int8的区别？</h2>\n\n'
+                    "FP32 占 4 个字节，FP16 占 2 个字节。\n\n**案例**：用 FP16 推理。\n\n"
+                    "**负责人/贡献者（排名不分先后）**：张三\n\n"
+                    '<h2 id="2">2.LSTM的门</h2>\n\n- 输入门(Input Gate): 决定写入多少新信息\n'
+                    "- 遗忘门(Forget Gate): 决定保留多少旧信息\n", encoding="utf-8")
+    parsed = parse_note(note, tmp_path)
+    cards = {html_text(c.front): c for c in parsed.cards}
+    question = cards["1.FP32，FP16以及Int8的区别？"]
+    assert question.kind == "question" and "4 个字节" in question.back and question.line == 7
+    assert "目录" not in question.context  # the table of contents is no longer the parent of every card
+    assert {"输入门(Input Gate)", "遗忘门(Forget Gate)"} <= set(cards)  # a list of two plain terms, with a gloss
+    assert not {"案例", "负责人/贡献者（排名不分先后）"} & set(cards)

@@ -353,6 +353,10 @@ def parse_note(path: Path, root: Path, data: bytes | None = None) -> NoteFile:
     if not text.strip():
         note.problems.append(Problem(relpath, 1, "empty file: no cards", "no-cards"))
         return note
+    if relpath.lower().endswith(".excalidraw.md") or "excalidraw-plugin:" in text[:300]:
+        note.problems.append(Problem(relpath, 1, "an Excalidraw drawing (its text is the drawing's), not notes: no "
+                                     "cards", "not-a-card"))
+        return note
 
     pictures = PictureResolver(path, root)
     env: dict = {"pictures": pictures}

@@ -10,6 +10,7 @@
   letter or digit, and the pair hugs its text on at least one side or spans its whole line: `2**3` and
   `a ** b ** c` stay as typed); stars an author puts after a line as an importance mark (`问题？**`, `…等***`)
   are dropped;
+- `<h2 id="…">问题？</h2>` alone on a line is a heading, as Typora shows it;
 - GitBook/HonKit callouts (`> **[success]** …`: the marker is dropped, the quote read as any quote) and template tags
   alone on a line (`{% reveal %}`, `{% endraw %}`: dropped).
 """
@@ -242,6 +243,36 @@ def liquid_tags(state: StateCore) -> None:
         state.tokens = [t for n, t in enumerate(tokens) if n not in drop]
 
 
+_HTML_HEADING = re.compile(r"^[ \t]*<h([1-6])(?:\s[^>]*)?>(.*?)</h\1>[ \t]*$", re.IGNORECASE | re.DOTALL)
+
+
+def html_headings(state: StateCore) -> None:
+    """`<h2 id="1.区别？">1.FP32，FP16以及Int8的区别？</h2>` on its own line: Typora shows a heading, so it is one
+    (its text is read as Markdown, its tags as inline HTML)."""
+    tokens = state.tokens
+    if not any(t.type == "html_block" and "<h" in t.content[:8].lower() for t in tokens):
+        return
+    out: list[Token] = []
+    for token in tokens:
+        lines = token.content.strip("\n").split("\n") if token.type == "html_block" else []
+        matches = [_HTML_HEADING.match(line) for line in lines]
+        if not lines or not all(matches):
+            out.append(token)
+            continue
+        start = token.map[0] if token.map else 0
+        for k, match in enumerate(matches):
+            assert match is not None
+            level, text = match.group(1), " ".join(match.group(2).split())
+            line_map = [start + k, start + k + 1]
+            opening = Token("heading_open", f"h{level}", 1, markup="#" * int(level), block=True, map=line_map)
+            inline = Token("inline", "", 0, content=text, map=line_map, children=[])
+            closing = Token("heading_close", f"h{level}", -1, markup="#" * int(level), block=True)
+            opening.level = closing.level = token.level
+            inline.level = token.level + 1
+            out += [opening, inline, closing]
+    state.tokens = out
+
+
 def typora_plugin(md: MarkdownIt) -> None:
     """Use after dollarmath_plugin (its `$$` rule is made able to end a paragraph)."""
     md.block.ruler.before("heading", "heading_without_space", heading_without_space,
@@ -256,6 +287,7 @@ def typora_plugin(md: MarkdownIt) -> None:
         return state.src.startswith("![", state.pos) and (image(state, silent) or picture_with_spaces(state, silent))
 
     md.inline.ruler.at("image", picture)
+    md.core.ruler.before("inline", "html_headings", html_headings)
     md.core.ruler.after("inline", "lenient_strong", lenient_strong)
     md.core.ruler.after("lenient_strong", "gitbook_callouts", gitbook_callouts)
     md.core.ruler.after("gitbook_callouts", "liquid_tags", liquid_tags)

@@ -1,11 +1,12 @@
 """A list of plain `Term: definition` items (no bold): a glossary, one term card per item.
 
 `- Balanced accuracy: average of accuracy for each class`, `1. Linearity: independent variables have a linear
-relationship …`, `- 损失：合页损失 = max(0, 1 − y·f(x))`. One such line alone is a sentence with a colon; a list where
-three items or more, and 70 % of its items, read this way is a glossary. The term is the plain text before the first
-colon: a label (at most 40 characters, five words, no sentence punctuation), not a marker word (`Note:`, `例如：`), not
-a question, not a numbered step (`Step 1:`), not a link or a time (`http:`, `10:30`), not a condition or the start of a
-sentence (`If y-axis is score:`, `During training:`, `在c已知的时候，有：`, `τ → 0:`). The back is the rest of the line
+relationship …`, `- 损失：合页损失 = max(0, 1 − y·f(x))`. One such line alone is a sentence with a colon; a list
+where three items or more, and 70 % of its items (or both items of a list of two, not `Pros:`/`Cons:`), read this
+way is a glossary. The term is the plain text before the first colon: a label (at most 40 characters, five words
+outside a bracketed gloss, no sentence punctuation), not a marker word (`Note:`, `例如：`), not a question, not a
+numbered step (`Step 1:`), not a link or a time (`http:`, `10:30`), not a condition or the start of a sentence
+(`If y-axis is score:`, `During training:`, `在c已知的时候，有：`, `τ → 0:`). The back is the rest of the line
 and the blocks nested in the item.
 """
 
@@ -15,6 +16,7 @@ import re
 
 from markdown_it.token import Token
 
+from studykit.notes.rules.subject import is_generic
 from studykit.notes.rules.tokens import is_label, is_marker, is_question, text_token
 
 _TERM = re.compile(r"^([^:：\n]{1,40}?)[ \t]*[:：][ \t]*(?=\S)")
@@ -26,7 +28,8 @@ _NOT_TERM = re.compile(r"(?:^|\s)(?:step|stage|phase|part|round|case|option|meth
 _CONDITION = re.compile(r"^(?:if|when|during|for|in|with|without|at|before|after|while|once|on|by|given|"
                         r"在|当|如果|对于|若|假如|每个|每一)(?:\b|(?=[\u4e00-\u9fff]))|[=<>→←≈≤≥]|"
                         r"(?:有|包含|包括|是|为|如下|例如)$|，", re.IGNORECASE)
-SHARE = 0.7  # of a list's items that must read `Term: definition` (and three of them at least)
+SHARE = 0.7  # of a list's items that must read `Term: definition` (three of them at least, or all of two)
+_GLOSS = re.compile(r"[（(][^（）()]*[）)]")
 
 
 def _split(children: list[Token]) -> tuple[str, list[Token]] | None:
@@ -37,7 +40,8 @@ def _split(children: list[Token]) -> tuple[str, list[Token]] | None:
     if match is None:
         return None
     term = match.group(1).strip()
-    words = len(term.split()) if term.isascii() else len(term) // 2
+    bare = _GLOSS.sub("", term).strip() or term  # `输入门(Input Gate)`: the gloss does not count
+    words = len(bare.split()) if bare.isascii() else len(bare) // 2
     if words > 5 or len(term) < 2 or not is_label(term) or is_marker(term) or is_question(term) or \
             _NOT_TERM.search(term) or _CONDITION.search(term):
         return None
@@ -56,8 +60,11 @@ def _glossary(w, listing: int) -> bool:
         firsts = [tokens[k + 2].children or [] for k in range(listing + 1, w.closing(listing))
                   if tokens[k].type == "list_item_open" and tokens[k].level == level
                   and tokens[k + 1].type == "paragraph_open"]
-        hits = sum(1 for f in firsts if _split(f) is not None)
-        known = w.memo[("glossary", listing)] = hits >= 3 and hits >= SHARE * len(firsts)
+        reads = [_split(f) for f in firsts]
+        hits = sum(1 for r in reads if r is not None)
+        known = w.memo[("glossary", listing)] = (hits >= 3 and hits >= SHARE * len(firsts)) or (
+            hits == len(firsts) == 2 and not any(r is not None and is_generic(r[0]) for r in reads))  # (not
+        # `- Pros: …` `- Cons: …` under `Pros and Cons`: the heading asks that)
     return known
 
 

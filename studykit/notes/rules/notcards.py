@@ -58,7 +58,7 @@ _TEMPLATE_FILE = re.compile(r"(?:^|[/_\-\s])(?:template|templates|模板)(?:[._\
                             r"(?:readme|index)\.(?:md|markdown)$", re.IGNORECASE)  # how a picture folder is kept
 # a setup note is named like a file of a repository's docs (`aws_rds_setup.md`, `INSTALL.md`, `环境配置.md`); a note
 # titled in words ("Service and Deployment Models", "Ways to Install Apps in Linux") is knowledge about the subject
-_SETUP_FILE = re.compile(r"(?:^|/)(?:[^/\s]*[_\-.])?(?:setup|install|installation|deploy|deployment|部署|安装|环境配置|"
+_SETUP_FILE = re.compile(r"(?:^|/)(?:[^/\s]*[_\-.])?(?:setup|install|installation|deploy|deployment|环境配置|"
                          r"环境搭建)(?:[_\-.][^/\s]*)?\.(?:md|markdown)$",
                          re.IGNORECASE)
 _DEICTIC = re.compile(r"^(?:这句话|这段话|这句|这段|这个|这些|这里|这种|这样|这是|上面|上述|以上|前面|它|其|此|"
@@ -97,16 +97,20 @@ _EXAMPLE_HEADING = re.compile(r"^[^\w]*(?:\d+(?:\.\d+)*[.)、]?\s*)?(?:(?:a |an 
 # value it is metadata, not knowledge (a long value is judged as any label is)
 _METADATA = frozenset("""year date created updated modified author authors correction difficulty company companies
 frequency priority rating tags 日期 创建时间 更新时间 作者 出处 题目来源 原文链接 难度 难易程度 标签 公司
-出现频率 考察频率 考频 优先级 星级 评分""".split())
+出现频率 考察频率 考频 优先级 星级 评分 负责人 贡献者 维护者 编辑 审核 contributors contributor maintainer
+maintainers""".split())
 # words that are also knowledge (`**Type:** Additive colour model` under RGB): metadata only when the value is a number,
 # a date or a citation (`**Source:** TD 5 - Exercice 1`, `**来源：** 2019 字节`)
 _METADATA_WEAK = frozenset("type source sources status level category time link 类型 来源 分类 状态 时间 链接".split())
 _METADATA_VALUE = 40  # characters of the back's text, at most
+_CREDITS = re.compile(r"^(?:负责人|贡献者|维护者|作者|编者|contributors?|maintainers?|authors?)(?:[/、（(\s]|$)")
 _DIGIT = re.compile(r"\d")
 
 
 def _metadata(front_text: str, back: str) -> bool:
     label = front_text.strip(" :：").lower()
+    if _CREDITS.match(label):
+        return True  # `负责人/贡献者（排名不分先后）`: who wrote it
     if label not in _METADATA and label not in _METADATA_WEAK:
         return False
     value = _text(back)

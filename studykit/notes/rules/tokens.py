@@ -25,6 +25,7 @@ remark remarks caution warning important attention result results output outputs
 综上 综上所述 总之 总而言之 记住 牢记 比喻 打个比方 answer answers question observation observations implement
 both neither either other others 其他 其它 其余 更多 更多内容 more
 예시 예 참고 주의 요약 정리 前言 实际例子 具体例子 简单例子 西瓜例子 例题 样例 一句话总结 一句话 总结一下 简单总结
+案例 示例场景 场景示例 应用案例 数据范围 样例输入 样例输出 输入样例 输出样例 输入格式 输出格式
 where input inputs before after scenario""".split()) | {
     "programmatic example", "real-world example", "real world example", "worked example", "for example",
     "key actions", "output example", "what you learn", "fun-fact alert", "fun fact", "english answer",
