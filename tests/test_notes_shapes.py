@@ -424,10 +424,11 @@ def test_a_callout_whose_title_defines_is_a_term_card_whatever_its_type(tmp_path
     note = tmp_path / "n.md"
     note.write_text("# Notes\n\n> [!note] Definition: Overfitting\n> A model that fits the noise.\n\n"
                     "> [!tldr] 定义（过拟合）\n> 模型拟合了噪声。\n\n> [!theorem] Bayes theorem\n> $P(A|B)$\n\n"
-                    "> [!note] Remember\n> plain text, no card\n", encoding="utf-8")
+                    "> [!note] Remember\n> plain text, no card\n\n> [!tldr] Shortest path problem\n> Given a graph, "
+                    "find the shortest distance.\n\n> [!summary] Summary\n> all of the above\n", encoding="utf-8")
     cards = parse_note(note, tmp_path).cards
     assert [(c.kind, html_text(c.front)) for c in cards] == [
-        ("term", "Overfitting"), ("term", "过拟合"), ("term", "Bayes theorem")]
+        ("term", "Overfitting"), ("term", "过拟合"), ("term", "Bayes theorem"), ("term", "Shortest path problem")]
 
 
 def test_a_title_that_asks_is_answered_by_the_note(tmp_path):

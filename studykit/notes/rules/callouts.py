@@ -43,8 +43,19 @@ _PREFIX = re.compile(r"^(?:definition|def\.|theorem|lemma|定义|定理|概念)\
                      re.IGNORECASE)
 
 
+_SUMMING = frozenset({"tldr", "abstract", "summary"})  # `> [!tldr] Shortest path problem`: a box that states a term
+
+
 def _defines(kind: str, title: str) -> bool:
-    return bool(title) and (kind in DEFINITION_TYPES or _DEFINED.match(title) is not None)
+    if not title:
+        return False
+    if kind in DEFINITION_TYPES or _DEFINED.match(title) is not None:
+        return True
+    from studykit.notes.rules.subject import is_generic
+    from studykit.notes.rules.tokens import is_label, is_marker
+
+    return kind in _SUMMING and len(title.split()) <= 8 and is_label(title) and not is_marker(title) \
+        and not is_generic(title)
 
 
 def makes_card(w, i: int) -> bool:
