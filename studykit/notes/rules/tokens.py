@@ -13,7 +13,8 @@ LABEL_MAX = 40  # characters of a bold label (a term or a short phrase)
 BREAKS = ("softbreak", "hardbreak")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters Typora and Word leave at line starts
 _PLACEHOLDERS = {"todo", "tbd", "tba", "待补充", "待完善", "待更新", "待续", "未完成", "略", "暂无", "...", "…", "……",
-                 "answerhere", "q.a", "qa", "wip", "comingsoon"}
+                 "answerhere", "q.a", "qa", "wip", "comingsoon", "definitionhere", "descriptionhere", "explanationhere",
+                 "noteshere", "fillin", "fillmein", "tobeadded", "tbc", "待写", "待整理"}
 
 
 # words that mark a part of an explanation rather than name something to recall: `**总结：**`, `**注意**`, `**例如**`
