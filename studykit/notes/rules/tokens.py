@@ -269,7 +269,7 @@ _TOLD = re.compile(r"(?:解释了|这就是|这也是|这正是|说明了|知道
 _COMPOUND = "度性器书者率"  # 对比度, 解释性, 比较器: a noun made from an asking word
 _CLEFT = re.compile(r"(?i:what|how|why|where|when)\s+(?i:we|you|i|they|it|this|that|he|she|one)\b[^?]*"
                     r"\b(?i:is|are|was|were)\b\s+\w")
-_VERSUS = re.compile(r"\S\s+(?:vs\.?|VS\.?|versus)\s+\S")
+_VERSUS = re.compile(r"\S\s+(?:vs\.?|VS\.?|versus|v\.s\.?|V\.S\.?)\s+\S")  # (also `White Box v.s. Black Box`)
 
 
 def is_question(text: str) -> bool:
