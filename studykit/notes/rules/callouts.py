@@ -115,4 +115,5 @@ def callout(w, i: int) -> int:
         w.warn(line, f"callout {title_text!r} has nothing under it to use as the answer: no card", "not-a-card")
         return end
     w.add("question" if asks else "term", front, back, i, line, title_text)
-    return end
+    return end if asks else i  # a definition box's own terms (`- Dirty: …` in `> [!tldr] Page table entry`) are
+    # cards too, as a question heading's are
