@@ -475,3 +475,13 @@ def test_html_headings_case_labels_credits_and_two_item_glossaries(tmp_path):
     assert "目录" not in question.context  # the table of contents is no longer the parent of every card
     assert {"输入门(Input Gate)", "遗忘门(Forget Gate)"} <= set(cards)  # a list of two plain terms, with a gloss
     assert not {"案例", "负责人/贡献者（排名不分先后）"} & set(cards)
+
+
+def test_a_zero_width_joiner_beside_the_colon_does_not_hide_a_term(tmp_path):
+    from studykit.notes.cards import parse_note
+
+    note = tmp_path / "n.md"
+    note.write_text("# VAE\n\n- **视频内容分析**\u200c：VAE 可以提取视频特征。\n- **数据压缩\u200c**：压缩视频数据。\n",
+                    encoding="utf-8")
+    fronts_seen = [html_text(c.front).replace("\u200c", "") for c in parse_note(note, tmp_path).cards]
+    assert fronts_seen == ["视频内容分析", "数据压缩"]

@@ -157,6 +157,9 @@ def emphasis_run(children: list[Token]) -> int | None:
     return None
 
 
+_BLANKS = " \t\u200b\u200c\u200d\ufeff"
+
+
 def bold_line(line: list[Token]) -> tuple[str, tuple] | None:
     """What a line that starts with bold is, read once: ('alone', (the bold's tokens, has a colon)) when it is
     nothing but the bold (and a colon, and importance stars `***`), ('term', (term tokens, explanation tokens))
@@ -187,10 +190,10 @@ def bold_line(line: list[Token]) -> tuple[str, tuple] | None:
         return None
     term = list(line[1:close])
     after = list(line[close + 1:])
-    if term and term[-1].type == "text" and term[-1].content.rstrip().endswith(COLONS):
-        term[-1] = text_token(term[-1].content.rstrip()[:-1])
-    elif after and after[0].type == "text" and after[0].content.lstrip().startswith(COLONS):
-        after[0] = text_token(after[0].content.lstrip()[1:])
+    if term and term[-1].type == "text" and term[-1].content.rstrip(_BLANKS).endswith(COLONS):
+        term[-1] = text_token(term[-1].content.rstrip(_BLANKS)[:-1])
+    elif after and after[0].type == "text" and after[0].content.lstrip(_BLANKS).startswith(COLONS):
+        after[0] = text_token(after[0].content.lstrip(_BLANKS)[1:])  # (a zero-width joiner before it: invisible)
     else:
         return None
     if after and after[0].type == "text":
