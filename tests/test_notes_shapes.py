@@ -485,3 +485,14 @@ def test_a_zero_width_joiner_beside_the_colon_does_not_hide_a_term(tmp_path):
                     encoding="utf-8")
     fronts_seen = [html_text(c.front).replace("\u200c", "") for c in parse_note(note, tmp_path).cards]
     assert fronts_seen == ["视频内容分析", "数据压缩"]
+
+
+def test_headings_that_ask_without_a_mark_and_aspect_headings(tmp_path):
+    from studykit.notes.cards import parse_note
+
+    note = tmp_path / "n.md"
+    note.write_text("# 激活\n\n## ReLU\n\n### 特点与优势：\n\n计算快，梯度不饱和。\n\n## L1正则化可以产生稀疏解吗\n\n可以。\n\n"
+                    "## 什么样的模型需要归一化\n\n基于距离的模型。\n\n- **能用吗**：能\n", encoding="utf-8")
+    cards = {html_text(c.front): c for c in parse_note(note, tmp_path).cards}
+    assert {"ReLU: 特点与优势", "L1正则化可以产生稀疏解吗", "什么样的模型需要归一化"} <= set(cards)
+    assert cards["能用吗"].kind == "term"  # a bold label keeps its kind (and its card's identity)

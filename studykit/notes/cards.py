@@ -41,6 +41,9 @@ SEP = " › "
 # a section of words and their translations (`#### 2. 关键词 (Key Terms)`, `Glossary`, 中英对照)
 _WORD_LIST = re.compile(r"key terms|keywords|glossary|vocabulary|terminology|关键词|关键术语|术语|中英对照|英文术语",
                         re.IGNORECASE)
+# a heading that asks without its question mark (`L1正则化可以产生稀疏解吗`, `什么样的模型需要归一化`) — headings
+# only: a bold label's kind (and so its card's identity) is not changed by it
+_ASKED_HEADING = re.compile(r"吗$|^(?:[\d.、\s]*)什么样")
 _ASKED = re.compile(r"^(?:问题?|Q)[ \t]*[:：][ \t]*(?=\S)")
 _FRONT_PAGE_NAMES = ("readme", "index", "home", "untitled", "主页", "目录")
 _NUMBERED_ITEM = re.compile(r"^\d{1,3}\)\s*\S")
@@ -144,7 +147,8 @@ class Walker:
 
     def is_question_heading(self, i: int) -> bool:
         text = question_text(self.tokens[i + 1].children or [])
-        return is_question(text) or (self.numbered_items >= 3 and _NUMBERED_ITEM.match(text) is not None)
+        return is_question(text) or (self.numbered_items >= 3 and _NUMBERED_ITEM.match(text) is not None) or (
+            _ASKED_HEADING.search(text) is not None and len(text) <= 60 and "，" not in text)
 
     # -- card making
     def _where(self, i: int, exclude_last: bool) -> tuple[str, str]:

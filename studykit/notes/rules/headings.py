@@ -122,6 +122,11 @@ def _instructed(w, i: int, text: str) -> bool:
     return bool(section_reason(" › ".join([w.note.relpath, w.title, *(p for _, _, p in w.paths[i][:-1]), text])))
 
 
+# a heading that names an aspect of the heading above (`### 特点`, `### 应用场景：` under `## ReLU`): asked about it
+_ASPECT = re.compile(r"^(?:特点|特点与优势|优势|劣势|优点|缺点|作用|原理|基本原理|应用场景|适用场景|局限性|"
+                     r"主要思想|核心思想|基本思想)\s*[:：]?$")
+
+
 # a title that asks in words (not `X vs Y`, `X 的作用`: an overview note's name)
 _TITLE_ASKS = re.compile(r"[?？]|^(?:what|why|how|when|which|is|are|can|does|do|should)\b|"
                          r"是什么|为什么|如何|怎么|怎样|哪些|是否|吗$", re.IGNORECASE)
@@ -147,7 +152,8 @@ def heading(w, i: int) -> None:
     shown = without_trailing_stars(inline.children or [])
     text = heading_text(shown)
     line = tokens[i].map[0] + 1 if tokens[i].map else 0
-    question = w.is_question_heading(i) or _answered(w, i)
+    aspect = _ASPECT.match(NUMBERING.sub("", text, count=1)) is not None  # `### 特点与优势：` under `## ReLU`
+    question = w.is_question_heading(i) or _answered(w, i) or aspect
     solution = None if question else _solution(w, i, level)
     question = question or solution is not None
     if not question and not w.sections:
@@ -219,7 +225,7 @@ def heading(w, i: int) -> None:
             w.consumed.add(start)  # `**题目描述**`: the heading names the problem, the label says nothing more
             start = w.closing(start) + 1
         front, back = f"{front}\n{w.blocks(start, solution)}", w.blocks(solution, end)
-    if question and GENERIC_QUESTION.match(NUMBERING.sub("", text, count=1)):  # `#### Pros and Cons:`: of the above
+    if question and (aspect or GENERIC_QUESTION.match(NUMBERING.sub("", text, count=1))):  # `#### Pros and Cons:`
         above = w.paths[i][-2][2] if len(w.paths[i]) > 1 else w.title
         front = f"{escapeHtml(above)}: {front.rstrip(':：').rstrip()}"
     w.add(kind, front, back, i + 1, line, exclude_last=True)  # key: the heading path
