@@ -5,8 +5,13 @@ in public notes; they are built through the CLI and imported with Anki's own lib
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from deck_helpers import build_and_import, fronts, html_text
+
+from studykit.notes.cards import parse_note
+from studykit.notes.model import NoteFile
 
 NOTES = {
     "gitbook/卷积.md": """
@@ -284,6 +289,15 @@ NOTES = {
 }
 
 
+def _parsed(tmp_path: Path, name: str, text: str, vault: bool = False) -> NoteFile:
+    """`text` written as the note `name` (in an Obsidian vault when `vault`), parsed as a build would."""
+    if vault:
+        (tmp_path / ".obsidian").mkdir(exist_ok=True)
+    note = tmp_path / name
+    note.write_text(text, encoding="utf-8")
+    return parse_note(note, tmp_path)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     return build_and_import(tmp_path_factory.mktemp("shapes"), NOTES)
@@ -406,34 +420,22 @@ def test_equals_terms_word_lists_rules_and_a_repositorys_own_files(built):
 
 
 def test_a_wikilink_put_in_code_in_a_vault_is_the_notes_name(tmp_path):
-    from studykit.notes.cards import parse_note
-
-    (tmp_path / ".obsidian").mkdir()
-    note = tmp_path / "Index.md"
-    note.write_text("# Index\n\n- **Caching**: keeps hot data near the app, as in `[[System Design/21 Patterns]]` "
-                    "and the notes on memory hierarchies.\n", encoding="utf-8")
-    parsed = parse_note(note, tmp_path)
+    parsed = _parsed(tmp_path, "Index.md", "# Index\n\n- **Caching**: keeps hot data near the app, as in "
+                     "`[[System Design/21 Patterns]]` and the notes on memory hierarchies.\n", vault=True)
     assert parsed.cards and not any("[[" in c.front or "[[" in c.back for c in parsed.cards)
     assert "21 Patterns" in parsed.cards[0].back
 
 
 def test_a_callout_whose_title_defines_is_a_term_card_whatever_its_type(tmp_path):
-    from studykit.notes.cards import parse_note
-
-    (tmp_path / ".obsidian").mkdir()
-    note = tmp_path / "n.md"
-    note.write_text("# Notes\n\n> [!note] Definition: Overfitting\n> A model that fits the noise.\n\n"
+    cards = _parsed(tmp_path, "n.md", "# Notes\n\n> [!note] Definition: Overfitting\n> A model that fits the noise.\n\n"
                     "> [!tldr] 定义（过拟合）\n> 模型拟合了噪声。\n\n> [!theorem] Bayes theorem\n> $P(A|B)$\n\n"
                     "> [!note] Remember\n> plain text, no card\n\n> [!tldr] Shortest path problem\n> Given a graph, "
-                    "find the shortest distance.\n\n> [!summary] Summary\n> all of the above\n", encoding="utf-8")
-    cards = parse_note(note, tmp_path).cards
+                    "find the shortest distance.\n\n> [!summary] Summary\n> all of the above\n", vault=True).cards
     assert [(c.kind, html_text(c.front)) for c in cards] == [
         ("term", "Overfitting"), ("term", "过拟合"), ("term", "Bayes theorem"), ("term", "Shortest path problem")]
 
 
 def test_a_title_that_asks_is_answered_by_the_note(tmp_path):
-    from studykit.notes.cards import parse_note
-
     asks = tmp_path / "svm.md"
     asks.write_text("# SVM的Loss是什么\n\nSVM 最小化合页损失加 L2 正则。\n\n## 细节\n\n只由支持向量决定。\n", encoding="utf-8")
     overview = tmp_path / "ml.md"
@@ -448,19 +450,12 @@ def test_a_title_that_asks_is_answered_by_the_note(tmp_path):
 
 
 def test_an_excalidraw_drawing_is_not_notes(tmp_path):
-    from studykit.notes.cards import parse_note
-
-    (tmp_path / ".obsidian").mkdir()
-    drawing = tmp_path / "Design.excalidraw.md"
-    drawing.write_text("---\nexcalidraw-plugin: parsed\n---\n==⚠  Switch to EXCALIDRAW VIEW ==\n\n# Text Elements\n"
-                       "**Load Balancer**: spreads requests\n", encoding="utf-8")
-    parsed = parse_note(drawing, tmp_path)
+    parsed = _parsed(tmp_path, "Design.excalidraw.md", "---\nexcalidraw-plugin: parsed\n---\n==⚠  Switch to "
+                     "EXCALIDRAW VIEW ==\n\n# Text Elements\n**Load Balancer**: spreads requests\n", vault=True)
     assert parsed.cards == [] and any("Excalidraw drawing" in p.message for p in parsed.problems)
 
 
 def test_html_headings_case_labels_credits_and_two_item_glossaries(tmp_path):
-    from studykit.notes.cards import parse_note
-
     note = tmp_path / "模型部署.md"
     note.write_text("# 模型部署\n\n## 目录\n\n- [1.区别](#1)\n\n"
                     '<h2 id="1.fp32，fp16以及int8的区别？">1.FP32，FP16以及Int8的区别？</h2>\n\n'
@@ -478,8 +473,6 @@ def test_html_headings_case_labels_credits_and_two_item_glossaries(tmp_path):
 
 
 def test_a_zero_width_joiner_beside_the_colon_does_not_hide_a_term(tmp_path):
-    from studykit.notes.cards import parse_note
-
     note = tmp_path / "n.md"
     note.write_text("# VAE\n\n- **视频内容分析**\u200c：VAE 可以提取视频特征。\n- **数据压缩\u200c**：压缩视频数据。\n",
                     encoding="utf-8")
@@ -488,8 +481,6 @@ def test_a_zero_width_joiner_beside_the_colon_does_not_hide_a_term(tmp_path):
 
 
 def test_headings_that_ask_without_a_mark_and_aspect_headings(tmp_path):
-    from studykit.notes.cards import parse_note
-
     note = tmp_path / "n.md"
     note.write_text("# 激活\n\n## ReLU\n\n### 特点与优势：\n\n计算快，梯度不饱和。\n\n## L1正则化可以产生稀疏解吗\n\n可以。\n\n"
                     "## 什么样的模型需要归一化\n\n基于距离的模型。\n\n- **能用吗**：能\n", encoding="utf-8")

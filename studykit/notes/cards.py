@@ -258,9 +258,9 @@ class Walker:
         item = self.item_of(i)
         if item is None:
             return None
-        from studykit.notes.rules.items import _parent
+        from studykit.notes.rules.items import parent
 
-        k = _parent(self, item)  # the list's opening token (parents are found once per note)
+        k = parent(self, item)  # the list's opening token (parents are found once per note)
         if k < 2 or self.tokens[k - 1].type != "paragraph_close":
             return None
         lead = self.tokens[k - 2].content.lstrip(" *_")

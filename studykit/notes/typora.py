@@ -219,7 +219,8 @@ def gitbook_callouts(state: StateCore) -> None:
         if not rest:
             drop.extend((k + 1, k + 2, k + 3))  # the marker was the whole paragraph
     if drop:
-        state.tokens = [t for n, t in enumerate(tokens) if n not in set(drop)]
+        dropped = set(drop)  # (once: a set per token would make a note of many markers quadratic)
+        state.tokens = [t for n, t in enumerate(tokens) if n not in dropped]
 
 
 _LIQUID = re.compile(r"^(?:\{%-?\s*\w+[^%]*-?%\}\s*)+$")
@@ -235,7 +236,7 @@ def liquid_tags(state: StateCore) -> None:
         if tokens[k].type == "inline" and tokens[k - 1].type == "paragraph_open" and \
                 _LIQUID.match(tokens[k].content.strip()):
             drop.update((k - 1, k, k + 1))
-        elif tokens[k].type == "inline" and "{%" in tokens[k].content and tokens[k].children:
+        elif tokens[k].type == "inline" and "{%" in tokens[k].content:
             for child in tokens[k].children or []:  # a tag on a line of its own inside a paragraph
                 if child.type == "text" and _LIQUID.match(child.content.strip() or "x"):
                     child.content = ""

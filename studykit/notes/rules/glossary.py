@@ -78,9 +78,9 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     read = _split(children)
     if read is None:
         return False
-    from studykit.notes.rules.items import _parent
+    from studykit.notes.rules.items import parent
 
-    listing = _parent(w, item)  # the list (parents are found once per note)
+    listing = parent(w, item)  # the list (parents are found once per note)
     if listing < 0 or not _glossary(w, listing):
         return False
     term, rest = read

@@ -66,7 +66,7 @@ def _asks_siblings(w, i: int) -> tuple[str, int] | None:
         j = w.closing(j) + 1
     if j == start:
         return None
-    listing = _parent(w, item)
+    listing = parent(w, item)
     if not _answers_list(w, listing, tokens[item].level):
         return None  # a list of questions (an index) or a numbered outline, not questions with their answers
     if not any(_reads_as_answer(plain(tokens[k + 1].children or [])) for k in range(start, j)
@@ -76,7 +76,7 @@ def _asks_siblings(w, i: int) -> tuple[str, int] | None:
     return f"<{tag}>\n{w.blocks(start, j)}\n</{tag}>", j
 
 
-def _parent(w, i: int) -> int:
+def parent(w, i: int) -> int:
     """The index of the token that opens the block holding the one at `i` (the note's parents are found once)."""
     parents = w.memo.get(("parents",))
     if parents is None:

@@ -235,14 +235,16 @@ def _question_then_answer(w, i: int, children: list[Token], line: int) -> bool:
     segments = lines(children)
     content = tokens[i + 1].content
     if len(segments) >= 3 and ("问" in content or "Q" in content) and ("答" in content or "A" in content):
-        starts = [k for k in range(1, len(segments) - 1) if plain(segments[k])[:1] in "Q问"
-                  and (marker(segments[k]) or ("",))[0] == "q" and (marker(segments[k + 1]) or ("",))[0] == "a"]
+        # `**Ng补充**` `[link]` then `**问：…？**` `答：…` in one paragraph: the pairs — after an aside of one or two
+        # lines (after more, the bold rule reads them), and not when the paragraph opens with its own question
+        # (the branch below takes that)
         opening = plain(segments[0]).rstrip("*").rstrip().endswith(("?", "？")) and \
-            (marker(segments[1]) or ("",))[0] == "a"  # (a question first: the branch below takes it)
-        # `**Ng补充**` `[link]` then `**问：…？**` `答：…` in one paragraph: the pairs (after more lines than an
-        # aside, the bold rule reads them)
-        if starts and starts[0] <= 2 and not opening:
-            _pairs_in(w, i, segments[starts[0]:], line + starts[0])
+            (marker(segments[1]) or ("",))[0] == "a"
+        start = next((k for k in (1, 2) if k + 1 < len(segments) and plain(segments[k])[:1] in "Q问"
+                      and (marker(segments[k]) or ("",))[0] == "q" and (marker(segments[k + 1]) or ("",))[0] == "a"),
+                     None)
+        if start is not None and not opening:
+            _pairs_in(w, i, segments[start:], line + start)
             return True
     if len(segments) >= 2 and plain(segments[1])[:1] in "A答解" and \
             plain(segments[0]).rstrip("*").rstrip().endswith(("?", "？")):
