@@ -237,13 +237,15 @@ class Walker:
         return subject_of([s for _, s, _ in reversed(self.context_stack)] + [p for _, _, p in reversed(path)]
                           + [title])
 
-    def join_above(self, i: int, html: str, own: str = "") -> bool:
+    def join_above(self, i: int, html: str, own: str = "", same_section: bool = False) -> bool:
         """Add `html` (a marker word's paragraph: `**注意：** …`, `**综上**，…`) to the back of the card above it, when
-        that card is in the same section or the one around it and does not hold that text (or `own`, the marker's
-        paragraph alone) already. Whether it did."""
+        that card is in the same section (or, unless `same_section`, the one around it) and does not hold that text
+        (or `own`, the marker's paragraph alone) already. Whether it did."""
         if not self.note.cards or not html.strip():
             return False
         path = self._last_path
+        if same_section and self.paths[i] != path:
+            return False
         if self.paths[i][:len(path)] != path or any(is_example_heading(p) for _, _, p in self.paths[i][len(path):]):
             return False  # (a worked example's input below a card is not that card's text)
         last = self.note.cards[-1]

@@ -1,12 +1,12 @@
 """GFM tables as Typora shows them: `|` inside `$…$` belongs to the maths, and ragged rows are kept.
 
 markdown-it splits a row at every unescaped `|`, so `$|x|$` in a cell cuts the row in three; Typora keeps the
-maths whole. This rule wraps markdown-it's own table rule: before it runs, every `|` inside a `$…$` span of the
-table's lines is swapped for a private-use character of the same length (offsets stay valid), and swapped back
-in the cells afterwards. Inside maths `\\|` stays TeX's `\\|` (‖, a norm: `$\\|w\\|_2$`); outside maths it keeps
-GFM's meaning, a literal `|`. A body row with fewer cells
-than the header is padded (markdown-it does that); one with more keeps its extra cells — both with a warning,
-as is a header whose cell count does not match the line below it (then it is no table at all).
+maths whole, and Obsidian keeps `[[note|alias]]` whole. This rule wraps markdown-it's own table rule: before it
+runs, every `|` inside a `$…$` span or a wikilink of the table's lines is swapped for a private-use character of
+the same length (offsets stay valid), and swapped back in the cells afterwards. Inside maths `\\|` stays TeX's
+`\\|` (‖, a norm: `$\\|w\\|_2$`); outside maths it keeps GFM's meaning, a literal `|`. A body row with fewer
+cells than the header is padded (markdown-it does that); one with more keeps its extra cells — both with a
+warning, as is a header whose cell count does not match the line below it (then it is no table at all).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ PIPE = "\ue000"  # stands for a `|` inside maths while markdown-it splits the ro
 
 
 def _mask_maths(line: str) -> str:
-    """`line` with every `|` inside a `$…$`/`$$…$$` span replaced by PIPE (code spans and `\\$` respected);
-    unchanged when a span is left open."""
+    """`line` with every `|` inside a `$…$`/`$$…$$` span or an Obsidian `[[note|alias]]` replaced by PIPE (code
+    spans and `\\$` respected); unchanged when a maths span is left open."""
     out = list(line)
     k, n = 0, len(line)
     inside = 0  # 0, or the number of dollars that opened the span
@@ -48,6 +48,15 @@ def _mask_maths(line: str) -> str:
                 inside = 0
             k += run
             continue
+        if ch == "[" and not inside and line.startswith("[[", k):  # `[[note|alias]]`: Obsidian's alias, not a cell
+            close = line.find("]]", k + 2)
+            if close > 0 and "[[" not in line[k + 2:close]:
+                for m in range(k + 2, close):
+                    if line[m] == "|" and line[m - 1] != "\\":
+                        out[m] = PIPE
+                        changed = True
+                k = close + 2
+                continue
         if ch == "|" and inside:
             out[k] = PIPE
             changed = True
@@ -90,7 +99,7 @@ def table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool
     for k in range(startLine, last):
         begin, end = state.bMarks[k], state.eMarks[k]
         segment = original[begin:end]
-        if "$" in segment and "|" in segment:
+        if ("$" in segment or "[[" in segment) and "|" in segment:
             replaced = _mask_maths(segment)
             if replaced is not segment:
                 masked[begin:end] = replaced

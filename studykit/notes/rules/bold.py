@@ -34,6 +34,7 @@ from studykit.notes.rules.tokens import (
     is_label,
     is_marker,
     is_placeholder,
+    is_proof_step,
     is_question,
     lines,
     plain,
@@ -159,9 +160,10 @@ def _shown_blocks_after(w, i: int) -> str:
     return w.blocks(start, j) if j > start else ""
 
 
-def join_marker(w, i: int) -> None:
+def join_marker(w, i: int, same_section: bool = False) -> None:
     """A paragraph that starts with a marker word (`**注意：** …`, `**综上**，…`): it and what belongs to it (the
-    item's nested blocks, or the formulas and tables right after it) go on the back of the card above."""
+    item's nested blocks, or the formulas and tables right after it) go on the back of the card above (only in
+    the same section when `same_section`: a proof belongs to the statement just above it, if any)."""
     item = w.item_of(i)
     own = w.blocks(i, w.closing(i) + 1)
     if item is not None:
@@ -172,7 +174,7 @@ def join_marker(w, i: int) -> None:
         alone = close is not None and len(segments) == 1 and not plain(segments[0][close + 1:]).strip("：: ")
         after = _blocks_after(w, i, "label", False)[0] if alone else _shown_blocks_after(w, i)
         html = own + after
-    w.join_above(i, html, own)
+    w.join_above(i, html, own, same_section)
 
 
 def _container(w, i: int) -> int | None:
@@ -299,16 +301,23 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     if not starts:
         return _same_line_question(w, i, segments, line)
     kept = []
+    proof = ""  # "proof" (`**Proof**:`, joined to a statement just above), "step" (`**Base case**` alone: nothing)
     for start in starts:
         k, what, reading = start
         text = plain(reading[1] if what != "definition" else reading[0])
-        if is_marker(text):
+        close = emphasis_run(segments[k]) if segments[k] else None
+        alone = close is not None and not plain(segments[k][close + 1:]).strip("：: ")
+        if is_proof_step(text, alone):
+            proof = "step" if proof == "step" or not is_proof_step(text, False) else "proof"
+            w.warn(line + k, f"bold {text.rstrip('：: ')!r} is a step of a proof, not a term: no card", "not-a-card")
+        elif is_marker(text):
             w.warn(line + k, f"bold {text.rstrip('：: ')!r} is a marker word, not a term: no card (its text belongs "
                              f"to the card above)", "not-a-card")
         else:
             kept.append(start)
     if not kept:
-        join_marker(w, i)
+        if proof != "step":
+            join_marker(w, i, same_section=proof == "proof")
         return True
     starts = kept
     item = w.item_of(i)

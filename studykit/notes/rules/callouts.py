@@ -95,6 +95,8 @@ def callout(w, i: int) -> int:
         w.add("question", front, back, i, line, title_text or plain(tokens[body + 1].children or []))
         return end
     asks = kind in QUESTION_TYPES or (bool(title_text) and is_question(title_text))
+    if kind in QUESTION_TYPES and title_text and not is_question(title_text) and _exercise(w, title_text, body):
+        return _exercise_card(w, i, body, end, line, title_text)
     defines = _defines(kind, title_text)
     if not (asks or defines):
         return i
@@ -106,8 +108,17 @@ def callout(w, i: int) -> int:
             shown = [text_token(stripped), *title[1:]]  # `Definition: Overfitting` asks `Overfitting`
         front, back_start = w.inline(shown), body
     elif tokens[body].type == "paragraph_open":  # `> [!question]` then the question as the first line
-        front, back_start = w.inline(tokens[body + 1].children or []), body + 3
-        title_text = plain(tokens[body + 1].children or [])
+        children = tokens[body + 1].children or []
+        front, back_start = w.inline(children), body + 3
+        title_text = plain(children)
+        cut = next((k for k, c in enumerate(children) if c.type in ("softbreak", "hardbreak")), None)
+        if cut is not None and is_question(plain(children[:cut])) and plain(children[cut + 1:]).strip():
+            # `> What is dropout?` / `> Randomly zeroing …` on the next line of the same paragraph
+            front, title_text = w.inline(children[:cut]), plain(children[:cut])
+            rest = w.blocks(back_start, end)
+            back = f"<p>{w.inline(children[cut + 1:])}</p>" + (f"\n{rest}" if rest else "")
+            w.add("question", front, back, i, line, title_text)
+            return end
     else:
         return i
     back = w.blocks(back_start, end)
@@ -117,3 +128,42 @@ def callout(w, i: int) -> int:
     w.add("question" if asks else "term", front, back, i, line, title_text)
     return end if asks else i  # a definition box's own terms (`- Dirty: …` in `> [!tldr] Page table entry`) are
     # cards too, as a question heading's are
+
+
+# `> [!question] 6.7 Palindrome subsequence` + the problem's statement: a textbook exercise, named by its number,
+# or whose body sets the task (`Given …, devise …`, `What happens if …?`): the body is the question, not its answer
+_EXERCISE_TITLE = re.compile(r"^(?:(?:exercise|problem|question|task|ex\.?|习题|练习|题目|例题|作业|思考题)\s*)?"
+                             r"\d+(?:\.\d+)+\b|^(?:exercise|problem|task|习题|练习|题目|例题|作业|思考题)\b",
+                             re.IGNORECASE)
+_TASK = re.compile(r"^(?:given|devise|design|show that|prove|find|give|compute|calculate|write|implement|suppose|"
+                   r"consider|let|证明|求|设计|给定|已知|计算|试)\b", re.IGNORECASE)
+_SOLVED = re.compile(r"^(?:answer|answers|solution|solutions|sol\.|答案|解答|参考答案|答|解)\s*[:：.]?",
+                     re.IGNORECASE)
+
+
+def _exercise(w, title: str, body: int) -> bool:
+    if _EXERCISE_TITLE.match(title):
+        return True
+    first = w.tokens[body]
+    if first.type != "paragraph_open":
+        return False
+    text = plain(w.tokens[body + 1].children or [])
+    return is_question(text) or _TASK.match(text) is not None
+
+
+def _exercise_card(w, i: int, body: int, end: int, line: int, title_text: str) -> int:
+    """An exercise callout: a question card when its own body holds the answer after the statement (a paragraph
+    that starts `Answer:`/`解：`), else no card — the statement alone is nothing to recall."""
+    tokens = w.tokens
+    level = tokens[i].level + 1
+    for j in range(body, end):
+        t = tokens[j]
+        if t.type == "paragraph_open" and t.level == level and j > body \
+                and _SOLVED.match(plain(tokens[j + 1].children or [])):
+            front = f"<p>{w.inline(tokens[i + 2].children or [])}</p>\n{w.blocks(body, j)}"
+            back = w.blocks(j, end)
+            if back and not is_placeholder(back):
+                w.add("question", front, back, i, line, title_text)
+                return end
+    w.warn(line, f"exercise callout {title_text!r} states a problem with no answer in it: no card", "not-a-card")
+    return end

@@ -302,15 +302,30 @@ def _is_link(cell: str) -> bool:
 
 def table_is_navigation(rows: list[list[str]]) -> bool:
     """Whether a table's body rows (cells as HTML) are a table of contents: most rows hold a link and nothing else
-    longer than a chapter number or a short name."""
+    longer than a chapter number or a short name (a formula is content: `| [[Edge list]] | $O(|E|)$ |`)."""
     def navigation(row: list[str]) -> bool:
-        return any(_is_link(c) for c in row) and all(_is_link(c) or len(_text(c)) <= 20 for c in row)
+        return any(_is_link(c) for c in row) and all(_is_link(c) or (len(_text(c)) <= 20 and "\\(" not in c)
+                                                      for c in row)
 
     return len(rows) >= 2 and sum(navigation(r) for r in rows) >= LINKS_SHARE * len(rows)
 
 
 _MATH_CELL = re.compile(r"\s*(?:\\\(.*?\\\)|\$[^$]+\$)\s*")  # a cell that is one formula and nothing else
 _NUMERIC = re.compile(r"[\s$€¥£%+\-−.,:×x/()\d^eE]*\d[\s$€¥£%+\-−.,:×x/()\d^eE]*")
+# what a measured value carries around its digits: maths markup (`$28\times28\times256$`), a unit (`185 ms`,
+# `3.4GB`, `1.5GHz`); a missing value (`-`, `N/A`) is not counted
+_VALUE_MARKUP = re.compile(r"\\(?:times|cdot|approx|sim|le|ge|leq|geq|pm|mathrm|text)(?![a-zA-Z])|\\[()\[\]]|[{}~≈±]")
+_UNIT = re.compile(r"(?<=[\d\s])(?:ms|μs|us|ns|s|sec|min|h|kb|mb|gb|tb|k|m|b|g|t|ghz|mhz|fps|it/s|flops|gflops|"
+                   r"tflops|params|层|个|次|秒|毫秒|元|倍)(?=[\s/)]|$)", re.IGNORECASE)
+_MISSING = frozenset({"-", "—", "–", "n/a", "na", "/", "×", "✗", "无"})
+
+
+def _value(cell: str) -> bool:
+    """Whether a cell is a measured value (`76.1`, `185 ms`, `$14\times14\times512$`), not words; in maths only a
+    size (`\times`) is one: `$(0,1)$` is a range to remember."""
+    if "\\(" in cell and "\\times" not in cell:
+        return False
+    return _NUMERIC.fullmatch(_UNIT.sub(" ", _VALUE_MARKUP.sub(" ", cell))) is not None
 
 
 def table_is_data(rows: list[list[str]]) -> bool:
@@ -320,6 +335,10 @@ def table_is_data(rows: list[list[str]]) -> bool:
     cells = [_text(c) for row in rows for c in row[1:]]
     filled = [c for c in cells if c]
     if len(filled) >= 2 and sum(1 for c in filled if _NUMERIC.fullmatch(c)) >= LINKS_SHARE * len(filled):
+        return True
+    measured = [c for c in filled if c.lower() not in _MISSING]  # a matrix of measurements (`185 ms`, `14×14×512`
+    if rows and min(len(r) for r in rows) >= 4 and len(measured) >= 6 and \
+            sum(1 for c in measured if _value(c)) >= LINKS_SHARE * len(measured):  # in three columns or more)
         return True
     firsts = [_text(row[0]) for row in rows if row]
     return len(filled) >= 4 and len(firsts) >= 5 and all(_MATH_CELL.fullmatch(c) or _NUMERIC.fullmatch(c)

@@ -31,6 +31,13 @@ where input inputs before after scenario""".split()) | {
     "programmatic example", "real-world example", "real world example", "worked example", "for example",
     "key actions", "output example", "what you learn", "fun-fact alert", "fun fact", "english answer",
     "chinese answer", "中文回答", "英文回答", "中文答案", "英文答案", "参考答案", "标准答案"}
+# the steps of a proof (`**Base case**`, `__Proof__:`): not terms, and not text to add to the card above either
+# (that card is what the proof is about only by chance). `Proof` always is one; the others only when the bold
+# stands alone on its line (`- **Base case**: the smallest input, solved directly` is a term of recursion)
+PROOF = frozenset({"proof", "proof sketch", "proof idea", "证明", "证", "证明过程"})
+PROOF_STEPS = PROOF | {"base case", "base step", "induction case", "inductive case", "induction step",
+                       "inductive step", "induction hypothesis", "inductive hypothesis", "conclusion"}
+MARKER_WORDS |= PROOF
 # what may stand around a marker word and leave it one: an emoji or symbol before it (`💡 提示`), a number after it
 # (`例1`, `Example 2`, `注 3`)
 # `**The mathematical cause is:** …`: the start of a sentence in bold (its verb last), not a term
@@ -53,6 +60,13 @@ _EXAMPLE_OF = re.compile(r"^[\w\s-]{1,30}\s(?:example|examples|analogy)$|"
 
 
 _CAPTION = re.compile(r"^(?:图|表|figure|fig\.?|table)\s*\d+(?:[.\-]\d+)*(?:\s|[:：.]|$)", re.IGNORECASE)
+
+
+def is_proof_step(text: str, alone: bool) -> bool:
+    """Whether a bold text names a step of a proof (`Proof`, `证明`; `Base case`, `Conclusion` when `alone` on
+    its line)."""
+    word = text.strip().rstrip("：:.。!！ ").strip().lower()
+    return word in PROOF or (alone and word in PROOF_STEPS)
 
 
 def is_marker(text: str) -> bool:
