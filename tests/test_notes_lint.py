@@ -121,10 +121,11 @@ def test_equal_fronts_with_different_backs_in_one_deck_name_both_places(built):
     assert any("dup-b.md:6:" in w and "dup-a.md:6" in w and "different back" in w for w in warnings)
 
 
-def test_a_cloze_that_hides_nearly_its_whole_sentence_is_a_warning(built):
-    warnings = built.warnings("cloze.md")
-    assert any("cloze.md:3:" in w and "hides" in w for w in warnings)
+def test_a_highlight_over_nearly_its_whole_sentence_is_no_cloze_and_a_warning(built):
+    warnings = built.warnings("cloze.md")  # (it would leave nothing to recall from: emphasis, not a gap)
+    assert any("cloze.md:3:" in w and "whole sentence" in w and "no cloze" in w for w in warnings)
     assert not any("cloze.md:5:" in w for w in warnings)
+    assert [prompt(n) for n in built.cards("cloze.md")] == ["{{c1::ReLU}} 是最常用的激活函数。"]
 
 
 def test_unmatched_stars_are_paired_within_a_line_and_a_lone_one_is_a_warning(built):

@@ -58,6 +58,47 @@ VAULT = {
         > What is dropout?
         > Randomly zeroing units during training.
     """,
+    "interview/ml_basics.md": """
+        # ML Basics Interview Questions
+
+        ### Q: What is the difference between supervised and unsupervised learning?
+
+        **Category:** ML Basics\x20\x20
+        **Difficulty:** Easy\x20\x20
+        **Tags:** Paradigms, Supervised
+
+        **Sample Answer:**
+        • **Bias** refers to error from simplifying assumptions.\x20\x20
+        • **Variance** refers to error from sensitivity to the training data.
+
+        **Q3- Explain how a ROC curve works.**
+
+        It plots the true positive rate against the false positive rate.
+    """,
+    "VAE.md": """
+        # VAE
+
+        > 证据下界：
+        > $$
+        L = E[\\log p(x|z)] - KL
+        $$
+
+        **重参数化**：把采样写成 $z=\\mu+\\sigma\\epsilon$。
+
+        $$
+        \\epsilon \\sim N(0, I)
+        $$
+
+        ==预训练阶段使用对比学习，做了迁移学习==
+
+        综上，==样本均值以总体期望为中心对称分布==。
+
+        Dropout 以概率 ==p== 丢弃神经元。
+
+        CNN 的归纳偏置：locality ==？？？==
+
+        ==为何在损失函数中加正则化项？== 如果不加，模型只会最小化重建误差。
+    """,
 }
 
 
@@ -67,9 +108,13 @@ def _parsed(tmp_path: Path, name: str, text: str) -> NoteFile:
     return parse_note(note, tmp_path)
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_and_import(tmp_path_factory.mktemp("shapes-more"), VAULT)
+
+
 @pytest.mark.slow  # a build through the CLI and an import into Anki
-def test_proof_steps_aliases_in_tables_and_exercise_callouts_in_anki(tmp_path):
-    built = build_and_import(tmp_path, VAULT)
+def test_proof_steps_aliases_in_tables_and_exercise_callouts_in_anki(built):
     seen = fronts(built, "Kruskal.md")
     assert {"Kruskal's algorithm", "Exercise 2.1 Show that the sum of two even numbers is even.",
             "What is dropout?"} <= set(seen)
@@ -86,6 +131,24 @@ def test_proof_steps_aliases_in_tables_and_exercise_callouts_in_anki(tmp_path):
     warned = "\n".join(built.warnings("Kruskal.md"))
     assert "6.7 Palindrome subsequence" in warned and "no answer" in warned
     assert "extra cells" not in warned
+
+
+@pytest.mark.slow  # a build through the CLI and an import into Anki
+def test_header_fields_pasted_bullets_quoted_formulas_and_highlights_in_anki(built):
+    interview = fronts(built, "interview/ml_basics.md")
+    question = "What is the difference between supervised and unsupervised learning?"
+    assert set(interview) == {question, "Bias", "Variance", "Q3- Explain how a ROC curve works."}
+    assert "Difficulty" not in interview[question] and "Tags" not in interview[question]  # metadata, not answer
+    assert "simplifying assumptions" in interview["Bias"] and "training data" in interview["Variance"]
+    warned = "\n".join(built.warnings("interview/ml_basics.md"))
+    assert "interview/ml_basics.md:5:" in warned and "header fields" in warned
+    vae = fronts(built, "VAE.md")
+    assert set(vae) == {"重参数化", "Dropout 以概率 {{c1::p}} 丢弃神经元。", "为何在损失函数中加正则化项？"}
+    assert vae["为何在损失函数中加正则化项？"] == "如果不加，模型只会最小化重建误差。"
+    quoted = next(n for n in built.cards("VAE.md") if "重参数化" in html_text(n.fields["Front"]))
+    assert "\\epsilon" not in html_text(quoted.fields["Front"])  # the formula after it is a formula again
+    vae_warned = "\n".join(built.warnings("VAE.md"))
+    assert vae_warned.count("whole sentence") == 2
 
 
 def test_tables_of_measurements_are_example_data(tmp_path):

@@ -25,6 +25,7 @@ from mdit_py_plugins.superscript import superscript_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from studykit.notes.cjk import cjk_friendly_plugin
+from studykit.notes.fields import fields_plugin
 from studykit.notes.html import html_plugin
 from studykit.notes.mark import mark_plugin
 from studykit.notes.obsidian import obsidian_plugin
@@ -487,6 +488,7 @@ def make_markdown() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
     md.use(typora_plugin)
+    md.use(fields_plugin)
     md.use(mark_plugin)
     md.use(sub_plugin)
     md.use(superscript_plugin)

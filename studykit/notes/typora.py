@@ -3,7 +3,8 @@
 - `##标题` without a space after the hashes is a heading (Typora's default, non-strict mode) when the text
   starts with a CJK character or the level is 2 or more — `#tag` and `#include` stay text;
 - `[toc]` alone on a line is Typora's table of contents: it makes nothing on a card;
-- `$$` on the line right after a text line opens display maths (CommonMark would keep it in the paragraph);
+- `$$` on the line right after a text line opens display maths (CommonMark would keep it in the paragraph), and
+  `> $$` whose formula goes on in unquoted lines to a closing `$$` is one formula in the quote;
 - `![alt](img/my picture.png)`: a picture path with spaces (Typora writes them unescaped) is a picture;
 - `**粗体 **` — a space before the closing stars — leaves both `**` as text under CommonMark's rules; the intent
   is plain, so `**` that markdown-it left unmatched are paired within a line (an opener does not follow a
@@ -12,7 +13,9 @@
   are dropped;
 - `<h2 id="…">问题？</h2>` alone on a line is a heading, as Typora shows it;
 - GitBook/HonKit callouts (`> **[success]** …`: the marker is dropped, the quote read as any quote) and template tags
-  alone on a line (`{% reveal %}`, `{% endraw %}`: dropped).
+  alone on a line (`{% reveal %}`, `{% endraw %}`: dropped);
+- a line that starts with a bullet character and a space (`• **Bias** refers to …`, as text pasted from a chat
+  answer or a PDF writes a list; also `◦`, `▪`, `●`, `‣`, `∙`) is a list item, as the reader sees one.
 """
 
 from __future__ import annotations
@@ -70,6 +73,25 @@ def toc(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
     return True
 
 
+def _line(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].strip()
+
+
+def _open_in_quote(state: StateBlock, line: int) -> bool:
+    """Whether the lines of the quote above `line` (up to a blank line; at most 200) leave a `$$` formula open:
+    `> $$` then `x = y` then `$$` (Typora and GitHub show one formula in the quote; only its first line is
+    quoted). The quote's own lines have their `>` stripped already."""
+    opened = False
+    for k in range(line - 1, max(line - 201, -1), -1):
+        if state.isEmpty(k):
+            break
+        text = _line(state, k)
+        if text.startswith("$$") or text.endswith("$$"):
+            if not (len(text) > 4 and text.startswith("$$") and text.endswith("$$")):
+                opened = not opened
+    return opened
+
+
 def _interrupting(rule):
     """A block rule that may also end a paragraph: markdown-it asks such rules in silent mode first."""
 
@@ -78,6 +100,8 @@ def _interrupting(rule):
             return False  # most lines: a cheap test first
         if not silent:
             return rule(state, startLine, endLine, False)
+        if state.parentType == "blockquote" and _open_in_quote(state, startLine):
+            return False  # `> $$` … `$$`: the closing line of the quote's own formula, a lazy line of the quote
         tokens, line = len(state.tokens), state.line
         found = rule(state, startLine, endLine, False)  # dollarmath's rule pushes even when silent
         del state.tokens[tokens:]
@@ -274,6 +298,49 @@ def html_headings(state: StateCore) -> None:
     state.tokens = out
 
 
+_GLYPHS = frozenset("•◦▪●‣∙")
+
+
+def _glyph_at(state: StateBlock, line: int) -> int:
+    """The offset of a bullet character that opens `line` (followed by a space), or -1."""
+    pos = state.bMarks[line] + state.tShift[line]
+    src = state.src
+    if pos + 1 < len(src) and src[pos] in _GLYPHS and src[pos + 1] in " \t":
+        return pos
+    return -1
+
+
+def _glyph_lists(list_rule):
+    """markdown-it's list rule, also for items marked with a bullet character: before it runs, the bullets of the
+    lines the list can span are swapped for `-` (same length: offsets stay valid), and swapped back after."""
+    def rule(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        if _glyph_at(state, startLine) < 0:
+            return list_rule(state, startLine, endLine, silent)
+        original = state.src
+        masked = list(original)
+        line = startLine
+        while line < endLine:  # the lines up to a blank line not followed by another bulleted or indented line
+            if state.isEmpty(line):
+                following = line + 1
+                while following < endLine and state.isEmpty(following):
+                    following += 1
+                if following >= endLine or (_glyph_at(state, following) < 0
+                                            and state.sCount[following] <= state.blkIndent):
+                    break
+                line = following
+                continue
+            pos = _glyph_at(state, line)
+            if pos >= 0:
+                masked[pos] = "-"
+            line += 1
+        state.src = "".join(masked)
+        try:
+            return list_rule(state, startLine, endLine, silent)
+        finally:
+            state.src = original
+    return rule
+
+
 def typora_plugin(md: MarkdownIt) -> None:
     """Use after dollarmath_plugin (its `$$` rule is made able to end a paragraph)."""
     md.block.ruler.before("heading", "heading_without_space", heading_without_space,
@@ -288,6 +355,8 @@ def typora_plugin(md: MarkdownIt) -> None:
         return state.src.startswith("![", state.pos) and (image(state, silent) or picture_with_spaces(state, silent))
 
     md.inline.ruler.at("image", picture)
+    bullet_list = rules[md.block.ruler.__find__("list")].fn
+    md.block.ruler.at("list", _glyph_lists(bullet_list), {"alt": ["paragraph", "reference", "blockquote"]})
     md.core.ruler.before("inline", "html_headings", html_headings)
     md.core.ruler.after("inline", "lenient_strong", lenient_strong)
     md.core.ruler.after("lenient_strong", "gitbook_callouts", gitbook_callouts)

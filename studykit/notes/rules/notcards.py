@@ -102,6 +102,7 @@ maintainers""".split())
 # words that are also knowledge (`**Type:** Additive colour model` under RGB): metadata only when the value is a number,
 # a date or a citation (`**Source:** TD 5 - Exercice 1`, `**来源：** 2019 字节`)
 _METADATA_WEAK = frozenset("type source sources status level category time link 类型 来源 分类 状态 时间 链接".split())
+METADATA_FIELDS, WEAK_METADATA_FIELDS = _METADATA, _METADATA_WEAK  # (also read by studykit.notes.fields)
 _METADATA_VALUE = 40  # characters of the back's text, at most
 _CREDITS = re.compile(r"^(?:负责人|贡献者|维护者|作者|编者|contributors?|maintainers?|authors?)(?:[/、（(\s]|$)")
 _DIGIT = re.compile(r"\d")

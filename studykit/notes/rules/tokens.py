@@ -21,7 +21,8 @@ _PLACEHOLDERS = {"todo", "tbd", "tba", "待补充", "待完善", "待更新", "�
 MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 例 例子 举例 示例 方法 提示 备注
 说明 补充 重点 结论 思路 步骤
 解释 答案 ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
-remark remarks caution warning important attention result results output outputs analogy objective 代码实现
+remark remarks caution warning important attention result results output outputs analogy objective objectives
+代码实现 学习目标
 动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone
 综上 综上所述 总之 总而言之 记住 牢记 比喻 打个比方 answer answers question observation observations implement
 both neither either other others 其他 其它 其余 更多 更多内容 more
@@ -30,7 +31,9 @@ both neither either other others 其他 其它 其余 更多 更多内容 more
 where input inputs before after scenario""".split()) | {
     "programmatic example", "real-world example", "real world example", "worked example", "for example",
     "key actions", "output example", "what you learn", "fun-fact alert", "fun fact", "english answer",
-    "chinese answer", "中文回答", "英文回答", "中文答案", "英文答案", "参考答案", "标准答案"}
+    "chinese answer", "中文回答", "英文回答", "中文答案", "英文答案", "参考答案", "标准答案", "sample answer",
+    "model answer", "suggested answer", "example answer", "short answer", "detailed answer", "answer key",
+    "参考回答", "示例回答", "示例答案", "回答"}
 # the steps of a proof (`**Base case**`, `__Proof__:`): not terms, and not text to add to the card above either
 # (that card is what the proof is about only by chance). `Proof` always is one; the others only when the bold
 # stands alone on its line (`- **Base case**: the smallest input, solved directly` is a term of recursion)
@@ -254,7 +257,10 @@ def question_text(children: list[Token]) -> str:
 
 
 _QUESTION_PREFIX = re.compile(r"^(?:(?:Q|Question|问题?)\s*\d*\s*[:：.、)）]|"
-                              r"(?:Question|问题)\s*\d*\s*[-–—]+\s*(?=\w))", re.IGNORECASE)
+                              r"(?:Question|问题)\s*\d*\s*[-–—]+\s*(?=\w)|"
+                              r"Q\s*\d+\s*[-–—]+\s*(?=\w)|"  # `Q3- Explain how a ROC curve works.` (not Q-learning)
+                              r"Q\d+\s+(?=(?:what|why|how|when|which|who|explain|define|describe|list|compare|"
+                              r"is|are|can|does|do)\b))", re.IGNORECASE)
 NUMBERING = _NUMBERING = re.compile(r"^(?:[\d.]+|[(（]?\d+[)）]|[一二三四五六七八九十]+[、.]|Q\d+)\s*[、.:：)）]?\s*",
                         re.IGNORECASE)
 _ASKING_ZH = ("为什么", "为何", "如何", "怎样", "怎么", "什么是", "是否", "简述", "简要", "列举", "比较", "对比",
