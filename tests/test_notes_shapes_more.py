@@ -197,3 +197,22 @@ def test_a_proof_goes_on_the_card_of_the_statement_just_above_it(tmp_path):
     cards = {html_text(c.front): c for c in parsed.cards}
     assert set(cards) == {"Exportation", "Base case"}
     assert "rewrite both sides" in cards["Exportation"].back and "induction" not in cards["Exportation"].back
+
+
+def test_italic_labels_lead_ins_tips_and_captions(tmp_path):
+    parsed = _parsed(tmp_path, "n.md", "# Projects\n\n### Train / Dev / Test sets\n\n*Guideline*:\n\n- Choose a dev set "
+                     "that reflects future data.\n- Take dev and test from the same distribution.\n\n"
+                     "*Implementation tips*:\n\n- Check the cost decreases.\n\n*A well chosen initialization can*:\n\n"
+                     "- Speed up convergence.\n\n*Examples of supervised learning*:\n\n- Spam filters.\n\n"
+                     "This *emphasis*: stays a sentence.\n\n**逻辑函数示意图**\n\n![](s.png)\n\n"
+                     "**简而言之**：把图片切成 patch。\n")
+    assert [html_text(c.front) for c in parsed.cards] == ["Guideline"]
+    assert "same distribution" in parsed.cards[0].back
+
+
+def test_a_cheat_sheet_list_that_mixes_terms_and_remarks(tmp_path):
+    parsed = _parsed(tmp_path, "c.md", "# C++\n\n## 多态，虚函数，纯虚函数\n\n1. 虚函数：在基类中冠以关键字virtual的成员函数。\n"
+                     "2. 纯虚函数：在基类中为派生类保存一个函数的名字。\n3. 包含至少一个纯虚函数的类为抽象类。\n"
+                     "4. 带有虚函数的对象都有一个虚指针。\n\n## 股票\n\n- dp[i][0]：第i天持有股票所得现金。\n"
+                     "- dp[i][1]：第i天不持有股票所得现金。\n- 初始化从第0天开始。\n- 遍历顺序从前向后。\n")
+    assert [html_text(c.front) for c in parsed.cards] == ["虚函数", "纯虚函数"]

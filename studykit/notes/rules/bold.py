@@ -278,9 +278,17 @@ def _without_colon(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+_ITALIC_LABEL = re.compile(r"(?:^|\n)\s*[*_][^*_\n]{1,60}(?:[:：][*_]|[*_]\s*[:：])")
+
+
+def _italic_label(source: str) -> bool:
+    """Whether a line of `source` may start with a label in italics (`*Guideline*:`, `_Notations:_`)."""
+    return ("*" in source or "_" in source) and _ITALIC_LABEL.search(source) is not None
+
+
 def rule(w, i: int, children: list[Token], line: int) -> bool:
     source = w.tokens[i + 1].content
-    if "**" not in source and "__" not in source:
+    if "**" not in source and "__" not in source and not _italic_label(source):
         return False
     children = strip_leading_blank(children)
     segments = lines(children) if "\n" in source or "<br" in source or "<BR" in source else [children]

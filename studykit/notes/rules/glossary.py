@@ -21,14 +21,17 @@ from studykit.notes.rules.tokens import is_label, is_marker, is_question, text_t
 
 _TERM = re.compile(r"^([^:：\n]{1,40}?)[ \t]*[:：][ \t]*(?=\S)")
 _NOT_TERM = re.compile(r"(?:^|\s)(?:step|stage|phase|part|round|case|option|method|approach|level|day|week|"
-                       r"lecture|chapter|section|q|a)\s*\d*$|^\d|(?:[A-Za-z\u00c0-\u024f-]{3,}|[\u4e00-\u9fff]{2,})\s*\d+$|https?$|第.{1,3}[步章节]$|[（(][^)）]*$",
+                       r"lecture|chapter|section|q|a)\s*\d*$|^\d|(?:[A-Za-z\u00c0-\u024f-]{3,}|[\u4e00-\u9fff]{2,})\s*\d+$|https?$|第.{1,3}[步章节]$|[（(][^)）]*$|"
+                       r"^[（(]\d+[)）]|"  # `（1）开始：…`: a numbered step
+                       r"\w\[[^\]]*\]|\w\([^)]*,[^)]*\)$",  # `dp[i][0]`, `recur(i, m - 1)`: code, not a term
                        re.IGNORECASE)
 # a condition or a sentence's start, not a term: `If y-axis is score:`, `During training:`, `在c已知的时候，有：`,
 # `τ → 0:`, `R²=1:`
 _CONDITION = re.compile(r"^(?:if|when|during|for|in|with|without|at|before|after|while|once|on|by|given|"
                         r"在|当|如果|对于|若|假如|每个|每一)(?:\b|(?=[\u4e00-\u9fff]))|[=<>→←≈≤≥]|"
-                        r"(?:有|包含|包括|是|为|如下|例如)$|，", re.IGNORECASE)
+                        r"(?:有|包含|包括|是|为|如下|例如|表示)$|，", re.IGNORECASE)
 SHARE = 0.7  # of a list's items that must read `Term: definition` (three of them at least, or all of two)
+MIXED_SHARE = 0.5  # … or half of them, two at least naming things (not aspects: `好处`, `Pros`)
 _GLOSS = re.compile(r"[（(][^（）()]*[）)]")
 
 
@@ -62,9 +65,11 @@ def _glossary(w, listing: int) -> bool:
                   and tokens[k + 1].type == "paragraph_open"]
         reads = [_split(f) for f in firsts]
         hits = sum(1 for r in reads if r is not None)
+        named = sum(1 for r in reads if r is not None and not is_generic(r[0]))
         known = w.memo[("glossary", listing)] = (hits >= 3 and hits >= SHARE * len(firsts)) or (
-            hits == len(firsts) == 2 and not any(r is not None and is_generic(r[0]) for r in reads))  # (not
-        # `- Pros: …` `- Cons: …` under `Pros and Cons`: the heading asks that)
+            hits == len(firsts) == 2 and named == 2) or (  # (not `- Pros: …` `- Cons: …` under `Pros and Cons`:
+            named >= 2 and hits >= MIXED_SHARE * len(firsts))  # the heading asks that); a cheat sheet's list mixes
+        # its terms with remarks (`1. 虚函数：…` `2. 纯虚函数：…` `3. 包含纯虚函数的类为抽象类` …)
     return known
 
 

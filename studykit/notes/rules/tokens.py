@@ -22,7 +22,7 @@ MARKER_WORDS = frozenset("""总结 小结 注意 注 注意事项 例如 比如 
 说明 补充 重点 结论 思路 步骤
 解释 答案 ps p.s. tips tip note notes nb n.b. e.g. eg example examples summary hint hints
 remark remarks caution warning important attention result results output outputs analogy objective objectives
-代码实现 学习目标
+代码实现 学习目标 简而言之 简单来说 简单地说 通俗地说 通俗来讲 通俗来说 换句话说 直观类比 直观理解 一句话概括
 动图演示 图示 演示 举个栗子 举个例子 一个例子 一个通俗的例子 类比 challenge milestone
 综上 综上所述 总之 总而言之 记住 牢记 比喻 打个比方 answer answers question observation observations implement
 both neither either other others 其他 其它 其余 更多 更多内容 more
@@ -44,7 +44,8 @@ MARKER_WORDS |= PROOF
 # what may stand around a marker word and leave it one: an emoji or symbol before it (`💡 提示`), a number after it
 # (`例1`, `Example 2`, `注 3`)
 # `**The mathematical cause is:** …`: the start of a sentence in bold (its verb last), not a term
-_LEAD_IN = re.compile(r"^\w+(?:[ -]\S+)* (?:is|are|was|were|includes?|means|becomes?|as follows)$")
+_LEAD_IN = re.compile(r"^\w+(?:[ -]\S+)* (?:is|are|was|were|includes?|means|becomes?|as follows|can|could|should|"
+                      r"must|will|would|may|might|can now|need to|needs to)$")
 _MARKER_AROUND = re.compile(r"^[^\w(（]+|[\s#]*\d+$")
 _FILE_NAME = re.compile(r"\w\.(?:py|pyx|cpp|cc|c|h|hpp|js|ts|java|m|sh|ipynb|go|rs)$", re.IGNORECASE)
 # an editor's or a solver's remark on the text, not a term: `**部分分析有误**`, `**以上有误**`, `**很难**`, `**Hard**`
@@ -58,7 +59,8 @@ _REMARK = re.compile(r"^(?:(?:部分|以上|上述|上面|下面|这里|此处|�
                      r"^(?:hard|medium|easy|difficult|difficulty|tricky)$")
 
 
-_EXAMPLE_OF = re.compile(r"^[\w\s-]{1,30}\s(?:example|examples|analogy)$|"
+_EXAMPLE_OF = re.compile(r"^[\w\s-]{1,30}\s(?:example|examples|analogy|tips|tip)$|^(?:an? )?examples? (?:of|from)\b|"
+                         r"^[\u4e00-\u9fff\w]{1,12}(?:示意图|图示|结构图|流程图|示例图)$|"
                          r"^[\u4e00-\u9fff\w]{1,8}(?:的)?(?:例子|示例|补充)$")
 
 
@@ -158,20 +160,31 @@ def lines(children: list[Token]) -> list[list[Token]]:
 
 
 def emphasis_run(children: list[Token]) -> int | None:
-    """If `children` start with bold (`**…**`, `__…__`, or bold inside/around italics), the index of the token
-    that closes it; else None."""
+    """If `children` start with bold (`**…**`, `__…__`, or bold inside/around italics) — or with italics that a
+    colon ends (`*Guideline*:`, a label as English course notes write one) — the index of the token that closes
+    it; else None."""
     if not children:
         return None
     first = children[0]
-    if first.type != "strong_open" and not (first.type == "em_open" and len(children) > 1
-                                            and children[1].type == "strong_open"):
+    italic = first.type == "em_open" and not (len(children) > 1 and children[1].type == "strong_open")
+    if first.type != "strong_open" and first.type != "em_open":
         return None
     depth = 0
     for k in range(len(children)):
         depth += children[k].nesting
         if depth == 0:
+            if italic and not _colon_after(children, k):
+                return None  # `*emphasis* in a sentence`; only `*Guideline*:` is a label written in italics
             return k
     return None
+
+
+def _colon_after(children: list[Token], close: int) -> bool:
+    """Whether the italics closing at `close` end with a colon, or a colon follows them."""
+    inside = children[close - 1] if close > 0 else None
+    after = children[close + 1] if close + 1 < len(children) else None
+    return (inside is not None and inside.type == "text" and inside.content.rstrip().endswith((":", "："))) or \
+        (after is not None and after.type == "text" and after.content.lstrip()[:1] in (":", "："))
 
 
 _BLANKS = " \t\u200b\u200c\u200d\ufeff"
