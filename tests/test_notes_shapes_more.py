@@ -216,3 +216,32 @@ def test_a_cheat_sheet_list_that_mixes_terms_and_remarks(tmp_path):
                      "4. 带有虚函数的对象都有一个虚指针。\n\n## 股票\n\n- dp[i][0]：第i天持有股票所得现金。\n"
                      "- dp[i][1]：第i天不持有股票所得现金。\n- 初始化从第0天开始。\n- 遍历顺序从前向后。\n")
     assert [html_text(c.front) for c in parsed.cards] == ["虚函数", "纯虚函数"]
+
+
+def test_maths_glosses_aspects_stated_in_bold_and_headings_that_ask_in_other_words(tmp_path):
+    parsed = _parsed(tmp_path, "nn.md", "# NN\n\n**感知机**$(Perceptron)$：二分类的线性模型。\n\n"
+                     "**神经网络**$(Neural Network)$是由神经元组成的网络。\n\n## GPT\n\n**核心思想**\n\n**无监督预训练+有监督微调**\n\n"
+                     "## 有哪几种激活函数\n\nReLU、Sigmoid。\n\n## C++是不是类型安全的\n\n不是。\n\n"
+                     "## 问有几种方法一般是dp[j] += dp[j - 1]\n\n遍历。\n")
+    cards = {html_text(c.front): c for c in parsed.cards}
+    assert set(cards) == {"感知机\\((Perceptron)\\)", "神经网络\\((Neural Network)\\)", "GPT：核心思想", "有哪几种激活函数",
+                          "C++是不是类型安全的"}
+    assert "无监督预训练" in cards["GPT：核心思想"].back and cards["有哪几种激活函数"].kind == "question"
+
+
+def test_lab_tasks_example_lists_and_tables_walkthroughs_and_navigation(tmp_path):
+    parsed = _parsed(tmp_path, "lab.md", "# Lab 4\n\n## How to Run\n\n1. **Install Dependencies:** run pip.\n\n"
+                     "## Task 2: Compute Max Temperatures\n\n**Problem:** Find the maximum temperature for each city.\n\n"
+                     "**Solution:**\n```python\nT.max(axis=0)\n```\n-   **`T.max(axis=0)`**: the maximum down each column.\n"
+                     "-   **`import numpy as np`**: imports NumPy.\n-   **`max_index[0] + 1`**: the day.\n\n"
+                     "## 神经网络结构\n\n考虑一个三层神经网络：\n\n- **输入层**：4 个节点。\n- **隐藏层**：3 个神经元。\n\n"
+                     "| Input(X) | Output(y) | Application |\n| --- | --- | --- |\n| Audio | Text | Speech recognition |\n"
+                     "| Image | Object | Tagging |\n\n- Get labelled data from humans\n"
+                     "- Gain insight from manual error analysis: Why did a person get this right?\n"
+                     "- Better analysis of bias/variance.\n\n**Next lecture**: Where does the error come from?\n")
+    fronts_seen = [html_text(c.front) for c in parsed.cards]
+    assert fronts_seen == ["Task 2: Compute Max Temperatures Problem: Find the maximum temperature for each city.",
+                           "T.max(axis=0)"]
+    assert "T.max(axis=0)" in parsed.cards[0].back
+    said = "\n".join(p.message for p in parsed.problems)
+    assert "one example's values" in said and "table of examples" in said and "walkthrough" in said

@@ -23,6 +23,7 @@ from studykit.notes.rules.details import details
 from studykit.notes.rules.headings import heading
 from studykit.notes.rules.notcards import (
     ANALOGY_LEAD,
+    EXAMPLE_LEAD,
     analogy_reason,
     code_listing,
     is_example_heading,
@@ -43,7 +44,7 @@ _WORD_LIST = re.compile(r"key terms|keywords|glossary|vocabulary|terminology|关
                         re.IGNORECASE)
 # a heading that asks without its question mark (`L1正则化可以产生稀疏解吗`, `什么样的模型需要归一化`) — headings
 # only: a bold label's kind (and so its card's identity) is not changed by it
-_ASKED_HEADING = re.compile(r"吗$|^(?:[\d.、\s]*)什么样")
+_ASKED_HEADING = re.compile(r"吗$|^(?:[\d.、\s]*)什么样|有哪几[种个类]|有几[种个类]|是不是|能不能|可不可以|会不会")
 _ASKED = re.compile(r"^(?:问题?|Q)[ \t]*[:：][ \t]*(?=\S)")
 _FRONT_PAGE_NAMES = ("readme", "index", "home", "untitled", "主页", "目录")
 _NUMBERED_ITEM = re.compile(r"^\d{1,3}\)\s*\S")
@@ -148,7 +149,7 @@ class Walker:
     def is_question_heading(self, i: int) -> bool:
         text = question_text(self.tokens[i + 1].children or [])
         return is_question(text) or (self.numbered_items >= 3 and _NUMBERED_ITEM.match(text) is not None) or (
-            _ASKED_HEADING.search(text) is not None and len(text) <= 60 and "，" not in text)
+            _ASKED_HEADING.search(text) is not None and len(text) <= 60 and "，" not in text and "=" not in text)
 
     # -- card making
     def _where(self, i: int, exclude_last: bool) -> tuple[str, str]:
@@ -268,6 +269,8 @@ class Walker:
         lead = self.tokens[k - 2].content.lstrip(" *_")
         if lead[:1] in "想设好就打比类IiTtPpCc" and ANALOGY_LEAD.match(lead):
             return "an analogy (a picture to understand with), not a fact to recall"
+        if lead[:1] in "考假举以CcSsFfLlTt" and EXAMPLE_LEAD.match(lead.rstrip(" *_")):
+            return "one example's values (the list is introduced as an example), not facts to recall"
         return None
 
     def _folder_names(self) -> frozenset[str]:

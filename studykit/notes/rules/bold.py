@@ -235,6 +235,24 @@ _NOT_STUDY = frozenset({"reference", "references", "ref", "refs", "参考", "参
 _ONLY_BOLD_LINES = re.compile(r"(?:<p><strong>(?:(?!</?strong>).)*</strong></p>\s*)+", re.DOTALL)
 
 
+def _bold_statement(w, i: int, text: str) -> int | None:
+    """The paragraph right after the one at `i` when the label there names an aspect (`核心思想`, `优点`) and that
+    paragraph is one bold line that is not a label itself (a statement: `**无监督预训练+有监督微调**`)."""
+    from studykit.notes.rules.subject import is_generic
+
+    j = w.closing(i) + 1
+    if not is_generic(text) or j >= w.limit or w.tokens[j].type != "paragraph_open" or \
+            w.tokens[j].level != w.tokens[i].level:
+        return None
+    read = bold_line(w.tokens[j + 1].children or [])
+    if read is None or read[0] != "alone" or read[1][1]:
+        return None
+    said = plain(read[1][0]).strip()
+    if is_marker(said) or is_generic(said) or is_question(said) or len(said) < 4:
+        return None
+    return j
+
+
 def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list[Token]], last: bool,
           line: int) -> bool:
     if kind == "label" and plain(inner).rstrip("：: ").lower() in _NOT_STUDY:
@@ -247,12 +265,19 @@ def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list
     back = ((f"<p>{rest_html}</p>\n" if rest_html else "") + blocks).strip()
     text = plain(inner).rstrip("：:").strip()
     what = "bold question" if kind == "question" else "bold label"
+    stated = False
+    if last and not back and kind == "label":
+        answer = _bold_statement(w, i, text)
+        if answer is not None:  # `**核心思想**` then `**无监督预训练+有监督微调**`: an aspect, stated in bold
+            back, stated = w.blocks(answer, w.closing(answer) + 1), True
+            w.consumed.add(answer)
     if not back or is_placeholder(back):
         if colon or kind == "question" or w.item_of(i) is None:
             why = "only a placeholder (TODO)" if back else "nothing under it to use as the answer"
             w.warn(line, f"{what} {text!r} has {why}: no card", "empty")
         return False
-    if (kind == "label" or not text.endswith(QUESTION_MARKS)) and _ONLY_BOLD_LINES.fullmatch(back) is not None:
+    if not stated and (kind == "label" or not text.endswith(QUESTION_MARKS)) and \
+            _ONLY_BOLD_LINES.fullmatch(back) is not None:
         w.warn(line, f"bold {text!r} is followed only by more bold lines (a list of tips or emphasised statements, "
                      f"not a term and its explanation): no card", "not-a-card")
         return False

@@ -23,7 +23,8 @@ _TERM = re.compile(r"^([^:：\n]{1,40}?)[ \t]*[:：][ \t]*(?=\S)")
 _NOT_TERM = re.compile(r"(?:^|\s)(?:step|stage|phase|part|round|case|option|method|approach|level|day|week|"
                        r"lecture|chapter|section|q|a)\s*\d*$|^\d|(?:[A-Za-z\u00c0-\u024f-]{3,}|[\u4e00-\u9fff]{2,})\s*\d+$|https?$|第.{1,3}[步章节]$|[（(][^)）]*$|"
                        r"^[（(]\d+[)）]|"  # `（1）开始：…`: a numbered step
-                       r"\w\[[^\]]*\]|\w\([^)]*,[^)]*\)$",  # `dp[i][0]`, `recur(i, m - 1)`: code, not a term
+                       # `dp[i][0]`, `recur(i, m - 1)`: code, not a term
+                       r"\b[a-z_]\w*\[[\w +\-]*\]|\w\([^)]*\s[-+*/]\s[^)]*\)$",
                        re.IGNORECASE)
 # a condition or a sentence's start, not a term: `If y-axis is score:`, `During training:`, `在c已知的时候，有：`,
 # `τ → 0:`, `R²=1:`

@@ -55,6 +55,8 @@ def _answered(w, i: int) -> bool:
     return True
 
 
+_PROBLEM_LEAD = re.compile(r"^(?:\*\*|__)(?:problem|problem statement|task|题目|题目描述|问题描述)[ \t]*[:：]?"
+                           r"(?:\*\*|__)[ \t]*[:：]?[ \t]*\S", re.IGNORECASE)
 _SOLUTION = re.compile(r"^(?:\*\*|__)?(?:解题思路|思路|解法|题解|解答|分析|参考答案|solution|approach)(?:\*\*|__)?"
                        r"[ \t]*[:：]?[ \t]*(?:\*\*|__)?$", re.IGNORECASE)
 
@@ -224,6 +226,10 @@ def heading(w, i: int) -> None:
                 tokens[start + 1].content.strip().strip("*_：: ")):
             w.consumed.add(start)  # `**题目描述**`: the heading names the problem, the label says nothing more
             start = w.closing(start) + 1
+        elif tokens[start].type == "paragraph_open" and _PROBLEM_LEAD.match(tokens[start + 1].content):
+            w.consumed.add(start)  # `**Problem:** Find …`: the statement is on this card's front, not a card
+        if tokens[solution].type == "paragraph_open":
+            w.consumed.add(solution)  # `**Solution:**`: its answer is this card's back
         front, back = f"{front}\n{w.blocks(start, solution)}", w.blocks(solution, end)
     if question and (aspect or GENERIC_QUESTION.match(NUMBERING.sub("", text, count=1))):  # `#### Pros and Cons:`
         above = w.paths[i][-2][2] if len(w.paths[i]) > 1 else w.title

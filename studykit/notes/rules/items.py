@@ -111,7 +111,7 @@ def _reads_as_answer(text: str) -> bool:
 
 
 # `确定问题：…？`, `Look for patterns: Is the model biased?`: a step of a procedure named before its question
-_STEP = re.compile(r"^[^?？:：]{2,24}[:：]\s*\S")
+_STEP = re.compile(r"^[^?？:：]{2,60}[:：]\s*\S")  # (`Gain insight from manual error analysis: Why …?`: a tip)
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)+\s|\d+-\d+)")
 
 

@@ -85,6 +85,10 @@ _ANALOGY = re.compile(r"\banalog(?:y|ies)\b|\bmetaphors?\b|类比|比喻|打个�
 # analogy's parts, not terms
 ANALOGY_LEAD = re.compile(r"^(?:想象|设想|好比|就像|打个比方|比如说|类比|imagine|think of|picture this|"
                           r"consider an analogy)", re.IGNORECASE)
+# a list introduced as one example's values (`考虑一个三层神经网络：` then `- **隐藏层**：3 个神经元`)
+EXAMPLE_LEAD = re.compile(r"^(?:考虑一个|考虑如下|假设有一个|假设有|假设一个|举个例子|举例来说|以[^，。：]{1,20}为例|"
+                          r"consider (?:a|an|the following)\b|suppose (?:we have|that we have|there is)|"
+                          r"for example|let'?s say|take (?:a|an)\b)[^。.!?]*[:：]\s*$", re.IGNORECASE)
 # a section that is a worked example (`### Example 1`, `Real-world Example`, `实际例子`, `示例 2`): its bold labels
 # (`**Input**`, `**Output**`, `**Scenario**`) are the example's parts, not things to recall
 _EXAMPLE_HEADING = re.compile(r"^[^\w]*(?:\d+(?:\.\d+)*[.)、]?\s*)?(?:(?:a |an )?(?:real[- ]world |worked |practical |"
@@ -127,7 +131,8 @@ def section_reason(where: str) -> str:
     """Why nothing under `where` (file › title › headings) is a card, or "" (promotion, instructions, a setup note)."""
     if _PROMOTION.search(where):
         return _PROMOTED
-    if _INSTRUCTIONS.search(where) or _SETUP_FILE.search(where.split(" › ")[0]):
+    if _INSTRUCTIONS.search(where) or _SETUP_FILE.search(where.split(" › ")[0]) or \
+            ("to " in where.lower() and any(_HOW_TO_RUN.match(part) for part in where.split(" › ")[1:])):
         return _INSTRUCTED
     if _MOTIVATION.search(where):
         return _MOTIVATED
@@ -206,6 +211,16 @@ _TO_TOP = re.compile(r"^\W*(?:back to (?:the )?(?:top|contents|index|toc)|to top
                      r"返回顶部|回到顶部|返回目录|回到目录)\W*$", re.IGNORECASE)
 
 
+# `**`import numpy as np`**: …`, `**`T = np.array(...)`**`, `**`max_index[0] + 1`**`: a walkthrough of the notes' code
+_CODE_STATEMENT = re.compile(r"^\s*(?:import |from \S+ import )|^\s*[\w.\[\]'\", ]+?\s+=\s+\S|\S\s[-+*/%]\s\S")
+# `Next lecture: Where does the error come from?`, `下一讲：…`: where to read on, not knowledge
+_NEXT_PART = re.compile(r"^\W*(?:(?:next|previous|prev)\s+(?:lecture|chapter|section|note|lesson|part|class|week|"
+                        r"topic|post|video)\b|下一[讲章节课篇集]|上一[讲章节课篇集])", re.IGNORECASE)
+# `To run this script`, `How to Run`: running the notes' own code, not knowledge
+_HOW_TO_RUN = re.compile(r"^(?:how to|to) (?:run|install|set ?up|launch|execute)"
+                         r"(?: (?:this|the|it|our)(?: [\w.-]+){0,3})?\s*[?:：]?$", re.IGNORECASE)
+
+
 def why_not(front: str, back: str, where: str, where_reason: str | None = None) -> str | None:
     """Why the card with this front and back (HTML) under `where` (its file and heading path, as text) is not a card.
     `where_reason`, when given, is `section_reason(where)` already worked out (it is the same for a whole section)."""
@@ -222,6 +237,13 @@ def why_not(front: str, back: str, where: str, where_reason: str | None = None) 
     if _TO_TOP.match(front_text) or (front.startswith('<a href="#') and front.endswith("</a>")
                                      and front.count("<a ") == 1):
         return "a link within the page (back to top), not something to recall"
+    if front.startswith("<code>") and front.endswith("</code>") and front.count("<code>") == 1 and \
+            _CODE_STATEMENT.search(html.unescape(front[6:-7])):
+        return "a line of a code walkthrough (an import, an assignment, an expression), not a term"
+    if _NEXT_PART.match(front_text):
+        return "a pointer to the next or previous part (navigation), not something to recall"
+    if _HOW_TO_RUN.match(front_text):
+        return _INSTRUCTED
     if _metadata(front_text, back):
         return "a field of the note's header (year, source, difficulty), not knowledge"
     if "<a " in back or 'class="wikilink"' in back:
@@ -267,11 +289,20 @@ def is_example_name(text: str) -> bool:
     return bool(text) and (_VALUE.fullmatch(text) is not None or _PLACEHOLDER.fullmatch(text) is not None)
 
 
+# `| Input(X) | Output(y) | Application |`, `| word | context | target? |`: example inputs and their outputs
+_INPUT_HEADER = re.compile(r"^(?:inputs?|x|word|words|sentence|text|example|examples|sample|samples|输入|样例|样本|"
+                           r"例子|示例)\s*(?:[(（][^)）]{1,12}[)）])?$", re.IGNORECASE)
+_OUTPUT_HEADER = re.compile(r"^(?:outputs?|y|targets?|labels?|predictions?|predicted|输出|标签|预测)\s*[?？]?\s*"
+                            r"(?:[(（][^)）]{1,12}[)）])?$", re.IGNORECASE)
+
+
 def table_is_example(header: list[str], rows: list[list[str]]) -> str:
     """Why a table is part of an example rather than facts (""): an analogy table, rows named by values or
     placeholders."""
     if any(_ANALOGY.search(_text(h)) for h in header):
         return "of an analogy (a picture to understand with, not facts)"
+    if header and _INPUT_HEADER.match(_text(header[0])) and any(_OUTPUT_HEADER.match(_text(h)) for h in header[1:]):
+        return "of examples (inputs and what they map to, not facts to recall)"
     firsts = [_text(row[0]) for row in rows if row]
     if len(firsts) >= 2 and sum(is_example_name(c) for c in firsts) >= LINKS_SHARE * len(firsts):
         return "of an example (rows named by values or placeholders such as Algorithm A)"

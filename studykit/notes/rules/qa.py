@@ -332,9 +332,16 @@ def _pairs_in(w, i: int, segments: list[list[Token]], line: int) -> None:
         k = stop
 
 
+# a task set by a lab or an exercise (`Find the maximum temperature for each city`, `编写一个函数…`)
+_TASK = re.compile(r"^\s*(?:find|compute|calculate|identify|write|implement|create|add|plot|load|build|design|show|"
+                   r"prove|determine|count|sort|convert|transform|derive|estimate|train|use|make|求|计算|编写|实现|找出|"
+                   r"给定|设计|证明|推导|写出)\b", re.IGNORECASE)
+
+
 def _problem(w, i: int, rest: list[Token], line: int) -> bool:
-    """`**Problem**: … How do you manage versions?` then `**Solutions**: …` (the next paragraph): one card."""
-    if not is_question(plain(rest)):
+    """`**Problem**: … How do you manage versions?` (or a task: `**Problem:** Find the maximum …`) then
+    `**Solutions**: …` (the next paragraph): one card."""
+    if not is_question(plain(rest)) and _TASK.match(plain(rest)) is None:
         return False
     j = w.closing(i) + 1
     after = _next_marker(w, j)

@@ -20,6 +20,7 @@ from studykit.notes.rules.tokens import (
     emphasis_run,
     is_label,
     is_marker,
+    math_gloss,
     plain,
     strip_leading_blank,
     text_token,
@@ -91,6 +92,15 @@ def _read(children: list[Token], first: bool = False) -> tuple[list[Token], list
         if whole[0].content.strip() == ":":
             whole = children  # `- : **Term** …`: the template's blank name is not part of the sentence
     close = emphasis_run(children)
+    if close is not None and close + 1 < len(children) and children[close + 1].type == "text" and \
+            not children[close + 1].content:
+        children = [*children[:close + 1], *children[close + 2:]]  # (an empty text the CJK rule left)
+    glossed = close is not None and close + 2 < len(children) and math_gloss(children[close + 1]) and \
+        children[close + 2].type == "text"  # `**神经网络**$(Neural Network)$是…`: its name in maths
+    if glossed:
+        assert close is not None
+        children = [*children[:close], children[close + 1], children[close], *children[close + 2:]]
+        close += 1  # (the gloss read inside the bold: the front shows it)
     if close is None or close + 1 >= len(children) or children[close + 1].type != "text":
         return None
     inner = children[1:close]

@@ -190,6 +190,18 @@ def _colon_after(children: list[Token], close: int) -> bool:
 _BLANKS = " \t\u200b\u200c\u200d\ufeff"
 
 
+def math_gloss(token: Token) -> bool:
+    r"""Whether an inline formula is a term's gloss in brackets (`$(Perceptron)$`, `$(Neural\ Network)$`)."""
+    content = token.content.strip()
+    return token.type == "math_inline" and len(content) <= 40 and content[:1] in "(（" and content[-1:] in ")）"
+
+
+def _glossed(after: list[Token]) -> int:
+    """When the tokens after a bold are (an empty text,) a maths gloss and a text: the index of that text, else 0."""
+    k = 1 if after and after[0].type == "text" and not after[0].content else 0
+    return k + 1 if len(after) > k + 1 and math_gloss(after[k]) and after[k + 1].type == "text" else 0
+
+
 def bold_line(line: list[Token]) -> tuple[str, tuple] | None:
     """What a line that starts with bold is, read once: ('alone', (the bold's tokens, has a colon)) when it is
     nothing but the bold (and a colon, and importance stars `***`), ('term', (term tokens, explanation tokens))
@@ -224,6 +236,10 @@ def bold_line(line: list[Token]) -> tuple[str, tuple] | None:
         term[-1] = text_token(term[-1].content.rstrip(_BLANKS)[:-1])
     elif after and after[0].type == "text" and after[0].content.lstrip(_BLANKS).startswith(COLONS):
         after[0] = text_token(after[0].content.lstrip(_BLANKS)[1:])  # (a zero-width joiner before it: invisible)
+    elif _glossed(after) and after[-len(after) + _glossed(after)].content.lstrip(_BLANKS).startswith(COLONS):
+        k = _glossed(after)  # `**感知机**$(Perceptron)$：…`: its name in maths, then the colon
+        term = [*term, after[k - 1]]
+        after = [text_token(after[k].content.lstrip(_BLANKS)[1:]), *after[k + 1:]]
     else:
         return None
     if after and after[0].type == "text":
