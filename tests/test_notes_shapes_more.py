@@ -245,3 +245,21 @@ def test_lab_tasks_example_lists_and_tables_walkthroughs_and_navigation(tmp_path
     assert "T.max(axis=0)" in parsed.cards[0].back
     said = "\n".join(p.message for p in parsed.problems)
     assert "one example's values" in said and "table of examples" in said and "walkthrough" in said
+
+
+def test_a_paragraph_that_opens_with_its_question_and_answers_it(tmp_path):
+    parsed = _parsed(tmp_path, "n.md", "# Ensemble\n\n## Bagging\n\n如何制造不同的数据集呢?如果当前有N笔训练数据,我们可以"
+                     "放回抽样。\n\n那怎么解决这个问题呢？换一个激活函数就好。\n\n等等，为什么这个成立呢？学过概率论的同学可能有感觉。\n\n"
+                     "What is overfitting? It is when a model fits the noise.\n\nWhere and when? Tomorrow at noon.\n\n"
+                     "- 为什么逻辑回归输出在0到1之间？因为它使用 Sigmoid 函数。\n")
+    cards = {html_text(c.front): c for c in parsed.cards}
+    assert set(cards) == {"如何制造不同的数据集呢?", "What is overfitting?", "为什么逻辑回归输出在0到1之间？"}
+    assert html_text(cards["如何制造不同的数据集呢?"].back).startswith("如果当前有N笔训练数据")
+    assert all(c.kind == "question" for c in cards.values())
+
+
+def test_run_in_terms_with_a_verb_or_an_english_term_in_chinese_prose(tmp_path):
+    parsed = _parsed(tmp_path, "n.md", "# BP\n\n**Forward pass**，每个neuron的output就是它所连接的weight的偏导。\n\n"
+                     "- **L1 (Lasso)** adds a penalty to the loss, promoting sparsity.\n"
+                     "- **L2 (Ridge)** adds a squared penalty, shrinking weights.\n\n**In practice**, we train longer.\n")
+    assert [html_text(c.front) for c in parsed.cards] == ["Forward pass", "L1 (Lasso)", "L2 (Ridge)"]

@@ -6,26 +6,31 @@ The answer runs up to the next heading, thematic break or question paragraph. No
 more than one line, over 60 characters or of more than one clause (prose that asks in passing), a rhetorical turn
 (`那么为什么要这样做呢？`, `But why?`, `Why is this useful?` — a short question about "this"), a multiple-choice stem
 (its options are no answer), a question with nothing after it.
+
+A paragraph that opens with such a question and answers it in the rest of its text (`如何制造不同的数据集呢？如果当前有
+N笔训练数据，…`) is a question card too: the question on the front, the rest of the paragraph on the back.
 """
 
 from __future__ import annotations
 
 import re
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from studykit.notes.rules.tokens import is_question, lines, plain
+from studykit.notes.rules.tokens import is_question, lines, plain, text_token
 
 _MAX = 60  # characters of a question paragraph: one question, not prose that asks in passing
-_TURN = re.compile(r"^(?:so|but|then|and|or|yet|why not|right|ok|okay|huh|what if)\b|"
+_TURN = re.compile(r"^(?:so|but|then|and|or|yet|why not|right|ok|okay|huh|what if|what about|how about|wait)\b|"
                    r"^(?:那么|那|所以|因此|但是|可是|然而|于是|难道|其实|而且|并且|或者|还是|这|下面|现在|还有|首先|接下来|"
-                   r"我们|你|恩|嗯)", re.IGNORECASE)
+                   r"我们|你|恩|嗯|等等|然后|此外|另外)", re.IGNORECASE)
 
 
 _CLAUSES = re.compile(r"[。；;！!]|[?？].")  # a sentence before the question, or two questions
 # a short question about what was just said: `Why is this useful?`, `这有什么用？`
 _POINTING = re.compile(r"^(?:\S+\s){0,4}(?:this|it|that|these|those|they)\b[^\s]*(?:\s\S+){0,2}[?？]$|"
                        r"^.{0,4}(?:这|那|它)(?:个|些|样|里)?.{0,8}[?？]$", re.IGNORECASE)
+_DEFINING = re.compile(r"^(?:what|who) (?:is|are) \S", re.IGNORECASE)
 _NUMBERED = re.compile(r"^(?:[(（]\d{1,2}[)）]|\d{1,2}[.、)]\s*|Q\d{1,3}[.:：)]?\s*)\S")  # `（1）如何…？`, `3. Why…?`
 _PERSON = re.compile(r"\b(?:you|we|I|us|our)\b|你|我们|咱们", re.IGNORECASE)  # a tutorial's voice
 _ASKING_START = re.compile(r"^(?:what|why|how|when|where|which|who|is|are|can|does|do|should|explain|describe|"
@@ -53,9 +58,46 @@ def _quoted(w, i: int) -> int | None:
     return end + 1 if end < w.limit and tokens[end].type == "blockquote_close" else None
 
 
+def _opening(w, i: int, children: list[Token], line: int) -> bool:
+    """`如何制造不同的数据集呢？如果当前有N笔训练数据，…`: a paragraph (at the top level or a list item's first) that
+    opens with a question and answers it in the rest of its text — the same questions as a question paragraph."""
+    tokens = w.tokens
+    if tokens[i].level and w.item_of(i) is None:
+        return False
+    if not children or children[0].type != "text":
+        return False
+    head = children[0].content
+    mark = min((k for k in (head.find("?"), head.find("？")) if k > 0), default=-1)
+    if mark < 0 or mark > _MAX + 10:
+        return False
+    text = head[:mark + 1].strip()
+    rest = [text_token(head[mark + 1:].lstrip("?？ \t")), *children[1:]]
+    while rest and rest[0].type == "text" and not rest[0].content.strip():
+        rest = rest[1:]
+    while rest and rest[0].type in ("softbreak", "hardbreak"):
+        rest = rest[1:]
+    said = plain(rest).strip()
+    if len(said) < 10 or not 4 <= len(text) <= _MAX or _TURN.match(text) or _CLAUSES.search(text[:-1]) or \
+            text.count("，") + text.count(", ") > 1 or _POINTING.search(text) or not is_question(text):
+        return False
+    numbered = _NUMBERED.match(text) is not None
+    short = len(text.split()) < 4 and not (len(text.split()) == 3 and _DEFINING.match(text)) if text.isascii() \
+        else len(text) < 6  # (`What is overfitting?` asks; `Where and when?` does not say what)
+    if not numbered and (_PERSON.search(text) or short or not _ASKING_START.match(text)):
+        return False
+    item = w.item_of(i)
+    extra = w.blocks(i + 3, w.closing(item)) if item is not None else ""
+    back = f"<p>{w.inline(rest)}</p>" + (f"\n{extra}" if extra else "")
+    w.add("question", escapeHtml(text), back, i, line, text)
+    return True
+
+
 def rule(w, i: int, children: list[Token], line: int) -> bool:
     tokens = w.tokens
     if not tokens[i + 1].content.rstrip().rstrip("*_").rstrip().endswith(("?", "？")):
+        content = tokens[i + 1].content
+        if ("?" in content[:_MAX + 11] or "？" in content[:_MAX + 11]) and _opening(w, i, children, line):
+            return True
         return False  # the cheap test: a paragraph that ends with its question mark
     after_quote = _quoted(w, i) if tokens[i].level else None
     if tokens[i].level and after_quote is None:

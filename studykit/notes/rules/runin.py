@@ -44,7 +44,10 @@ _DESCRIBING = re.compile(r"(?:a|an|which|also|introduced|declared|called|known|u
                          re.IGNORECASE)
 _VERB = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]*(?:(?:is|are|was|refers? to|means|denotes|describes|"
                    r"stands for|measures|computes|occurs|happens|arises|allows|enables|provides|consists of|combines|"
-                   r"prevents|reduces|learns|maps|works by|aims to|tries to|helps)\b|"
+                   r"prevents|reduces|learns|maps|works by|aims to|tries to|helps|adds|uses|removes|increases|"
+                   r"decreases|shrinks|penalizes|penalises|controls|determines|estimates|converts|transforms|"
+                   r"splits|selects|trains|finds|encodes|decodes|generates|predicts|represents|captures|"
+                   r"assigns|updates|normalizes|normalises|scales|projects|samples|approximates)\b|"
                    r"(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于)|"
                    r"(?:[가-힣]{2,4}[ \t]?)?(?:이란|란|은|는|이라는|라는)(?=[ \t]))",  # `**x()** 메서드는 …`
                    re.IGNORECASE)
@@ -59,6 +62,7 @@ _QUALIFIED = re.compile(r"^[ \t]*,?[ \t]*(?:(?:in|within|for|from|on)\b[^.;:!?()
 _VERB_ZH = re.compile(r"^[ \t]?(?:(?:实际上|其实|本质上|通常|一般|主要|往往|同时|只|也|就|则|又|可|能){1,2}"
                       r"(?=[\u4e00-\u9fff])|类似于?|相当于|用来|代表|描述|负责|决定|控制|通过|利用|采用|可以|能够)")
 # `An **API** is …`, `The **MS COCO** dataset is …`: an article before the term
+_CJK_START = re.compile(r"\s*[\u4e00-\u9fff]")  # `**Forward pass**，每个neuron…`: an English term in Chinese prose
 _ARTICLE = re.compile(r"^[ \t]*(?:An?|The|:)[ \t]+$")  # `- : **Term** …`: a template's blank name before it
 _ARTICLE_START = re.compile(r"(?:An?|The|:)[ \t]+")
 # `**第一步**计算…`, `**步骤 2**`: a step of a procedure, not a term
@@ -139,7 +143,8 @@ def _read(children: list[Token], first: bool = False) -> tuple[list[Token], list
     match = _PUNCTUATION.match(after)
     if match is None or (match.group(2) in (",", "，") and term.isascii()
                          and _DESCRIBING.match(after[match.end():]) is None
-                         and not re.search(r"\([A-Z][\w-]*\)$", term)):
+                         and not re.search(r"\([A-Z][\w-]*\)$", term)
+                         and not (match.group(2) == "，" and _CJK_START.match(after[match.end():]))):
         return None  # `**In practice**, we …`: an English opener in bold, not a term (`**Unions**, declared …` is)
     rest = [text_token(after[match.end():])] + tail
     if not plain(rest):
