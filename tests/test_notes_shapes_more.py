@@ -141,7 +141,7 @@ def test_header_fields_pasted_bullets_quoted_formulas_and_highlights_in_anki(bui
     assert "Difficulty" not in interview[question] and "Tags" not in interview[question]  # metadata, not answer
     assert "simplifying assumptions" in interview["Bias"] and "training data" in interview["Variance"]
     warned = "\n".join(built.warnings("interview/ml_basics.md"))
-    assert "interview/ml_basics.md:5:" in warned and "header fields" in warned
+    assert "interview/ml_basics.md:5:" in warned and "(category, difficulty, tags)" in warned
     vae = fronts(built, "VAE.md")
     assert set(vae) == {"重参数化", "Dropout 以概率 {{c1::p}} 丢弃神经元。", "为何在损失函数中加正则化项？"}
     assert vae["为何在损失函数中加正则化项？"] == "如果不加，模型只会最小化重建误差。"

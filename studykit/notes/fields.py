@@ -64,8 +64,8 @@ def header_fields(state: StateCore) -> None:
             drop.update((k - 1, k, k + 1))
             line = token.map[0] + 1 if token.map else 0
             state.env.setdefault("warnings", []).append(
-                (line, "not-a-card", f"header fields ({', '.join(names)}) are the question's metadata, not "
-                                     f"knowledge: no card, and not part of an answer"))
+                (line, "not-a-card", f"a field of the note's header, not knowledge ({', '.join(names)}): no card, "
+                                     f"and not part of an answer"))
     if drop:
         state.tokens = [t for n, t in enumerate(tokens) if n not in drop]
 
