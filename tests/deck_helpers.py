@@ -85,3 +85,14 @@ def build_and_import(folder: Path, files: dict[str, str | bytes], *extra: str,
     finally:
         col.close()
     return Built(proc, notes, root)
+
+
+def parsed_note(tmp_path: Path, name: str, text: str, vault: bool = False):
+    """`text` written as the note `name` (in an Obsidian vault when `vault`), parsed as a build would."""
+    from studykit.notes.cards import parse_note
+
+    if vault:
+        (tmp_path / ".obsidian").mkdir(exist_ok=True)
+    note = tmp_path / name
+    note.write_text(text, encoding="utf-8")
+    return parse_note(note, tmp_path)

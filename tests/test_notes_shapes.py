@@ -5,13 +5,10 @@ in public notes; they are built through the CLI and imported with Anki's own lib
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from deck_helpers import build_and_import, fronts, html_text
+from deck_helpers import build_and_import, fronts, html_text, parsed_note
 
 from studykit.notes.cards import parse_note
-from studykit.notes.model import NoteFile
 
 NOTES = {
     "gitbook/卷积.md": """
@@ -289,15 +286,6 @@ NOTES = {
 }
 
 
-def _parsed(tmp_path: Path, name: str, text: str, vault: bool = False) -> NoteFile:
-    """`text` written as the note `name` (in an Obsidian vault when `vault`), parsed as a build would."""
-    if vault:
-        (tmp_path / ".obsidian").mkdir(exist_ok=True)
-    note = tmp_path / name
-    note.write_text(text, encoding="utf-8")
-    return parse_note(note, tmp_path)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     return build_and_import(tmp_path_factory.mktemp("shapes"), NOTES)
@@ -420,14 +408,14 @@ def test_equals_terms_word_lists_rules_and_a_repositorys_own_files(built):
 
 
 def test_a_wikilink_put_in_code_in_a_vault_is_the_notes_name(tmp_path):
-    parsed = _parsed(tmp_path, "Index.md", "# Index\n\n- **Caching**: keeps hot data near the app, as in "
+    parsed = parsed_note(tmp_path, "Index.md", "# Index\n\n- **Caching**: keeps hot data near the app, as in "
                      "`[[System Design/21 Patterns]]` and the notes on memory hierarchies.\n", vault=True)
     assert parsed.cards and not any("[[" in c.front or "[[" in c.back for c in parsed.cards)
     assert "21 Patterns" in parsed.cards[0].back
 
 
 def test_a_callout_whose_title_defines_is_a_term_card_whatever_its_type(tmp_path):
-    cards = _parsed(tmp_path, "n.md", "# Notes\n\n> [!note] Definition: Overfitting\n> A model that fits the noise.\n\n"
+    cards = parsed_note(tmp_path, "n.md", "# Notes\n\n> [!note] Definition: Overfitting\n> A model that fits the noise.\n\n"
                     "> [!tldr] 定义（过拟合）\n> 模型拟合了噪声。\n\n> [!theorem] Bayes theorem\n> $P(A|B)$\n\n"
                     "> [!note] Remember\n> plain text, no card\n\n> [!tldr] Shortest path problem\n> Given a graph, "
                     "find the shortest distance.\n\n> [!summary] Summary\n> all of the above\n", vault=True).cards
@@ -450,7 +438,7 @@ def test_a_title_that_asks_is_answered_by_the_note(tmp_path):
 
 
 def test_an_excalidraw_drawing_is_not_notes(tmp_path):
-    parsed = _parsed(tmp_path, "Design.excalidraw.md", "---\nexcalidraw-plugin: parsed\n---\n==⚠  Switch to "
+    parsed = parsed_note(tmp_path, "Design.excalidraw.md", "---\nexcalidraw-plugin: parsed\n---\n==⚠  Switch to "
                      "EXCALIDRAW VIEW ==\n\n# Text Elements\n**Load Balancer**: spreads requests\n", vault=True)
     assert parsed.cards == [] and any("Excalidraw drawing" in p.message for p in parsed.problems)
 

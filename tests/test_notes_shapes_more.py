@@ -5,13 +5,8 @@ the CLI and imports the deck with Anki's own library, the others read the parsed
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from deck_helpers import build_and_import, fronts, html_text
-
-from studykit.notes.cards import parse_note
-from studykit.notes.model import NoteFile
+from deck_helpers import build_and_import, fronts, html_text, parsed_note
 
 VAULT = {
     ".obsidian/app.json": "{}",
@@ -102,12 +97,6 @@ VAULT = {
 }
 
 
-def _parsed(tmp_path: Path, name: str, text: str) -> NoteFile:
-    note = tmp_path / name
-    note.write_text(text, encoding="utf-8")
-    return parse_note(note, tmp_path)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     return build_and_import(tmp_path_factory.mktemp("shapes-more"), VAULT)
@@ -152,7 +141,7 @@ def test_header_fields_pasted_bullets_quoted_formulas_and_highlights_in_anki(bui
 
 
 def test_tables_of_measurements_are_example_data(tmp_path):
-    parsed = _parsed(tmp_path, "vgg.md", """# VGG
+    parsed = parsed_note(tmp_path, "vgg.md", """# VGG
 
 | 网络层 | 输入尺寸 | 核尺寸 | 输出尺寸 |
 | --- | --- | --- | --- |
@@ -181,7 +170,7 @@ def test_tables_of_measurements_are_example_data(tmp_path):
 
 
 def test_a_question_callouts_title_that_asks_or_defines_is_still_a_card(tmp_path):
-    parsed = _parsed(tmp_path, "n.md", "# N\n\n> [!faq] Gradient clipping\n> Rescales the gradient when its norm "
+    parsed = parsed_note(tmp_path, "n.md", "# N\n\n> [!faq] Gradient clipping\n> Rescales the gradient when its norm "
                      "exceeds a threshold.\n\n> [!question] Why clip gradients?\n> To stop exploding gradients.\n\n"
                      "> [!question] Problem 3\n> Find the derivative of $x^2$.\n>\n> 解：$2x$。\n")
     assert [(c.kind, html_text(c.front)) for c in parsed.cards] == [
@@ -190,7 +179,7 @@ def test_a_question_callouts_title_that_asks_or_defines_is_still_a_card(tmp_path
 
 
 def test_a_proof_goes_on_the_card_of_the_statement_just_above_it(tmp_path):
-    parsed = _parsed(tmp_path, "n.md", "# Logic\n\n## Exportation\n\n**Exportation**: $P \\to (Q \\to R)$ is "
+    parsed = parsed_note(tmp_path, "n.md", "# Logic\n\n## Exportation\n\n**Exportation**: $P \\to (Q \\to R)$ is "
                      "equivalent to $(P \\land Q) \\to R$.\n\n**Proof**: rewrite both sides with $\\lnot P \\lor …$.\n\n"
                      "## Recursion\n\n- **Base case**: the smallest input, solved directly.\n\n## Kruskal\n\n"
                      "**Proof**: by induction on the edges added.\n")
@@ -200,7 +189,7 @@ def test_a_proof_goes_on_the_card_of_the_statement_just_above_it(tmp_path):
 
 
 def test_italic_labels_lead_ins_tips_and_captions(tmp_path):
-    parsed = _parsed(tmp_path, "n.md", "# Projects\n\n### Train / Dev / Test sets\n\n*Guideline*:\n\n- Choose a dev set "
+    parsed = parsed_note(tmp_path, "n.md", "# Projects\n\n### Train / Dev / Test sets\n\n*Guideline*:\n\n- Choose a dev set "
                      "that reflects future data.\n- Take dev and test from the same distribution.\n\n"
                      "*Implementation tips*:\n\n- Check the cost decreases.\n\n*A well chosen initialization can*:\n\n"
                      "- Speed up convergence.\n\n*Examples of supervised learning*:\n\n- Spam filters.\n\n"
@@ -211,7 +200,7 @@ def test_italic_labels_lead_ins_tips_and_captions(tmp_path):
 
 
 def test_a_cheat_sheet_list_that_mixes_terms_and_remarks(tmp_path):
-    parsed = _parsed(tmp_path, "c.md", "# C++\n\n## 多态，虚函数，纯虚函数\n\n1. 虚函数：在基类中冠以关键字virtual的成员函数。\n"
+    parsed = parsed_note(tmp_path, "c.md", "# C++\n\n## 多态，虚函数，纯虚函数\n\n1. 虚函数：在基类中冠以关键字virtual的成员函数。\n"
                      "2. 纯虚函数：在基类中为派生类保存一个函数的名字。\n3. 包含至少一个纯虚函数的类为抽象类。\n"
                      "4. 带有虚函数的对象都有一个虚指针。\n\n## 股票\n\n- dp[i][0]：第i天持有股票所得现金。\n"
                      "- dp[i][1]：第i天不持有股票所得现金。\n- 初始化从第0天开始。\n- 遍历顺序从前向后。\n")
@@ -219,7 +208,7 @@ def test_a_cheat_sheet_list_that_mixes_terms_and_remarks(tmp_path):
 
 
 def test_maths_glosses_aspects_stated_in_bold_and_headings_that_ask_in_other_words(tmp_path):
-    parsed = _parsed(tmp_path, "nn.md", "# NN\n\n**感知机**$(Perceptron)$：二分类的线性模型。\n\n"
+    parsed = parsed_note(tmp_path, "nn.md", "# NN\n\n**感知机**$(Perceptron)$：二分类的线性模型。\n\n"
                      "**神经网络**$(Neural Network)$是由神经元组成的网络。\n\n## GPT\n\n**核心思想**\n\n**无监督预训练+有监督微调**\n\n"
                      "## 有哪几种激活函数\n\nReLU、Sigmoid。\n\n## C++是不是类型安全的\n\n不是。\n\n"
                      "## 问有几种方法一般是dp[j] += dp[j - 1]\n\n遍历。\n")
@@ -230,7 +219,7 @@ def test_maths_glosses_aspects_stated_in_bold_and_headings_that_ask_in_other_wor
 
 
 def test_lab_tasks_example_lists_and_tables_walkthroughs_and_navigation(tmp_path):
-    parsed = _parsed(tmp_path, "lab.md", "# Lab 4\n\n## How to Run\n\n1. **Install Dependencies:** run pip.\n\n"
+    parsed = parsed_note(tmp_path, "lab.md", "# Lab 4\n\n## How to Run\n\n1. **Install Dependencies:** run pip.\n\n"
                      "## Task 2: Compute Max Temperatures\n\n**Problem:** Find the maximum temperature for each city.\n\n"
                      "**Solution:**\n```python\nT.max(axis=0)\n```\n-   **`T.max(axis=0)`**: the maximum down each column.\n"
                      "-   **`import numpy as np`**: imports NumPy.\n-   **`max_index[0] + 1`**: the day.\n\n"
@@ -248,7 +237,7 @@ def test_lab_tasks_example_lists_and_tables_walkthroughs_and_navigation(tmp_path
 
 
 def test_a_paragraph_that_opens_with_its_question_and_answers_it(tmp_path):
-    parsed = _parsed(tmp_path, "n.md", "# Ensemble\n\n## Bagging\n\n如何制造不同的数据集呢?如果当前有N笔训练数据,我们可以"
+    parsed = parsed_note(tmp_path, "n.md", "# Ensemble\n\n## Bagging\n\n如何制造不同的数据集呢?如果当前有N笔训练数据,我们可以"
                      "放回抽样。\n\n那怎么解决这个问题呢？换一个激活函数就好。\n\n等等，为什么这个成立呢？学过概率论的同学可能有感觉。\n\n"
                      "What is overfitting? It is when a model fits the noise.\n\nWhere and when? Tomorrow at noon.\n\n"
                      "- 为什么逻辑回归输出在0到1之间？因为它使用 Sigmoid 函数。\n")
@@ -259,7 +248,7 @@ def test_a_paragraph_that_opens_with_its_question_and_answers_it(tmp_path):
 
 
 def test_run_in_terms_with_a_verb_or_an_english_term_in_chinese_prose(tmp_path):
-    parsed = _parsed(tmp_path, "n.md", "# BP\n\n**Forward pass**，每个neuron的output就是它所连接的weight的偏导。\n\n"
+    parsed = parsed_note(tmp_path, "n.md", "# BP\n\n**Forward pass**，每个neuron的output就是它所连接的weight的偏导。\n\n"
                      "- **L1 (Lasso)** adds a penalty to the loss, promoting sparsity.\n"
                      "- **L2 (Ridge)** adds a squared penalty, shrinking weights.\n\n**In practice**, we train longer.\n")
     assert [html_text(c.front) for c in parsed.cards] == ["Forward pass", "L1 (Lasso)", "L2 (Ridge)"]
