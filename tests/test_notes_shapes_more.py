@@ -252,3 +252,10 @@ def test_run_in_terms_with_a_verb_or_an_english_term_in_chinese_prose(tmp_path):
                      "- **L1 (Lasso)** adds a penalty to the loss, promoting sparsity.\n"
                      "- **L2 (Ridge)** adds a squared penalty, shrinking weights.\n\n**In practice**, we train longer.\n")
     assert [html_text(c.front) for c in parsed.cards] == ["Forward pass", "L1 (Lasso)", "L2 (Ridge)"]
+
+
+def test_pasted_bullets_between_paragraphs_are_lists_and_text_bullets_stay_text(tmp_path):
+    parsed = parsed_note(tmp_path, "b.md", "# B\n\n• **Bias** refers to error from simplifying assumptions.\n\n"
+                         "Some prose • with a bullet inside.\n\n  • **Variance** refers to error from sensitivity.\n")
+    assert [html_text(c.front) for c in parsed.cards] == ["Bias", "Variance"]
+    assert "with a bullet inside" not in parsed.cards[0].back

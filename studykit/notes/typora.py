@@ -310,30 +310,21 @@ def _glyph_at(state: StateBlock, line: int) -> int:
     return -1
 
 
+_GLYPH_LINE = re.compile(r"(?m)^([ \t>]*)[•◦▪●‣∙](?=[ \t])")
+
+
 def _glyph_lists(list_rule):
-    """markdown-it's list rule, also for items marked with a bullet character: before it runs, the bullets of the
-    lines the list can span are swapped for `-` (same length: offsets stay valid), and swapped back after."""
+    """markdown-it's list rule, also for items marked with a bullet character: while it runs, the source is the
+    note's with every such bullet at the start of a line swapped for `-` (same length: offsets stay valid; worked
+    out once per note)."""
     def rule(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
         if _glyph_at(state, startLine) < 0:
             return list_rule(state, startLine, endLine, silent)
         original = state.src
-        masked = list(original)
-        line = startLine
-        while line < endLine:  # the lines up to a blank line not followed by another bulleted or indented line
-            if state.isEmpty(line):
-                following = line + 1
-                while following < endLine and state.isEmpty(following):
-                    following += 1
-                if following >= endLine or (_glyph_at(state, following) < 0
-                                            and state.sCount[following] <= state.blkIndent):
-                    break
-                line = following
-                continue
-            pos = _glyph_at(state, line)
-            if pos >= 0:
-                masked[pos] = "-"
-            line += 1
-        state.src = "".join(masked)
+        cached = state.env.get("_glyph_source")
+        if cached is None or cached[0] is not original:
+            cached = state.env["_glyph_source"] = (original, _GLYPH_LINE.sub(r"\1-", original))
+        state.src = cached[1]
         try:
             return list_rule(state, startLine, endLine, silent)
         finally:

@@ -236,8 +236,8 @@ def bold_line(line: list[Token]) -> tuple[str, tuple] | None:
         term[-1] = text_token(term[-1].content.rstrip(_BLANKS)[:-1])
     elif after and after[0].type == "text" and after[0].content.lstrip(_BLANKS).startswith(COLONS):
         after[0] = text_token(after[0].content.lstrip(_BLANKS)[1:])  # (a zero-width joiner before it: invisible)
-    elif _glossed(after) and after[-len(after) + _glossed(after)].content.lstrip(_BLANKS).startswith(COLONS):
-        k = _glossed(after)  # `**感知机**$(Perceptron)$：…`: its name in maths, then the colon
+    elif (k := _glossed(after)) and after[k].content.lstrip(_BLANKS).startswith(COLONS):
+        # `**感知机**$(Perceptron)$：…`: its name in maths, then the colon
         term = [*term, after[k - 1]]
         after = [text_token(after[k].content.lstrip(_BLANKS)[1:]), *after[k + 1:]]
     else:
