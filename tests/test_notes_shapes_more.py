@@ -259,3 +259,23 @@ def test_pasted_bullets_between_paragraphs_are_lists_and_text_bullets_stay_text(
                          "Some prose • with a bullet inside.\n\n  • **Variance** refers to error from sensitivity.\n")
     assert [html_text(c.front) for c in parsed.cards] == ["Bias", "Variance"]
     assert "with a bullet inside" not in parsed.cards[0].back
+
+
+def test_an_interview_list_answered_by_the_quote_after_each_item(tmp_path):
+    parsed = parsed_note(tmp_path, "t.md", "# 树\n\n## 问题\n1. 随机森林为什么能够更鲁棒？\n> 由于随机森林使用了行采样和列采样技术。\n\n"
+                         "2. RF分类和回归问题如何预测y值？\n> RF是一个加权平均的模型。\n\n- 统计语言模型[Statistical Language Model]\n"
+                         "> 是自然语言处理的重要技术。\n\n- False\n> Note: a sigmoid outputs values between 0 and 1.\n\n"
+                         "- 每个时间步都有输出，如\\fig?所示。\n> Elman network\n")
+    cards = {html_text(c.front): c for c in parsed.cards}
+    assert set(cards) == {"随机森林为什么能够更鲁棒？", "RF分类和回归问题如何预测y值？", "统计语言模型[Statistical Language Model]"}
+    assert html_text(cards["随机森林为什么能够更鲁棒？"].back) == "由于随机森林使用了行采样和列采样技术。"
+    assert cards["统计语言模型[Statistical Language Model]"].kind == "term"
+
+
+def test_problem_set_parts_interview_imperatives_and_terms_with_their_full_stop(tmp_path):
+    parsed = parsed_note(tmp_path, "ps.md", "# PS0\n\n### 1(a) - Find the gradient of f(x)\n\nIt is Ax.\n\n"
+                         "## 1. 简单介绍一下线性回归。\n\n线性模型。\n\n## 什么时候需要 Agent\n\n多步任务。\n\n## 推导过程\n\n"
+                         "建立目标函数。\n\n## XML\n\n- **XPath.** A standard for enumerating paths in an XML document.\n"
+                         "- **Convolution is slow.** It needs many multiplications.\n- **e.g.** an example.\n")
+    assert [html_text(c.front) for c in parsed.cards] == [
+        "1(a) - Find the gradient of f(x)", "1. 简单介绍一下线性回归。", "什么时候需要 Agent", "XPath"]

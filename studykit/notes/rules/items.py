@@ -13,7 +13,7 @@ import re
 
 from markdown_it.token import Token
 
-from studykit.notes.rules.tokens import is_question, plain
+from studykit.notes.rules.tokens import is_marker, is_question, plain
 
 
 def _question(children: list[Token]) -> list[Token]:
@@ -115,7 +115,44 @@ _STEP = re.compile(r"^[^?？:：]{2,60}[:：]\s*\S")  # (`Gain insight from manu
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)+\s|\d+-\d+)")
 
 
+def _quoted_answer(w, i: int) -> tuple[str, int] | None:
+    """`1. 随机森林为什么能够更鲁棒？` then `> 由于…` on the next line (the quote ends the list: a 面试题 collection's
+    way to answer): for a list's last item that is only a question — or a short term the quote defines
+    (`- 统计语言模型[…]` then `> 是…`) — with nothing nested, the quote right after the list (its HTML, its index)."""
+    item = w.item_of(i)
+    if item is None or w.closing(item) != w.closing(i) + 1:
+        return None
+    listing = parent(w, item)
+    after = w.closing(listing) + 1
+    if w.closing(item) + 1 != w.closing(listing) or after >= w.limit or w.tokens[after].type != "blockquote_open":
+        return None
+    question = _question(w.tokens[i + 1].children or [])
+    text = plain(question).strip()
+    if not text or len(text) > 120 or any(c.type in ("strong_open", "link_open") for c in question):
+        return None
+    asked = text.endswith(("?", "？")) or (is_question(text) and "?" not in text and "？" not in text)
+    if not asked and (len(text) > 40 or any(m in text for m in "，。；;：:,!！“”\"") or is_marker(text)):
+        return None
+    if not asked and not _DEFINES.match(plain(w.tokens[after + 2].children or []) if w.tokens[after + 1].type ==
+                                        "paragraph_open" else ""):
+        return None  # `- False` then `> Note: …`: a remark on the item, not what it means
+    back = w.blocks(after + 1, w.closing(after))
+    return (back, after) if back.strip() else None
+
+
+# how a quote that defines the item above it begins: `> 是自然语言处理的重要技术`, `> refers to …`
+_DEFINES = re.compile(r"^\s*(?:是|指|即|就是|表示|称为|又称|用于|用来|is\b|are\b|refers? to\b|means\b|denotes\b|"
+                      r"a\b|an\b|the\b)", re.IGNORECASE)
+
+
 def rule(w, i: int, children: list[Token], line: int) -> bool:
+    quoted = _quoted_answer(w, i) if w.tokens[i].level else None
+    if quoted is not None:
+        question = _question(children)
+        text = plain(question).strip()
+        asked = text.endswith(("?", "？")) or (is_question(text) and "?" not in text and "？" not in text)
+        w.add("question" if asked else "term", w.inline(question), quoted[0], i, line, text)
+        return True
     if not asks(w, i):
         siblings = _asks_siblings(w, i)
         if siblings is None:

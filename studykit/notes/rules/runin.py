@@ -62,6 +62,8 @@ _QUALIFIED = re.compile(r"^[ \t]*,?[ \t]*(?:(?:in|within|for|from|on)\b[^.;:!?()
 _VERB_ZH = re.compile(r"^[ \t]?(?:(?:实际上|其实|本质上|通常|一般|主要|往往|同时|只|也|就|则|又|可|能){1,2}"
                       r"(?=[\u4e00-\u9fff])|类似于?|相当于|用来|代表|描述|负责|决定|控制|通过|利用|采用|可以|能够)")
 # `An **API** is …`, `The **MS COCO** dataset is …`: an article before the term
+_STATED = re.compile(r"\b(?:is|are|was|were|has|have|can|does|do)\b|是")  # `**Convolution is slow.**`: a claim
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|al|cf|approx|fig|eq|no)\.|\b[A-Z]\.)$", re.IGNORECASE)
 _CJK_START = re.compile(r"\s*[\u4e00-\u9fff]")  # `**Forward pass**，每个neuron…`: an English term in Chinese prose
 _ARTICLE = re.compile(r"^[ \t]*(?:An?|The|:)[ \t]+$")  # `- : **Term** …`: a template's blank name before it
 _ARTICLE_START = re.compile(r"(?:An?|The|:)[ \t]+")
@@ -112,6 +114,11 @@ def _read(children: list[Token], first: bool = False) -> tuple[list[Token], list
         inner = inner[1:-1]
     term = " ".join(plain(inner).replace("\u00a0", " ").split())
     after = children[close + 1].content.replace("\u00a0", " ")
+    if term.endswith(".") and not term.endswith("..") and len(term) > 2 and inner and inner[-1].type == "text" \
+            and after[:1] in (" ", "\t") and _ABBREVIATION.search(term) is None and _STATED.search(term) is None:
+        # `- **XPath.** A standard for …`: the term's full stop inside the bold
+        inner = [*inner[:-1], text_token(inner[-1].content.rstrip()[:-1])]
+        term, after = term[:-1], "." + after
     tail = list(children[close + 2:])
     if term.endswith("),") and term.isascii():  # `**Artificial Neural Networks (ANNs),** usually called …`
         inner = [*inner[:-1], text_token(inner[-1].content.rstrip().rstrip(","))] if inner[-1].type == "text" \
