@@ -279,3 +279,17 @@ def test_problem_set_parts_interview_imperatives_and_terms_with_their_full_stop(
                          "- **Convolution is slow.** It needs many multiplications.\n- **e.g.** an example.\n")
     assert [html_text(c.front) for c in parsed.cards] == [
         "1(a) - Find the gradient of f(x)", "1. 简单介绍一下线性回归。", "什么时候需要 Agent", "XPath"]
+
+
+def test_starred_questions_timestamp_links_difference_headings_and_a_curriculum(tmp_path):
+    (tmp_path / ".obsidian").mkdir()
+    parsed = parsed_note(tmp_path, "km.md", "# KM\n\n- ⭐ **What objective does K-Means minimize?** The within-cluster "
+                         "sum of squares.\n- ✅ **精选高频**：只收录高频题目\n\n- **[[02:40]](https://youtu.be/x?t=160) - Dataset "
+                         "layout:** subclass `Dataset`.\n\n### 1. Difference Between DBMS and RDBMS\n\nRDBMS stores tables.\n")
+    fronts_seen = [html_text(c.front) for c in parsed.cards]
+    assert fronts_seen == ["What objective does K-Means minimize?", "02:40 - Dataset layout",
+                           "1. Difference Between DBMS and RDBMS"]  # (a README's ✅ is a decoration, not a mark)
+    assert 'href="https://youtu.be/x?t=160"' in parsed.cards[1].front and "[[" not in parsed.cards[1].front
+    plan = parsed_note(tmp_path, "java25_curriculum.md", "# Java\n\n## Week 1\n\n- **Topics**: syntax, types.\n"
+                       "- **Mini project**: a calculator.\n")
+    assert plan.cards == [] and any("study plan" in p.message for p in plan.problems)

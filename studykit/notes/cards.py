@@ -45,7 +45,8 @@ _WORD_LIST = re.compile(r"key terms|keywords|glossary|vocabulary|terminology|关
 # a heading that asks without its question mark (`L1正则化可以产生稀疏解吗`, `什么样的模型需要归一化`) — headings
 # only: a bold label's kind (and so its card's identity) is not changed by it
 _ASKED_HEADING = re.compile(r"吗$|^(?:[\d.、\s]*)什么样|有哪几[种个类]|有几[种个类]|是不是|能不能|可不可以|会不会|"
-                            r"^(?:[\d.、\s]*)(?:(?:简单介绍|介绍一下|推导)(?:一下)?(?!步骤|过程|结果)\S{2,}|什么时候|何时)|"
+                            r"^(?:[\d.、\s]*)(?:(?:简单介绍|介绍一下|推导)(?:一下)?(?!步骤|过程|结果)\S{2,}|什么时候|何时|"
+                            r"(?:the )?differences? between \S.* and \S)|"
                             # `1(a) - Find ∇f(x)`, `2(b) Show that A is PSD`: a problem set's parts
                             r"^\d+\s*\(?[a-z]\)\s*[-–—:.]?\s*(?:find|show|prove|compute|derive|calculate|determine|"
                             r"verify)\b", re.IGNORECASE)

@@ -66,6 +66,14 @@ def _link(state: StateInline, silent: bool) -> bool:
     target = src[start:end]
     if not target.strip():
         return False
+    address = _ADDRESS.match(src, end + 2, state.posMax) if not embed else None
+    if address is not None:  # `[[00:54]](https://youtu.be/…&t=54)`: a link whose text is in brackets, not a note
+        if not silent:
+            state.push("link_open", "a", 1).attrs = {"href": address.group(1)}
+            state.push("text", "", 0).content = target
+            state.push("link_close", "a", -1)
+        state.pos = address.end()
+        return True
     if not silent:
         name, _, size = target.partition("|")
         if embed and name.split("#")[0].strip().lower().endswith(PICTURE_SUFFIXES):
@@ -90,6 +98,9 @@ def _link(state: StateInline, silent: bool) -> bool:
             state.push("wikilink_close", "span", -1)
     state.pos = end + 2
     return True
+
+
+_ADDRESS = re.compile(r"\((https?://[^\s()]+)\)")
 
 
 def _next(state: StateInline, needle: str, start: int) -> int:

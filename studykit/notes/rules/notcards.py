@@ -44,6 +44,9 @@ _MOTIVATION = re.compile(r"\bwhy (?:this|it|these|that)(?: \w+){0,2} matters?\b|
                          r"learn (?:this|it))\b|为什么要写这(?:篇|个)|写在前面|"
                          r"为什么要学(?:习)?(?:这|它)", re.IGNORECASE)
 # about the exam, not the subject: what past papers asked, the syllabus, project ideas to try
+# `java25_curriculum.md`, `ML-roadmap.md`, `学习路线.md`: a course's plan (Topics, Mini project, Goal), not notes
+_CURRICULUM_FILE = re.compile(r"(?:^|[/_\-\s])(?:curriculum|roadmap|study[_\-\s]?plan|学习路线|学习计划)[^/]*$",
+                              re.IGNORECASE)
 _EXAM_META = re.compile(r"\b(?:previous|past) (?:\w+ ){0,2}patterns?\b|\bexam (?:patterns?|"
                         r"tips?|format|strategy)\b|\bsyllabus\b|\b(?:mini[- ])?project ideas\b|考纲|考试大纲|"
                         r"真题(?:分布|统计)", re.IGNORECASE)
@@ -140,7 +143,8 @@ def section_reason(where: str) -> str:
         return "a bibliography, a chat log or a repository's own file (CLAUDE.md, CHANGELOG.md), not notes to recall"
     if _EXAM_META.search(where):
         return "about the exam (past papers' patterns, the syllabus, project ideas), not knowledge"
-    if _PLAN.search(where) or _TEMPLATE_FILE.search(where.split(" › ")[0]):
+    if _PLAN.search(where) or _TEMPLATE_FILE.search(where.split(" › ")[0]) or \
+            _CURRICULUM_FILE.search(where.split(" › ")[0]):
         return "a study plan, practice checklist or template (instructions for the learner), not knowledge"
     parts = where.split(" › ")
     headings = parts[2:]

@@ -128,9 +128,15 @@ def heading_text(children: list[Token]) -> str:
 
 def strip_leading_blank(children: list[Token]) -> list[Token]:
     k = 0
-    while k < len(children) and children[k].type == "text" and blank(children[k].content):
-        k += 1  # markdown-it starts a paragraph that opens with ** with an empty text token; Typora leaves \u200b
+    while k < len(children) and children[k].type == "text" and (
+            blank(children[k].content) or (k + 1 < len(children) and children[k + 1].type == "strong_open"
+                                           and _STAR_MARK.fullmatch(children[k].content) is not None)):
+        k += 1  # markdown-it starts a paragraph that opens with ** with an empty text token; Typora leaves \u200b;
+        # `- ⭐ **What is calibration?** …`: an importance mark before the bold
     return children[k:]
+
+
+_STAR_MARK = re.compile(r"[\s\u200b]*(?:[⭐🌟★☆❗‼]\ufe0f?[\s]*){1,3}")  # (not a README's ✅ 🎯 💡 decorations)
 
 
 def blank(text: str) -> bool:
