@@ -293,3 +293,27 @@ def test_starred_questions_timestamp_links_difference_headings_and_a_curriculum(
     plan = parsed_note(tmp_path, "java25_curriculum.md", "# Java\n\n## Week 1\n\n- **Topics**: syntax, types.\n"
                        "- **Mini project**: a calculator.\n")
     assert plan.cards == [] and any("study plan" in p.message for p in plan.problems)
+
+
+def test_a_problem_label_and_its_analysis_below_are_one_card(tmp_path):
+    parsed = parsed_note(tmp_path, "dp.md", "# DP\n\n## 3. 最长整除子集\n> **题目**: 给定一个正整数数组, 找出最长的整除子序列.\n\n"
+                         "> Example:\n\n    Input : {10, 5, 3}\n\n> **解析**: 参考最长上升子序列, 首先排序数组.\n\n```\nsort(a);\n```\n\n"
+                         "## Pitfalls\n\n### 2. Ignoring Instruction Prefixes\n**Problem**: Using instruction-tuned models "
+                         "without their prefixes.\n\n**Why It Breaks**: Embeddings are suboptimal.\n\n**Solution**: Check the "
+                         "model documentation.\n")
+    cards = {html_text(c.front): c for c in parsed.cards}
+    problem = "3. 最长整除子集 给定一个正整数数组, 找出最长的整除子序列. Example: Input : {10, 5, 3}"
+    assert problem in cards and "首先排序数组" in cards[problem].back and "sort(a);" in cards[problem].back
+    pitfall = "2. Ignoring Instruction Prefixes Using instruction-tuned models without their prefixes."
+    assert set(cards) == {problem, pitfall, "Why It Breaks"}
+    assert "model documentation" in cards[pitfall].back and "suboptimal" not in cards[pitfall].front
+
+
+def test_interview_advice_pages_are_not_notes(tmp_path):
+    (tmp_path / "docs" / "09-interview-tips").mkdir(parents=True)
+    advice = parsed_note(tmp_path, "docs/09-interview-tips/index.md", "# 面试技巧\n\n- **状态调整**：保持良好心态\n"
+                         "- **期望过高**：降低期望\n")
+    assert advice.cards == [] and any("advice on interviewing" in p.message for p in advice.problems)
+    (tmp_path / "docs" / "04-ai-algorithms").mkdir(parents=True)
+    knowledge = parsed_note(tmp_path, "docs/04-ai-algorithms/index.md", "# 算法\n\n- **过拟合**：模型拟合了噪声\n")
+    assert [html_text(c.front) for c in knowledge.cards] == ["过拟合"]

@@ -285,11 +285,75 @@ def _head(w, i: int, kind: str, inner: list[Token], colon: bool, span: list[list
     if kind == "label" and PROBLEM_LABEL.match(text) and w.paths[i]:
         front = w.paths[i][-1][1]  # `## 城市修建` then `**题目描述**`: the problem is named by its heading
         kind = "question"
+
     elif GENERIC_QUESTION.match(text):  # `**Pros and Cons:**`: of the heading above it, or of the note
         front = f"{w.paths[i][-1][1] if w.paths[i] else escapeHtml(w.title)}: {front.rstrip(':：').rstrip()}"
     w.add("question" if kind == "question" else "term", front, back, i, line, text)
     w.push_context(end if last else i + 3, text, front)
     return True
+
+
+_ANALYSIS = re.compile(r"^\s*(?:\*\*|__)(?:解析|分析|思路|解题思路|解答|题解|解法|答案|solution|approach|answer)"
+                       r"[ \t]*[:：]?(?:\*\*|__)", re.IGNORECASE)
+
+
+def _problem_card(w, i: int, segments: list[list[Token]], start: tuple, line: int) -> bool:
+    """`> **题目**: 给定…` then `> **解析**: …` under `## 3. 最长整除子集`: one question card — the heading and the
+    problem on the front, the analysis (and what follows it in its block) on the back."""
+    k, what, reading = start
+    label = plain(reading[1] if what != "definition" else reading[0]).strip().rstrip("：:").strip()
+    if not PROBLEM_LABEL.match(label):
+        return False
+    solved = _solved_below(w, i)
+    if solved is None:
+        return False
+    own_end, begin, stop, analysis = solved
+    first = segments[0]
+    close = emphasis_run(first)
+    rest = [*first[close + 1:], *[t for seg in segments[1:] for t in seg]] if close is not None else []
+    rest_html = w.inline(rest).lstrip(" :：") if rest else ""
+    between = []  # the blocks between the problem and its analysis: the problem's (an example's input), unless
+    j = own_end  # they are labels of their own (`**Why It Matters**: …` is its own card)
+    while j < begin:
+        k = j + 1 if w.tokens[j].type == "blockquote_open" else j
+        if not (w.tokens[k].type == "paragraph_open" and _starts(w, k)):
+            between.append(w.blocks(j, w.closing(j) + 1))
+        j = w.closing(j) + 1
+    problem = ((f"<p>{rest_html}</p>\n" if rest_html.strip() else "") + w.blocks(w.closing(i) + 1, own_end - 1 if
+               own_end - 1 > w.closing(i) and w.tokens[own_end - 1].type == "blockquote_close" else own_end)
+               + "\n" + "\n".join(between)).strip()
+    back = w.blocks(begin, stop)
+    if not problem or not back:
+        return False
+    w.consumed.add(analysis)
+    w.add("question", f"{w.paths[i][-1][1]}\n{problem}", back, i, line, label)
+    return True
+
+
+def _solved_below(w, i: int) -> tuple[int, int, int, int] | None:
+    """For a problem label at `i` (`**题目**: …`, alone or opening a quote), the block after it in its section that
+    starts the analysis (`**解析**: …`, also opening a quote): (where the problem's own block ends, where the
+    analysis starts, where the section ends, the analysis paragraph), or None."""
+    tokens = w.tokens
+    base = i - 1 if i > 0 and tokens[i - 1].type == "blockquote_open" else i
+    level = tokens[base].level
+    own_end = w.closing(base) + 1
+    j = own_end
+    while j < w.limit and tokens[j].level >= level and tokens[j].type not in ("heading_open", "hr"):
+        if tokens[j].level == level:
+            k = j + 1 if tokens[j].type == "blockquote_open" else j
+            if tokens[k].type == "paragraph_open":
+                content = tokens[k + 1].content
+                if _ANALYSIS.match(content):
+                    stop = j
+                    while stop < w.limit and tokens[stop].level >= level and \
+                            tokens[stop].type not in ("heading_open", "hr"):
+                        stop = w.closing(stop) + 1
+                    return own_end, j, stop, k
+                if PROBLEM_LABEL.match(content.strip().split("：")[0].split(":")[0].strip("*_ ")):
+                    return None  # the next problem
+        j = w.closing(j) + 1
+    return None
 
 
 # a generic label for an exam problem's statement: the heading above names the problem
@@ -353,6 +417,8 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
             join_marker(w, i, same_section=proof == "proof")
         return True
     starts = kept
+    if starts[0][0] == 0 and w.paths[i] and _problem_card(w, i, segments, starts[0], line):
+        return True
     item = w.item_of(i)
     head_open = False
     for n, (k, what, reading) in enumerate(starts):

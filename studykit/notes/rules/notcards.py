@@ -44,6 +44,10 @@ _MOTIVATION = re.compile(r"\bwhy (?:this|it|these|that)(?: \w+){0,2} matters?\b|
                          r"learn (?:this|it))\b|为什么要写这(?:篇|个)|写在前面|"
                          r"为什么要学(?:习)?(?:这|它)", re.IGNORECASE)
 # about the exam, not the subject: what past papers asked, the syllabus, project ideas to try
+# `09-interview-tips/index.md`, `behavioral-interview/`, `面试技巧.md`: advice for the interview, not the subject
+_ADVICE_PATH = re.compile(r"(?:^|[/_\-\s\d])(?:interview[_\-\s]?tips|behaviou?ral[_\-\s]?interviews?|"
+                          r"career[_\-\s]?advice|面试技巧|面试经验|面试心得|求职技巧|求职经验|行为面试)(?:[/_.\-\s]|$)",
+                          re.IGNORECASE)
 # `java25_curriculum.md`, `ML-roadmap.md`, `学习路线.md`: a course's plan (Topics, Mini project, Goal), not notes
 _CURRICULUM_FILE = re.compile(r"(?:^|[/_\-\s])(?:curriculum|roadmap|study[_\-\s]?plan|学习路线|学习计划)[^/]*$",
                               re.IGNORECASE)
@@ -143,6 +147,8 @@ def section_reason(where: str) -> str:
         return "a bibliography, a chat log or a repository's own file (CLAUDE.md, CHANGELOG.md), not notes to recall"
     if _EXAM_META.search(where):
         return "about the exam (past papers' patterns, the syllabus, project ideas), not knowledge"
+    if _ADVICE_PATH.search(where.split(" › ")[0]):
+        return "advice on interviewing or a career (how to prepare, behave, negotiate), not knowledge"
     if _PLAN.search(where) or _TEMPLATE_FILE.search(where.split(" › ")[0]) or \
             _CURRICULUM_FILE.search(where.split(" › ")[0]):
         return "a study plan, practice checklist or template (instructions for the learner), not knowledge"
