@@ -252,6 +252,9 @@ def test_run_in_terms_with_a_verb_or_an_english_term_in_chinese_prose(tmp_path):
                      "- **L1 (Lasso)** adds a penalty to the loss, promoting sparsity.\n"
                      "- **L2 (Ridge)** adds a squared penalty, shrinking weights.\n\n**In practice**, we train longer.\n")
     assert [html_text(c.front) for c in parsed.cards] == ["Forward pass", "L1 (Lasso)", "L2 (Ridge)"]
+    verbs = parsed_note(tmp_path, "v.md", "# W\n\n**AdamW** decouples weight decay from the gradient.\n\n"
+                        "**Bias** and variance trade off.\n\n**Results** models are compared.\n")
+    assert [html_text(c.front) for c in verbs.cards] == ["AdamW"]  # a verb in its third person, not a plural
 
 
 def test_pasted_bullets_between_paragraphs_are_lists_and_text_bullets_stay_text(tmp_path):

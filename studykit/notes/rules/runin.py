@@ -62,6 +62,12 @@ _QUALIFIED = re.compile(r"^[ \t]*,?[ \t]*(?:(?:in|within|for|from|on)\b[^.;:!?()
 _VERB_ZH = re.compile(r"^[ \t]?(?:(?:实际上|其实|本质上|通常|一般|主要|往往|同时|只|也|就|则|又|可|能){1,2}"
                       r"(?=[\u4e00-\u9fff])|类似于?|相当于|用来|代表|描述|负责|决定|控制|通过|利用|采用|可以|能够)")
 # `An **API** is …`, `The **MS COCO** dataset is …`: an article before the term
+# `**AdamW** decouples weight decay …`: an English term and a verb in its third person (`…s`), then the sentence
+_VERB_S = re.compile(r"^[ \t]+([a-z]{3,}(?:es|[^suio'\W]s))[ \t]+[\w$(`\\]")
+_NOT_VERBS = frozenset("this thus has was its plus always perhaps less unless across yes various previous numerous "
+                       "famous versus bias focus gas class loss series species basis axis analysis does goes sometimes "
+                       "whereas towards afterwards besides nevertheless regardless doubles pairs results models "
+                       "methods features weights values types layers units steps times ways terms others".split())
 _STATED = re.compile(r"\b(?:is|are|was|were|has|have|can|does|do)\b|是")  # `**Convolution is slow.**`: a claim
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|al|cf|approx|fig|eq|no)\.|\b[A-Z]\.)$", re.IGNORECASE)
 _CJK_START = re.compile(r"\s*[\u4e00-\u9fff]")  # `**Forward pass**，每个neuron…`: an English term in Chinese prose
@@ -135,7 +141,8 @@ def _read(children: list[Token], first: bool = False) -> tuple[list[Token], list
     if not _term_ok(term, True):
         return None
     line = after + plain(tail[:12]) if after[:1] in " ,\t" else after
-    verb = _VERB.match(after) is not None or (term.isascii() and _QUALIFIED.match(line) is not None)
+    verb = _VERB.match(after) is not None or (term.isascii() and _QUALIFIED.match(line) is not None) or (
+        term.isascii() and (said := _VERB_S.match(after)) is not None and said.group(1) not in _NOT_VERBS)
     if not verb and _ORDINAL.match(term) is None:
         verb = _VERB_ZH.match(after) is not None
     if not verb and (first or term.endswith(")")) and _NOUNISH.match(after) is not None:
