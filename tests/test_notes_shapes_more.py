@@ -320,3 +320,13 @@ def test_interview_advice_pages_are_not_notes(tmp_path):
     (tmp_path / "docs" / "04-ai-algorithms").mkdir(parents=True)
     knowledge = parsed_note(tmp_path, "docs/04-ai-algorithms/index.md", "# 算法\n\n- **过拟合**：模型拟合了噪声\n")
     assert [html_text(c.front) for c in knowledge.cards] == ["过拟合"]
+
+
+def test_a_term_that_leads_in_with_a_colon_takes_the_list_or_code_after_it(tmp_path):
+    parsed = parsed_note(tmp_path, "eo.md", "# EO\n\n**Sentinel-2 (ESA)** — the workhorse of open-access EO:\n"
+                         "- Revisit: 5 days\n- 13 spectral bands\n\n**Co-Teaching:** train two networks, each picking "
+                         "clean examples for the other:\n\n1. Network A selects examples\n2. Passes them to B\n\n"
+                         "- **Arrow Functions:** a short function syntax:\n\n```javascript\nconst f = (p) => p;\n```\n")
+    backs = {html_text(c.front): html_text(c.back) for c in parsed.cards}
+    assert "13 spectral bands" in backs["Sentinel-2 (ESA)"] and "Passes them to B" in backs["Co-Teaching"]
+    assert "const f" in backs["Arrow Functions"]

@@ -150,14 +150,36 @@ def _picture_paragraph(w, j: int) -> bool:
         for c in children)
 
 
-def _shown_blocks_after(w, i: int) -> str:
+def _shown_blocks_after(w, i: int, lead_in: bool = False) -> str:
     """The formulas, tables, code blocks and pictures (HTML, or a paragraph of pictures) right after the paragraph
-    at `i`."""
+    at `i` — and, when it leads in (`… for vegetation:`), the list right after it too."""
     start = j = w.closing(i) + 1
     while j < w.limit and w.tokens[j].level == w.tokens[i].level and (w.tokens[j].type in _SHOWN_BLOCKS
                                                                       or _picture_paragraph(w, j)):
         j = w.closing(j) + 1
+    if lead_in and j == start and j < w.limit and w.tokens[j].level == w.tokens[i].level and \
+            w.tokens[j].type in ("bullet_list_open", "ordered_list_open"):
+        j = w.closing(j) + 1
     return w.blocks(start, j) if j > start else ""
+
+
+def leads_in(w, i: int) -> bool:
+    """Whether the paragraph at `i` ends with a colon (`**Sentinel-2** — the workhorse …:`): what follows it is its."""
+    return w.tokens[i + 1].content.rstrip(" *_\t").endswith((":", "："))
+
+
+def after_list(w, i: int) -> str:
+    """For a lead-in paragraph that is the last thing of its list's last item, the formula, code or table right
+    after the list (`- **Arrow Functions:** … alternative:` then a fenced block, which ends the list)."""
+    item = w.item_of(i)
+    if item is None or not leads_in(w, i) or w.closing(item) != w.closing(i) + 1:
+        return ""
+    from studykit.notes.rules.items import parent
+
+    listing = parent(w, item)
+    if w.closing(item) + 1 != w.closing(listing):
+        return ""
+    return _shown_blocks_after(w, listing)
 
 
 def join_marker(w, i: int, same_section: bool = False) -> None:
@@ -436,7 +458,9 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
         item_end = w.closing(item) if last_in_item else 0
         rest = w.blocks(i + 3, item_end) if item_end > i + 3 else ""
         if item is None and n + 1 == len(starts):
-            rest = _shown_blocks_after(w, i)  # `**损失：**定义为` then a formula, table or code: they belong to it
+            rest = _shown_blocks_after(w, i, leads_in(w, i))  # `**损失：**定义为` then a formula, table or code
+        elif last_in_item and not rest:
+            rest = after_list(w, i)
         explanation_html = w.inline(explanation)
         back = ((f"<p>{explanation_html}</p>\n" if explanation_html else "") + rest).strip()
         if not back and n + 1 == len(starts):  # `**一个长的说明性标题，带标点：**` then a list: like a label

@@ -214,7 +214,7 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
         number = _NUMBER.match(start) or (_ARTICLE_START.match(start) if start[:1] in "AT:" else None)
         if number is None or not start[number.end():].startswith(("**", "__")):
             return False
-    from studykit.notes.rules.bold import _shown_blocks_after, lines
+    from studykit.notes.rules.bold import _shown_blocks_after, after_list, leads_in, lines
 
     segments = lines(children)
     first = w.memo.get(("first block",))
@@ -230,9 +230,9 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     back = f"<p>{w.inline(rest)}</p>"
     item = w.item_of(i)
     if item is not None:
-        nested = w.blocks(w.closing(i) + 1, w.closing(item))
+        nested = w.blocks(w.closing(i) + 1, w.closing(item)) or after_list(w, i)
     else:
-        nested = _shown_blocks_after(w, i)
+        nested = _shown_blocks_after(w, i, leads_in(w, i))
     if nested:
         back = f"{back}\n{nested}"
     text = plain(front)
