@@ -330,3 +330,11 @@ def test_a_term_that_leads_in_with_a_colon_takes_the_list_or_code_after_it(tmp_p
     backs = {html_text(c.front): html_text(c.back) for c in parsed.cards}
     assert "13 spectral bands" in backs["Sentinel-2 (ESA)"] and "Passes them to B" in backs["Co-Teaching"]
     assert "const f" in backs["Arrow Functions"]
+
+
+def test_lists_of_learning_resources_are_not_cards(tmp_path):
+    parsed = parsed_note(tmp_path, "dev.md", "# Dev\n\n## 📖 学习资源推荐\n\n### 前端学习资源\n- **MDN Web Docs**：权威的Web技术文档\n\n"
+                         "## Resources\n\n- **Weaviate**: Vector database with hybrid search\n\n## 资源管理\n\n"
+                         "- **内存池**：预先分配一块内存\n")
+    assert [html_text(c.front) for c in parsed.cards] == ["内存池"]
+    assert sum("a list of resources" in p.message for p in parsed.problems) == 2
