@@ -86,10 +86,11 @@ _RELATED_HEADING = re.compile(r"^[^\w]*(?:related(?: terms| concepts| notes| top
                               r"相关(?:概念|笔记|链接|内容|主题|知识点)?|另见|参见|references?|bibliography|"
                               r"further reading|参考(?:文献|资料|链接)?|延伸阅读)\s*[:：]?$", re.IGNORECASE)
 # `## 📖 学习资源推荐`, `### 前端学习资源`, `## Resources`, `### Recommended Books`: what to read, not what it says
-_RESOURCES_HEADING = re.compile(r"^[^\w]*(?:[\w\u4e00-\u9fff]{0,6}(?:学习资源|资源推荐|推荐资源|学习资料|资料推荐|推荐书籍|书籍推荐|"
-                                r"参考书籍|推荐课程|课程推荐|推荐教程|教程推荐)(?:推荐)?|(?:learning |further |recommended |"
-                                r"additional |useful |other )?resources|recommended (?:books|reading|courses|tools)|"
-                                r"books|courses|reading list|tools (?:and|&) resources)\s*[:：]?$", re.IGNORECASE)
+_RESOURCES_HEADING = re.compile(r"^[^\w]*(?:[\w\u4e00-\u9fff]{0,6}(?:学习资源|资源推荐|推荐资源|学习资料|"
+                                r"资料推荐|推荐书籍|书籍推荐|参考书籍|推荐课程|课程推荐|推荐教程|教程推荐)(?:推荐)?|"
+                                r"(?:learning |further |recommended |additional |useful |other )?resources|"
+                                r"recommended (?:books|reading|courses|tools)|books|courses|reading list|"
+                                r"tools (?:and|&) resources)\s*[:：]?$", re.IGNORECASE)
 _ANALOGY = re.compile(r"\banalog(?:y|ies)\b|\bmetaphors?\b|类比|比喻|打个比方|想象一下|形象(?:地)?(?:理解|比喻)|"
                       r"生活中的例子|通俗(?:地)?(?:理解|解释)|\bmemory aid\b|记忆(?:技巧|方法|口诀)",
                       re.IGNORECASE)
