@@ -253,8 +253,11 @@ def test_run_in_terms_with_a_verb_or_an_english_term_in_chinese_prose(tmp_path):
                      "- **L2 (Ridge)** adds a squared penalty, shrinking weights.\n\n**In practice**, we train longer.\n")
     assert [html_text(c.front) for c in parsed.cards] == ["Forward pass", "L1 (Lasso)", "L2 (Ridge)"]
     verbs = parsed_note(tmp_path, "v.md", "# W\n\n**AdamW** decouples weight decay from the gradient.\n\n"
-                        "**Bias** and variance trade off.\n\n**Results** models are compared.\n")
-    assert [html_text(c.front) for c in verbs.cards] == ["AdamW"]  # a verb in its third person, not a plural
+                        "**Bias** and variance trade off.\n\n**Results** models are compared.\n\n"
+                        "**U-Net** (Ronneberger et al., 2015) solves this by skip connections.\n\n"
+                        "**SAE** adds an $\\ell_1$ penalty on activations.\n")
+    assert [html_text(c.front) for c in verbs.cards] == ["AdamW", "U-Net", "SAE"]  # a verb in its third person
+    # (after a gloss in brackets, or before maths), not a plural noun
 
 
 def test_pasted_bullets_between_paragraphs_are_lists_and_text_bullets_stay_text(tmp_path):

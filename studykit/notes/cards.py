@@ -124,6 +124,13 @@ class Walker:
             paths.append(current)
         return paths
 
+    def rest_of(self, i: int, rest: list[Token]) -> str:
+        """The back made of the rest of the paragraph at `i` (`rest`, its tokens after a question) and, when it is
+        a list item's first paragraph, the item's other blocks."""
+        item = self.item_of(i)
+        extra = self.blocks(i + 3, self.closing(item)) if item is not None else ""
+        return f"<p>{self.inline(rest)}</p>" + (f"\n{extra}" if extra else "")
+
     def closing(self, i: int) -> int:
         """The index of the token closing the one at `i` (itself when it opens nothing)."""
         if self.tokens[i].nesting != 1:

@@ -76,20 +76,27 @@ def _opening(w, i: int, children: list[Token], line: int) -> bool:
         rest = rest[1:]
     while rest and rest[0].type in ("softbreak", "hardbreak"):
         rest = rest[1:]
-    said = plain(rest).strip()
-    if len(said) < 10 or not 4 <= len(text) <= _MAX or _TURN.match(text) or _CLAUSES.search(text[:-1]) or \
+    if len(plain(rest).strip()) < 10 or not asks_whole(text, defining=True):
+        return False
+    w.add("question", escapeHtml(text), w.rest_of(i, rest), i, line, text)
+    return True
+
+
+def asks_whole(text: str, defining: bool = False) -> bool:
+    """Whether `text` is one whole question that starts asking (`什么是聚类算法？`, `（1）如何确定簇的个数？`): at most
+    60 characters, one clause, no rhetorical turn, no question about "this", no tutorial voice unless numbered,
+    and not `Need 16?` (three words or fewer; with `defining`, `What is overfitting?` is enough)."""
+    if not 4 <= len(text) <= _MAX or _TURN.match(text) or _CLAUSES.search(text[:-1]) or \
             text.count("，") + text.count(", ") > 1 or _POINTING.search(text) or not is_question(text):
         return False
-    numbered = _NUMBERED.match(text) is not None
-    short = len(text.split()) < 4 and not (len(text.split()) == 3 and _DEFINING.match(text)) if text.isascii() \
-        else len(text) < 6  # (`What is overfitting?` asks; `Where and when?` does not say what)
-    if not numbered and (_PERSON.search(text) or short or not _ASKING_START.match(text)):
-        return False
-    item = w.item_of(i)
-    extra = w.blocks(i + 3, w.closing(item)) if item is not None else ""
-    back = f"<p>{w.inline(rest)}</p>" + (f"\n{extra}" if extra else "")
-    w.add("question", escapeHtml(text), back, i, line, text)
-    return True
+    if _NUMBERED.match(text) is not None:
+        return True
+    if text.isascii():
+        words = len(text.split())
+        short = words < 4 and not (defining and words == 3 and _DEFINING.match(text))
+    else:
+        short = len(text) < 6
+    return not short and _PERSON.search(text) is None and _ASKING_START.match(text) is not None
 
 
 def rule(w, i: int, children: list[Token], line: int) -> bool:
@@ -111,13 +118,8 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     elif after_quote is not None:
         return False  # a plain question in a quote is a reader's remark (`> 为什么前提是完整的序列？`), not a heading
     text = plain(children).strip()
-    if not 4 <= len(text) <= _MAX or _TURN.match(text) or _CLAUSES.search(text[:-1]) or \
-            text.count("，") + text.count(", ") > 1 or _POINTING.search(text) or not is_question(text):
+    if not asks_whole(text):
         return False
-    numbered = _NUMBERED.match(text) is not None
-    if not numbered and (_PERSON.search(text) or (len(text.split()) < 4 if text.isascii() else len(text) < 6)
-                         or not _ASKING_START.match(text)):
-        return False  # unnumbered: a whole question that starts asking (`什么是聚类算法？`), not `Need 16?`
     start = after_quote if after_quote is not None else w.closing(i) + 1
     if start < w.limit and tokens[start].type in ("bullet_list_open", "ordered_list_open", "paragraph_open") and \
             _OPTION.match(tokens[start + (3 if tokens[start].type != "paragraph_open" else 1)].content or ""):

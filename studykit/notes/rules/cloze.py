@@ -114,8 +114,5 @@ def _asked(w, i: int, children: list[Token], line: int) -> bool:
     while rest and (rest[0].type in ("softbreak", "hardbreak")
                     or (rest[0].type == "text" and not rest[0].content.strip())):
         rest = rest[1:]
-    item = w.item_of(i)
-    extra = w.blocks(i + 3, w.closing(item)) if item is not None else ""
-    back = f"<p>{w.inline(rest)}</p>" + (f"\n{extra}" if extra else "")
-    w.add("question", w.inline(children[1:close]), back, i, line, plain(children[1:close]))
+    w.add("question", w.inline(children[1:close]), w.rest_of(i, rest), i, line, plain(children[1:close]))
     return True

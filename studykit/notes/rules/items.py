@@ -115,10 +115,11 @@ _STEP = re.compile(r"^[^?？:：]{2,60}[:：]\s*\S")  # (`Gain insight from manu
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)+\s|\d+-\d+)")
 
 
-def _quoted_answer(w, i: int) -> tuple[str, int] | None:
+def _quoted_answer(w, i: int) -> tuple[str, bool] | None:
     """`1. 随机森林为什么能够更鲁棒？` then `> 由于…` on the next line (the quote ends the list: a 面试题 collection's
     way to answer): for a list's last item that is only a question — or a short term the quote defines
-    (`- 统计语言模型[…]` then `> 是…`) — with nothing nested, the quote right after the list (its HTML, its index)."""
+    (`- 统计语言模型[…]` then `> 是…`) — with nothing nested, the quote right after the list: (its HTML, whether the
+    item asks)."""
     item = w.item_of(i)
     if item is None or w.closing(item) != w.closing(i) + 1:
         return None
@@ -137,7 +138,7 @@ def _quoted_answer(w, i: int) -> tuple[str, int] | None:
                                         "paragraph_open" else ""):
         return None  # `- False` then `> Note: …`: a remark on the item, not what it means
     back = w.blocks(after + 1, w.closing(after))
-    return (back, after) if back.strip() else None
+    return (back, asked) if back.strip() else None
 
 
 # how a quote that defines the item above it begins: `> 是自然语言处理的重要技术`, `> refers to …`
@@ -149,9 +150,7 @@ def rule(w, i: int, children: list[Token], line: int) -> bool:
     quoted = _quoted_answer(w, i) if w.tokens[i].level else None
     if quoted is not None:
         question = _question(children)
-        text = plain(question).strip()
-        asked = text.endswith(("?", "？")) or (is_question(text) and "?" not in text and "？" not in text)
-        w.add("question" if asked else "term", w.inline(question), quoted[0], i, line, text)
+        w.add("question" if quoted[1] else "term", w.inline(question), quoted[0], i, line, plain(question).strip())
         return True
     if not asks(w, i):
         siblings = _asks_siblings(w, i)

@@ -44,10 +44,7 @@ _DESCRIBING = re.compile(r"(?:a|an|which|also|introduced|declared|called|known|u
                          re.IGNORECASE)
 _VERB = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]*(?:(?:is|are|was|refers? to|means|denotes|describes|"
                    r"stands for|measures|computes|occurs|happens|arises|allows|enables|provides|consists of|combines|"
-                   r"prevents|reduces|learns|maps|works by|aims to|tries to|helps|adds|uses|removes|increases|"
-                   r"decreases|shrinks|penalizes|penalises|controls|determines|estimates|converts|transforms|"
-                   r"splits|selects|trains|finds|encodes|decodes|generates|predicts|represents|captures|"
-                   r"assigns|updates|normalizes|normalises|scales|projects|samples|approximates)\b|"
+                   r"prevents|reduces|learns|maps|works by|aims to|tries to|helps)\b|"
                    r"(?:是指|是|指的是|指|就是|即|表示|称为|又称|也叫|用于)|"
                    r"(?:[가-힣]{2,4}[ \t]?)?(?:이란|란|은|는|이라는|라는)(?=[ \t]))",  # `**x()** 메서드는 …`
                    re.IGNORECASE)
@@ -63,7 +60,9 @@ _VERB_ZH = re.compile(r"^[ \t]?(?:(?:实际上|其实|本质上|通常|一般|�
                       r"(?=[\u4e00-\u9fff])|类似于?|相当于|用来|代表|描述|负责|决定|控制|通过|利用|采用|可以|能够)")
 # `An **API** is …`, `The **MS COCO** dataset is …`: an article before the term
 # `**AdamW** decouples weight decay …`: an English term and a verb in its third person (`…s`), then the sentence
-_VERB_S = re.compile(r"^[ \t]+([a-z]{3,}(?:es|[^suio'\W]s))[ \t]+[\w$(`\\]")
+# (after a gloss in brackets too: `**U-Net** (Ronneberger et al., 2015) solves …`)
+_VERB_S = re.compile(r"^[ \t]*(?:[（(][^（）()]{1,80}[）)])?[ \t]+([a-z]{2,}(?:es|[^suio'\W]s))"
+                     r"(?:[ \t]+[\w$(`\\]|[ \t]+$)")
 _NOT_VERBS = frozenset("this thus has was its plus always perhaps less unless across yes various previous numerous "
                        "famous versus bias focus gas class loss series species basis axis analysis does goes sometimes "
                        "whereas towards afterwards besides nevertheless regardless doubles pairs results models "
@@ -141,8 +140,7 @@ def _read(children: list[Token], first: bool = False) -> tuple[list[Token], list
     if not _term_ok(term, True):
         return None
     line = after + plain(tail[:12]) if after[:1] in " ,\t" else after
-    verb = _VERB.match(after) is not None or (term.isascii() and _QUALIFIED.match(line) is not None) or (
-        term.isascii() and (said := _VERB_S.match(after)) is not None and said.group(1) not in _NOT_VERBS)
+    verb = _verb(after, term) or (term.isascii() and _QUALIFIED.match(line) is not None)
     if not verb and _ORDINAL.match(term) is None:
         verb = _VERB_ZH.match(after) is not None
     if not verb and (first or term.endswith(")")) and _NOUNISH.match(after) is not None:
@@ -152,7 +150,7 @@ def _read(children: list[Token], first: bool = False) -> tuple[list[Token], list
     if not _term_ok(term, False):
         return None
     after, tail, paren = _parenthesis(after, tail)
-    if _VERB.match(after) is not None:
+    if _verb(after, term):
         return inner, whole, True
     match = _PUNCTUATION.match(after)
     if match is None or (match.group(2) in (",", "，") and term.isascii()
@@ -169,6 +167,15 @@ def _read(children: list[Token], first: bool = False) -> tuple[list[Token], list
     elif match.group(1):  # `**术语**（English）`: the English name is part of the front
         front = [*inner, text_token(f"（{match.group(1).strip()}）")]
     return front, rest, False
+
+
+def _verb(after: str, term: str) -> bool:
+    """Whether the text after a bold term starts with a verb that defines it (`is`, `refers to`, `是指`, or an
+    English term's verb in its third person: `**AdamW** decouples …`)."""
+    if _VERB.match(after) is not None:
+        return True
+    said = _VERB_S.match(after) if term.isascii() else None
+    return said is not None and said.group(1) not in _NOT_VERBS
 
 
 def _parenthesis(after: str, tail: list[Token]) -> tuple[str, list[Token], list[Token] | None]:
